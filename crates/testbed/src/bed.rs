@@ -1,0 +1,103 @@
+//! The standard test bed: one of every server, started together.
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::{Alpn, CertKind, DnsServer, GarbageServer, HttpServer, SilentServer, TestCa, Zone};
+
+/// Every server the end-to-end tests need, on one loopback address, plus the CA that signed
+/// the HTTPS servers' certificates. Dropping it stops them all.
+pub struct TestBed {
+    /// The CA; its certificate is also at [`TestBed::ca_path`].
+    pub ca: TestCa,
+    /// Where the CA certificate was written (`dir/ca.pem`).
+    pub ca_path: PathBuf,
+    /// The IPv6 address the zone's AAAA records point at, if `::1` is usable here.
+    pub v6: Option<Ipv6Addr>,
+    /// DNS for [`Zone::standard`], pointing at the bed's address.
+    pub dns: DnsServer,
+    /// Plain HTTP.
+    pub http: HttpServer,
+    /// HTTPS, valid certificate, ALPN `h2` and `http/1.1`.
+    pub https_valid: HttpServer,
+    /// HTTPS, valid certificate, HTTP/1.1 only.
+    pub https_h1: HttpServer,
+    /// HTTPS with an expired certificate.
+    pub https_expired: HttpServer,
+    /// HTTPS with a certificate that is not valid yet.
+    pub https_not_yet_valid: HttpServer,
+    /// HTTPS with a certificate for `wrong.test` only.
+    pub https_wrong_host: HttpServer,
+    /// HTTPS with a self-signed certificate.
+    pub https_self_signed: HttpServer,
+    /// HTTPS with a certificate that expires in 5 days.
+    pub https_expiring: HttpServer,
+    /// Writes non-TLS bytes and closes.
+    pub garbage: GarbageServer,
+    /// Accepts and never writes.
+    pub silent: SilentServer,
+}
+
+impl TestBed {
+    /// Writes `dir/ca.pem` and starts every server on `bind` (ephemeral ports).
+    ///
+    /// The zone's A records point at `bind` if it is IPv4 (else 127.0.0.1); its AAAA records
+    /// point at `::1` only when `::1` can be bound here (it often cannot in a bare network
+    /// namespace).
+    pub async fn start(bind: IpAddr, dir: &Path) -> io::Result<TestBed> {
+        let ca = TestCa::try_new().map_err(io::Error::other)?;
+        let ca_path = ca.write_ca_pem(dir)?;
+        let v4 = match bind {
+            IpAddr::V4(v4) => v4,
+            IpAddr::V6(_) => Ipv4Addr::LOCALHOST,
+        };
+        let v6 = std::net::UdpSocket::bind(SocketAddr::new(Ipv6Addr::LOCALHOST.into(), 0))
+            .ok()
+            .map(|_| Ipv6Addr::LOCALHOST);
+        let https = |kind, alpn| {
+            let cfg = ca.try_server_config(kind, alpn).map_err(io::Error::other);
+            async move { HttpServer::tls(bind, cfg?).await }
+        };
+        Ok(TestBed {
+            dns: DnsServer::start(bind, Zone::standard(v4, v6)).await?,
+            http: HttpServer::plain(bind).await?,
+            https_valid: https(CertKind::Valid, Alpn::H2AndH1).await?,
+            https_h1: https(CertKind::Valid, Alpn::H1Only).await?,
+            https_expired: https(CertKind::Expired, Alpn::H2AndH1).await?,
+            https_not_yet_valid: https(CertKind::NotYetValid, Alpn::H2AndH1).await?,
+            https_wrong_host: https(CertKind::WrongHost, Alpn::H2AndH1).await?,
+            https_self_signed: https(CertKind::SelfSigned, Alpn::H2AndH1).await?,
+            https_expiring: https(CertKind::ExpiringSoon, Alpn::H2AndH1).await?,
+            garbage: GarbageServer::start(bind).await?,
+            silent: SilentServer::start(bind).await?,
+            ca,
+            ca_path,
+            v6,
+        })
+    }
+
+    /// Where everything is, as a JSON object of strings: `ca` (path), `dns`, `http`,
+    /// `https_valid`, `https_h1`, `https_expired`, `https_not_yet_valid`, `https_wrong_host`,
+    /// `https_self_signed`, `https_expiring`, `garbage`, `silent` (`ip:port`), and `v6`
+    /// (`"::1"` or `null`).
+    pub fn describe(&self) -> serde_json::Value {
+        json!({
+            "ca": self.ca_path.display().to_string(),
+            "dns": self.dns.addr().to_string(),
+            "http": self.http.addr().to_string(),
+            "https_valid": self.https_valid.addr().to_string(),
+            "https_h1": self.https_h1.addr().to_string(),
+            "https_expired": self.https_expired.addr().to_string(),
+            "https_not_yet_valid": self.https_not_yet_valid.addr().to_string(),
+            "https_wrong_host": self.https_wrong_host.addr().to_string(),
+            "https_self_signed": self.https_self_signed.addr().to_string(),
+            "https_expiring": self.https_expiring.addr().to_string(),
+            "garbage": self.garbage.addr().to_string(),
+            "silent": self.silent.addr().to_string(),
+            "v6": self.v6.map(|v6| v6.to_string()),
+        })
+    }
+}

@@ -1,0 +1,197 @@
+//! A throwaway certificate authority and the server certificates the test bed presents.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
+use rustls::ServerConfig;
+use rustls::crypto::ring;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use time::{Duration, OffsetDateTime};
+
+use crate::Error;
+
+/// The names every test certificate except [`CertKind::WrongHost`] is valid for.
+pub const SERVER_NAMES: &[&str] = &[
+    "localhost",
+    "ok.test",
+    "*.ok.test",
+    "h1.test",
+    "h2.test",
+    "127.0.0.1",
+    "::1",
+];
+
+/// Which server certificate a TLS server presents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertKind {
+    /// Issued by the CA, valid from 30 days ago for a year.
+    Valid,
+    /// Issued by the CA, valid from 100 days ago until 12 days ago.
+    Expired,
+    /// Issued by the CA, valid only from 10 days from now.
+    NotYetValid,
+    /// Issued by the CA and valid now, but its only name is `wrong.test`.
+    WrongHost,
+    /// Self-signed with valid dates and the right names, so not issued by the CA.
+    SelfSigned,
+    /// Issued by the CA, expires 5 days from now.
+    ExpiringSoon,
+}
+
+/// The application protocols a TLS server offers through ALPN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alpn {
+    /// Only `http/1.1`; the server also refuses HTTP/2 spoken without ALPN.
+    H1Only,
+    /// `h2`, then `http/1.1`.
+    H2AndH1,
+}
+
+impl Alpn {
+    /// The protocol identifiers offered, most preferred first.
+    pub fn protocols(self) -> Vec<Vec<u8>> {
+        match self {
+            Alpn::H1Only => vec![b"http/1.1".to_vec()],
+            Alpn::H2AndH1 => vec![b"h2".to_vec(), b"http/1.1".to_vec()],
+        }
+    }
+}
+
+/// A throwaway certificate authority made with rcgen; its key lives only in memory.
+pub struct TestCa {
+    cert: CertificateDer<'static>,
+    pem: String,
+    issuer: Issuer<'static, KeyPair>,
+}
+
+impl TestCa {
+    /// Makes a new CA, valid from 30 days ago for ten years.
+    ///
+    /// # Panics
+    /// If the system's crypto cannot make a key, which [`TestCa::try_new`] reports instead.
+    pub fn new() -> TestCa {
+        Self::try_new().expect("generating the test CA")
+    }
+
+    /// Makes a new CA, or says why rcgen could not.
+    pub fn try_new() -> Result<TestCa, Error> {
+        let now = OffsetDateTime::now_utc();
+        let mut params = CertificateParams::default();
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "Downwatch Test CA");
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        params.not_before = now - Duration::days(30);
+        params.not_after = now + Duration::days(3650);
+        let key = KeyPair::generate()?;
+        let cert = params.self_signed(&key)?;
+        Ok(TestCa {
+            pem: cert.pem(),
+            cert: cert.der().clone(),
+            issuer: Issuer::new(params, key),
+        })
+    }
+
+    /// The CA certificate, PEM-encoded.
+    pub fn ca_pem(&self) -> String {
+        self.pem.clone()
+    }
+
+    /// The CA certificate, DER-encoded (ready for a `rustls::RootCertStore`).
+    pub fn ca_der(&self) -> CertificateDer<'static> {
+        self.cert.clone()
+    }
+
+    /// Writes the CA certificate to `dir/ca.pem` and returns that path.
+    pub fn write_ca_pem(&self, dir: &Path) -> io::Result<PathBuf> {
+        let path = dir.join("ca.pem");
+        fs::write(&path, &self.pem)?;
+        Ok(path)
+    }
+
+    /// A rustls server configuration presenting a fresh certificate of `kind`, offering `alpn`.
+    ///
+    /// # Panics
+    /// If the certificate cannot be made, which [`TestCa::try_server_config`] reports instead.
+    pub fn server_config(&self, kind: CertKind, alpn: Alpn) -> Arc<ServerConfig> {
+        self.try_server_config(kind, alpn)
+            .expect("building a test server configuration")
+    }
+
+    /// Like [`TestCa::server_config`], but says why it failed.
+    pub fn try_server_config(
+        &self,
+        kind: CertKind,
+        alpn: Alpn,
+    ) -> Result<Arc<ServerConfig>, Error> {
+        let (cert, key) = self.leaf(kind, OffsetDateTime::now_utc())?;
+        let mut config = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
+            .with_safe_default_protocol_versions()?
+            .with_no_client_auth()
+            .with_single_cert(vec![cert], key)?;
+        config.alpn_protocols = alpn.protocols();
+        Ok(Arc::new(config))
+    }
+
+    /// Makes the certificate and key for `kind`, with dates relative to `now`.
+    fn leaf(
+        &self,
+        kind: CertKind,
+        now: OffsetDateTime,
+    ) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), Error> {
+        let names: Vec<String> = match kind {
+            CertKind::WrongHost => vec!["wrong.test".to_owned()],
+            _ => SERVER_NAMES.iter().map(|n| (*n).to_owned()).collect(),
+        };
+        let mut params = CertificateParams::new(names)?;
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        params
+            .distinguished_name
+            .push(DnType::CommonName, format!("downwatch test {kind:?}"));
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        params.use_authority_key_identifier_extension = kind != CertKind::SelfSigned;
+        let (not_before, not_after) = match kind {
+            CertKind::Valid | CertKind::WrongHost | CertKind::SelfSigned => {
+                (now - Duration::days(30), now + Duration::days(365))
+            }
+            CertKind::Expired => (now - Duration::days(100), now - Duration::days(12)),
+            CertKind::NotYetValid => (now + Duration::days(10), now + Duration::days(375)),
+            CertKind::ExpiringSoon => (now - Duration::days(30), now + Duration::days(5)),
+        };
+        params.not_before = not_before;
+        params.not_after = not_after;
+
+        let key = KeyPair::generate()?;
+        let cert = match kind {
+            CertKind::SelfSigned => params.self_signed(&key)?,
+            _ => params.signed_by(&key, &self.issuer)?,
+        };
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        Ok((cert.der().clone(), key))
+    }
+}
+
+impl Default for TestCa {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for TestCa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestCa").finish_non_exhaustive()
+    }
+}
