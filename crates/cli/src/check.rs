@@ -1,0 +1,99 @@
+//! `downwatch check`: builds a [`Check`] from the arguments, runs it, prints it.
+
+use std::process::ExitCode;
+
+use downwatch_probe::{
+    BodyMatch, Check, HeaderName, HeaderValue, Method, Prober, ProberOptions, Resolver, Status, Target,
+};
+
+use crate::EXIT_UNKNOWN;
+use crate::args::CheckArgs;
+use crate::render;
+
+/// Runs the check and maps the verdict to the exit code.
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let (check, options) = match build(args) {
+        Ok(built) => built,
+        Err(message) => {
+            eprintln!("downwatch: {message}");
+            return ExitCode::from(EXIT_UNKNOWN);
+        }
+    };
+    let prober = match Prober::new(&options) {
+        Ok(prober) => prober,
+        Err(error) => {
+            eprintln!("downwatch: {error}");
+            return ExitCode::from(EXIT_UNKNOWN);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("downwatch: cannot start the async runtime: {error}");
+            return ExitCode::from(EXIT_UNKNOWN);
+        }
+    };
+    let result = runtime.block_on(prober.check(&check));
+    let text = if args.json {
+        render::json(&check, &result)
+    } else if args.nagios {
+        render::nagios(&check, &result)
+    } else {
+        render::human(&check, &result, render::use_color())
+    };
+    println!("{text}");
+    ExitCode::from(match result.status {
+        Status::Up => 0,
+        Status::Degraded => 1,
+        Status::Down => 2,
+    })
+}
+
+/// Turns the arguments into a check; every problem is one sentence.
+fn build(args: &CheckArgs) -> Result<(Check, ProberOptions), String> {
+    let target = Target::parse(&args.target, args.record_type).map_err(|e| e.to_string())?;
+    let mut check = Check::new(target);
+    check.timeout = args.timeout;
+    if let Some(days) = args.cert_warn_days {
+        check.cert_warn_days = Some(days);
+    }
+    let http = &mut check.http;
+    http.method = Method::from_bytes(args.method.to_ascii_uppercase().as_bytes())
+        .map_err(|_| format!("`{}` is not an HTTP method", args.method))?;
+    for header in &args.header {
+        let (name, value) = header
+            .split_once(':')
+            .ok_or_else(|| format!("header `{header}` must be written `Name: value`"))?;
+        let name = HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| format!("`{}` is not a valid header name", name.trim()))?;
+        let value = HeaderValue::from_str(value.trim())
+            .map_err(|_| format!("the value of header `{name}` has invalid characters"))?;
+        http.headers.push((name, value));
+    }
+    if let Some(set) = &args.expect_status {
+        http.expect_status = set.clone();
+    }
+    http.body_match = match (&args.keyword, &args.regex) {
+        (Some(keyword), _) => Some(BodyMatch::keyword(keyword)),
+        (None, Some(regex)) => Some(BodyMatch::regex(regex).map_err(|e| e.to_string())?),
+        (None, None) if args.absent => return Err("--absent needs --keyword or --regex".into()),
+        (None, None) => None,
+    };
+    if let Some(found) = http.body_match.as_mut() {
+        found.must_appear = !args.absent;
+    }
+    http.max_redirects = args.max_redirects;
+    http.degraded_after = args.degraded_after;
+    if args.body_cap == 0 {
+        return Err("--body-cap must be at least 1 byte".into());
+    }
+    http.body_cap = args.body_cap;
+    check.dns.rcode = args.expect_rcode.as_ref().map(|r| r.to_ascii_uppercase());
+    check.dns.answer.clone_from(&args.expect_answer);
+    let options = ProberOptions {
+        resolver: args.resolver.map_or(Resolver::System, Resolver::Server),
+        extra_ca: args.ca.clone(),
+        verify_tls: !args.insecure,
+    };
+    Ok((check, options))
+}

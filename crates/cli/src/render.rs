@@ -1,0 +1,236 @@
+//! The three outputs of `downwatch check`: layered text, JSON (schema in the README) and the
+//! monitoring-plugins line.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use downwatch_probe::{Check, Layer, ProbeResult, Status, Target};
+use serde_json::{Value, json};
+
+/// Colour only on a terminal, and never when NO_COLOR is set.
+pub fn use_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+fn layers_of(target: &Target) -> &'static [Layer] {
+    match target {
+        Target::Http(url) if url.scheme() == "https" => &[Layer::Dns, Layer::Tcp, Layer::Tls, Layer::Http],
+        Target::Http(_) => &[Layer::Dns, Layer::Tcp, Layer::Http],
+        Target::Tcp { .. } => &[Layer::Dns, Layer::Tcp],
+        Target::Tls { .. } => &[Layer::Dns, Layer::Tcp, Layer::Tls],
+        Target::Dns { .. } => &[Layer::Dns],
+    }
+}
+
+fn layer_label(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Dns => "DNS",
+        Layer::Tcp => "TCP",
+        Layer::Tls => "TLS",
+        Layer::Http => "HTTP",
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Up => "UP",
+        Status::Degraded => "DEGRADED",
+        Status::Down => "DOWN",
+    }
+}
+
+/// The verdict in words: "TLS: certificate expired 12 days ago", or what worked.
+fn summary(result: &ProbeResult) -> String {
+    match &result.failure {
+        Some(f) => format!("{}: {}", layer_label(f.cause.layer()), f.message),
+        None => match (&result.http, &result.dns) {
+            (Some(http), _) => format!(
+                "{} {}",
+                http.version.as_deref().unwrap_or("HTTP"),
+                http.status.map_or(String::new(), |s| s.to_string())
+            ),
+            (None, Some(dns)) if result.phases.connect.is_none() => {
+                format!("{} answer(s)", dns.answers.len())
+            }
+            _ => "reachable".to_owned(),
+        },
+    }
+}
+
+/// One header line, then a line per layer with its time and outcome.
+pub fn human(check: &Check, result: &ProbeResult, color: bool) -> String {
+    let word = status_word(result.status);
+    let word = if color {
+        let code = match result.status {
+            Status::Up => "32",
+            Status::Degraded => "33",
+            Status::Down => "31",
+        };
+        format!("\x1b[1;{code}m{word}\x1b[0m")
+    } else {
+        word.to_owned()
+    };
+    let mut out = format!(
+        "{word}  {}  {} ({:.1} ms)\n",
+        check.target,
+        summary(result),
+        ms(result.phases.total)
+    );
+    let failed = result.layer();
+    for &layer in layers_of(&check.target) {
+        let time = match layer {
+            Layer::Dns => result.phases.dns,
+            Layer::Tcp => result.phases.connect,
+            Layer::Tls => result.phases.tls,
+            Layer::Http => result.phases.ttfb,
+        };
+        let time = time.map_or("       -".to_owned(), |t| format!("{:>6.1} ms", ms(t)));
+        let detail = match failed {
+            Some(f) if f == layer => {
+                let failure = result.failure.as_ref().map(|f| (f.message.as_str(), f.cause.code()));
+                let (message, code) = failure.unwrap_or(("", ""));
+                let mark = if result.status == Status::Degraded { "warning" } else { "FAILED" };
+                format!("{mark}: {message} [{code}]")
+            }
+            Some(f) if f < layer && result.status == Status::Down => "not reached".to_owned(),
+            _ => layer_detail(layer, check, result),
+        };
+        let _ = writeln!(out, "  {:<5}{time}  {detail}", layer_label(layer));
+    }
+    let _ = write!(out, "  {:<5}{:>6.1} ms", "total", ms(result.phases.total));
+    out
+}
+
+fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
+    match layer {
+        Layer::Dns => match &result.dns {
+            None => "address given, no lookup".to_owned(),
+            Some(dns) => {
+                let answers = if dns.answers.is_empty() { "no answer".to_owned() } else { dns.answers.join(", ") };
+                let via = if dns.over_tcp { " over TCP" } else { "" };
+                match (&dns.rcode, &dns.server) {
+                    (Some(rcode), Some(server)) => format!("{answers} ({rcode} from {server}{via})"),
+                    (None, Some(server)) => format!("{answers} (from {server})"),
+                    _ => answers,
+                }
+            }
+        },
+        Layer::Tcp => match result.address {
+            Some(addr) => format!("connected to {addr}"),
+            None => "connected".to_owned(),
+        },
+        Layer::Tls => match &result.tls {
+            None => String::new(),
+            Some(tls) => {
+                let mut parts = vec![tls.version.clone().unwrap_or_else(|| "TLS".into())];
+                if let Some(alpn) = &tls.alpn {
+                    parts.push(alpn.clone());
+                }
+                if let (Some(days), Some(until)) = (tls.days_left, &tls.not_after) {
+                    parts.push(format!("certificate valid {days} more days (until {until})"));
+                }
+                if matches!(check.target, Target::Tls { .. }) || check.cert_warn_days.is_some() {
+                    if let Some(issuer) = &tls.issuer {
+                        parts.push(format!("issued by {issuer}"));
+                    }
+                }
+                parts.join(", ")
+            }
+        },
+        Layer::Http => match &result.http {
+            None => String::new(),
+            Some(http) => {
+                let mut text = format!(
+                    "{} {}, {} body bytes{}",
+                    http.version.as_deref().unwrap_or("HTTP"),
+                    http.status.map_or(String::new(), |s| s.to_string()),
+                    http.body_bytes,
+                    if http.body_truncated { " (stopped at the body cap)" } else { "" }
+                );
+                if http.redirects > 0 {
+                    let _ = write!(text, ", {} redirect(s) to {}", http.redirects, http.final_url.as_deref().unwrap_or("?"));
+                }
+                text
+            }
+        },
+    }
+}
+
+/// The JSON document (schema in the README).
+pub fn json(check: &Check, result: &ProbeResult) -> String {
+    let phase = |d: Option<Duration>| d.map_or(Value::Null, |d| json!(ms(d)));
+    let doc = json!({
+        "target": check.target.to_string(),
+        "status": result.status,
+        "layer": result.layer(),
+        "cause": result.cause(),
+        "message": result.failure.as_ref().map_or_else(|| summary(result), |f| f.message.clone()),
+        "phases_ms": {
+            "dns": phase(result.phases.dns),
+            "connect": phase(result.phases.connect),
+            "tls": phase(result.phases.tls),
+            "ttfb": phase(result.phases.ttfb),
+            "total": ms(result.phases.total),
+        },
+        "address": result.address.map(|a| a.to_string()),
+        "http": result.http.as_ref().map(|h| json!({
+            "status": h.status,
+            "version": h.version,
+            "redirects": h.redirects,
+            "body_bytes": h.body_bytes,
+            "body_truncated": h.body_truncated,
+            "final_url": h.final_url,
+        })),
+        "tls": result.tls.as_ref().map(|t| json!({
+            "version": t.version,
+            "alpn": t.alpn,
+            "subject": t.subject,
+            "issuer": t.issuer,
+            "names": t.names,
+            "not_after": t.not_after,
+            "days_left": t.days_left,
+        })),
+        "dns": result.dns.as_ref().map(|d| json!({
+            "rcode": d.rcode,
+            "server": d.server,
+            "over_tcp": d.over_tcp,
+            "answers": d.answers,
+        })),
+    });
+    doc.to_string()
+}
+
+/// `HTTP CRITICAL - TLS: certificate expired ... | DNS=0.3ms;;; CONNECT=...`, then the
+/// layered text as the plugin's long output.
+pub fn nagios(check: &Check, result: &ProbeResult) -> String {
+    let service = match check.target {
+        Target::Http(_) => "HTTP",
+        Target::Tcp { .. } => "TCP",
+        Target::Tls { .. } => "TLS",
+        Target::Dns { .. } => "DNS",
+    };
+    let state = match result.status {
+        Status::Up => "OK",
+        Status::Degraded => "WARNING",
+        Status::Down => "CRITICAL",
+    };
+    let phases = [
+        ("DNS", result.phases.dns),
+        ("CONNECT", result.phases.connect),
+        ("TLS", result.phases.tls),
+        ("TTFB", result.phases.ttfb),
+        ("TOTAL", Some(result.phases.total)),
+    ];
+    let perf: Vec<String> = phases
+        .iter()
+        .filter_map(|(label, d)| d.map(|d| format!("{label}={:.3}ms;;;", ms(d))))
+        .collect();
+    // `|` separates performance data: it must not appear in the text part.
+    let text = summary(result).replace('|', "/");
+    format!("{service} {state} - {text} | {}\n{}", perf.join(" "), human(check, result, false))
+}

@@ -1,0 +1,230 @@
+//! The DNS layer: resolving a host for the other probes, and the DNS probe kind.
+
+use std::net::IpAddr;
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::{RData, RecordType};
+use tokio::time::Instant;
+
+use crate::outcome::{Cause, DnsInfo, Failure, ProbeResult};
+use crate::resolver::{self, QueryError, Reply, Resolver};
+use crate::target::{Host, RecordKind};
+
+/// What a DNS probe expects.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DnsExpect {
+    /// Expected response code name (`NOERROR` when `None`).
+    pub rcode: Option<String>,
+    /// A text that at least one answer must contain (case-insensitive).
+    pub answer: Option<String>,
+}
+
+/// Addresses found for a host, with what the DNS layer saw.
+pub(crate) struct Resolved {
+    /// Addresses in the order to try them.
+    pub addrs: Vec<IpAddr>,
+    /// DNS details (`None` for an IP literal).
+    pub info: Option<DnsInfo>,
+}
+
+/// Resolves `host` to addresses: an IP literal as is, else the hosts file (system resolver
+/// only), else A and AAAA queries in parallel. IPv4 addresses come first: many networks
+/// announce IPv6 they cannot route, and a probe must not blame the service for that.
+pub(crate) async fn resolve(
+    host: &Host,
+    resolver: &Resolver,
+    deadline: Instant,
+) -> Result<Resolved, (Failure, DnsInfo)> {
+    let name = match host {
+        Host::Ip(ip) => return Ok(Resolved { addrs: vec![*ip], info: None }),
+        Host::Name(name) => name,
+    };
+    if *resolver == Resolver::System {
+        let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+        let mut addrs = resolver::hosts_lookup(&hosts, name);
+        if !addrs.is_empty() {
+            addrs.sort_by_key(|ip| ip.is_ipv6());
+            let info = DnsInfo {
+                rcode: None,
+                server: Some("/etc/hosts".into()),
+                over_tcp: false,
+                answers: addrs.iter().map(ToString::to_string).collect(),
+            };
+            return Ok(Resolved { addrs, info: Some(info) });
+        }
+    }
+    let servers = resolver::nameservers(resolver);
+    let (v4, v6) = tokio::join!(
+        resolver::lookup(&servers, name, RecordType::A, deadline),
+        resolver::lookup(&servers, name, RecordType::AAAA, deadline),
+    );
+    let mut addrs = Vec::new();
+    for reply in [&v4, &v6].into_iter().flatten() {
+        addrs.extend(reply.message.answers.iter().filter_map(|r| match &r.data {
+            RData::A(a) => Some(IpAddr::V4(a.0)),
+            RData::AAAA(a) => Some(IpAddr::V6(a.0)),
+            _ => None,
+        }));
+    }
+    if !addrs.is_empty() {
+        let reply = v4.as_ref().ok().or(v6.as_ref().ok());
+        let info = DnsInfo {
+            rcode: Some("NOERROR".into()),
+            server: reply.map(|r| r.server.to_string()),
+            over_tcp: reply.is_some_and(|r| r.over_tcp),
+            answers: addrs.iter().map(ToString::to_string).collect(),
+        };
+        return Ok(Resolved { addrs, info: Some(info) });
+    }
+    // No address: a definite error code wins over a timeout, A's verdict over AAAA's.
+    let failed_rcode = [&v4, &v6].into_iter().find_map(|r| match r {
+        Ok(reply) if reply.message.metadata.response_code != ResponseCode::NoError => Some(reply),
+        _ => None,
+    });
+    let outcome = match (failed_rcode, &v4, &v6) {
+        (Some(reply), _, _) => Ok(reply),
+        (None, Ok(reply), Ok(_)) => Ok(reply),
+        (None, Err(e), _) | (None, _, Err(e)) => Err(e),
+    };
+    Err(match outcome {
+        Ok(reply) => {
+            let info = reply_info(reply);
+            (rcode_failure(reply, name, "A or AAAA"), info)
+        }
+        Err(e) => query_failure(e),
+    })
+}
+
+/// Runs a DNS probe into `result`.
+pub(crate) async fn probe(
+    name: &str,
+    kind: RecordKind,
+    expect: &DnsExpect,
+    resolver: &Resolver,
+    deadline: Instant,
+    result: &mut ProbeResult,
+) {
+    let servers = resolver::nameservers(resolver);
+    let reply = match resolver::lookup(&servers, name, record_type(kind), deadline).await {
+        Ok(reply) => reply,
+        Err(e) => {
+            let (failure, info) = query_failure(&e);
+            result.dns = Some(info);
+            result.fail(failure);
+            return;
+        }
+    };
+    result.address = Some(reply.server);
+    let info = reply_info(&reply);
+    let rcode = info.rcode.clone().unwrap_or_default();
+    let wanted = expect.rcode.clone().unwrap_or_else(|| "NOERROR".into());
+    let answers = info.answers.clone();
+    result.dns = Some(info);
+    if !rcode.eq_ignore_ascii_case(&wanted) {
+        let failure = if wanted == "NOERROR" {
+            rcode_failure(&reply, name, kind.as_str())
+        } else {
+            Failure::new(
+                Cause::DnsUnexpectedRcode,
+                format!("{rcode} from {} instead of {wanted}", reply.server),
+            )
+        };
+        result.fail(failure);
+        return;
+    }
+    if wanted == "NOERROR" && answers.is_empty() {
+        result.fail(rcode_failure(&reply, name, kind.as_str()));
+        return;
+    }
+    if let Some(needle) = &expect.answer {
+        let needle = needle.to_ascii_lowercase();
+        if !answers.iter().any(|a| a.to_ascii_lowercase().contains(&needle)) {
+            let got = if answers.is_empty() { "nothing".into() } else { answers.join(", ") };
+            result.fail(Failure::new(
+                Cause::DnsAnswerMismatch,
+                format!("no answer contains \"{needle}\" (got {got})"),
+            ));
+        }
+    }
+}
+
+fn record_type(kind: RecordKind) -> RecordType {
+    match kind {
+        RecordKind::A => RecordType::A,
+        RecordKind::Aaaa => RecordType::AAAA,
+        RecordKind::Cname => RecordType::CNAME,
+        RecordKind::Mx => RecordType::MX,
+        RecordKind::Txt => RecordType::TXT,
+        RecordKind::Ns => RecordType::NS,
+    }
+}
+
+fn reply_info(reply: &Reply) -> DnsInfo {
+    DnsInfo {
+        rcode: Some(resolver::rcode_name(reply.message.metadata.response_code)),
+        server: Some(reply.server.to_string()),
+        over_tcp: reply.over_tcp,
+        answers: reply.message.answers.iter().map(|r| answer_text(&r.data)).collect(),
+    }
+}
+
+/// One answer as text: addresses and names plainly, TXT strings joined, MX as `pref host`.
+fn answer_text(data: &RData) -> String {
+    match data {
+        RData::TXT(txt) => txt
+            .txt_data
+            .iter()
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .collect::<Vec<_>>()
+            .join(""),
+        other => other.to_string(),
+    }
+}
+
+/// The failure for a reply whose code is not NOERROR, or NOERROR with no answer.
+fn rcode_failure(reply: &Reply, name: &str, asked: &str) -> Failure {
+    let server = reply.server;
+    match reply.message.metadata.response_code {
+        ResponseCode::NXDomain => Failure::new(
+            Cause::DnsNxdomain,
+            format!("NXDOMAIN from {server}: {name} does not exist"),
+        ),
+        ResponseCode::ServFail => Failure::new(Cause::DnsServfail, format!("SERVFAIL from {server}")),
+        ResponseCode::Refused => Failure::new(Cause::DnsRefused, format!("REFUSED by {server}")),
+        ResponseCode::NoError => Failure::new(
+            Cause::DnsNoRecords,
+            format!("{name} has no {asked} record (answer from {server})"),
+        ),
+        other => Failure::new(
+            Cause::DnsUnexpectedRcode,
+            format!("{} from {server}", resolver::rcode_name(other)),
+        ),
+    }
+}
+
+fn query_failure(error: &QueryError) -> (Failure, DnsInfo) {
+    let (server, failure) = match error {
+        QueryError::Timeout { server, wrong_ids: true } => (
+            server,
+            Failure::new(
+                Cause::DnsProtocol,
+                format!("{server} answered only with replies to another query (wrong id)"),
+            ),
+        ),
+        QueryError::Timeout { server, wrong_ids: false } => {
+            (server, Failure::new(Cause::DnsTimeout, format!("no answer from {server}")))
+        }
+        QueryError::Protocol { server, detail } => {
+            (server, Failure::new(Cause::DnsProtocol, format!("{detail} from {server}")))
+        }
+        QueryError::Io { server, source } if source.kind() == std::io::ErrorKind::ConnectionRefused => (
+            server,
+            Failure::new(Cause::DnsTimeout, format!("no DNS server answers on {server} (port unreachable)")),
+        ),
+        QueryError::Io { server, source } => {
+            (server, Failure::new(Cause::DnsTimeout, format!("cannot reach {server}: {source}")))
+        }
+    };
+    let info = DnsInfo { server: Some(server.to_string()), ..DnsInfo::default() };
+    (failure, info)
+}

@@ -1,0 +1,177 @@
+//! The entry point: a [`Prober`] holds what probes share (resolver choice, TLS trust) and
+//! runs a [`Check`] — a target with its options — under one deadline.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::dns::{self, DnsExpect};
+use crate::error::Result;
+use crate::http::{self, HttpOptions};
+use crate::outcome::{Cause, Failure, ProbeResult};
+use crate::resolver::Resolver;
+use crate::target::{Host, Target};
+use crate::tcp;
+use crate::tls::TlsContext;
+
+/// Settings shared by every probe a [`Prober`] runs.
+#[derive(Clone, Debug)]
+pub struct ProberOptions {
+    /// Which nameservers to ask.
+    pub resolver: Resolver,
+    /// A PEM bundle of extra trusted CAs.
+    pub extra_ca: Option<PathBuf>,
+    /// Verify certificates (on by default).
+    pub verify_tls: bool,
+}
+
+impl Default for ProberOptions {
+    fn default() -> Self {
+        ProberOptions { resolver: Resolver::System, extra_ca: None, verify_tls: true }
+    }
+}
+
+/// What to probe and what to expect.
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// The target.
+    pub target: Target,
+    /// The hard deadline covering every phase.
+    pub timeout: Duration,
+    /// HTTP options (for HTTP targets).
+    pub http: HttpOptions,
+    /// DNS expectations (for DNS targets).
+    pub dns: DnsExpect,
+    /// Degraded (`tls_expiring`) when the certificate has fewer days left than this.
+    pub cert_warn_days: Option<i64>,
+}
+
+/// Default deadline of one probe.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(8);
+/// Default expiry warning of TLS certificate checks, in days.
+pub const DEFAULT_CERT_WARN_DAYS: i64 = 14;
+
+impl Check {
+    /// A check with default options: 8 s deadline, HTTP defaults, and for `tls://` targets
+    /// a warning 14 days before the certificate expires.
+    pub fn new(target: Target) -> Check {
+        let cert_warn_days = matches!(target, Target::Tls { .. }).then_some(DEFAULT_CERT_WARN_DAYS);
+        Check {
+            target,
+            timeout: DEFAULT_TIMEOUT,
+            http: HttpOptions::default(),
+            dns: DnsExpect::default(),
+            cert_warn_days,
+        }
+    }
+}
+
+/// Runs probes; cheap to share behind an `Arc` across tasks.
+#[derive(Clone, Debug)]
+pub struct Prober {
+    pub(crate) resolver: Resolver,
+    pub(crate) tls: TlsContext,
+}
+
+impl Prober {
+    /// Prepares the shared state; fails only on unusable options (e.g. an unreadable CA file).
+    pub fn new(options: &ProberOptions) -> Result<Prober> {
+        let tls = TlsContext::new(options.extra_ca.as_deref(), options.verify_tls)?;
+        Ok(Prober { resolver: options.resolver.clone(), tls })
+    }
+
+    /// Runs one check. Never fails: every problem is a down (or degraded) result with its
+    /// layer and cause, and nothing runs past `check.timeout`.
+    pub async fn check(&self, check: &Check) -> ProbeResult {
+        let started = Instant::now();
+        let deadline = started + check.timeout;
+        let mut result = ProbeResult::new();
+        match &check.target {
+            Target::Http(url) => http::probe(self, url, &check.http, deadline, &mut result).await,
+            Target::Dns { name, kind } => {
+                dns::probe(name, *kind, &check.dns, &self.resolver, deadline, &mut result).await;
+                result.phases.dns = Some(started.elapsed());
+            }
+            Target::Tcp { host, port } => {
+                let _ = self.connect(host, *port, deadline, &mut result).await;
+            }
+            Target::Tls { host, port } => self.tls_probe(host, *port, deadline, &mut result).await,
+        }
+        result.phases.total = started.elapsed();
+        if result.failure.is_none() {
+            self.judge_degraded(check, &mut result);
+        }
+        result
+    }
+
+    /// Resolves and connects, recording the DNS and connect phases.
+    async fn connect(
+        &self,
+        host: &Host,
+        port: u16,
+        deadline: Instant,
+        result: &mut ProbeResult,
+    ) -> Option<tokio::net::TcpStream> {
+        let started = Instant::now();
+        match dns::resolve(host, &self.resolver, deadline).await {
+            Ok(resolved) => {
+                result.phases.dns = resolved.info.as_ref().map(|_| started.elapsed());
+                result.dns = resolved.info;
+                let started = Instant::now();
+                match tcp::connect(&resolved.addrs, port, deadline).await {
+                    Ok((stream, addr)) => {
+                        result.phases.connect = Some(started.elapsed());
+                        result.address = Some(addr);
+                        Some(stream)
+                    }
+                    Err((failure, addr)) => {
+                        result.phases.connect = Some(started.elapsed());
+                        result.address = addr;
+                        result.fail(failure);
+                        None
+                    }
+                }
+            }
+            Err((failure, info)) => {
+                result.phases.dns = Some(started.elapsed());
+                result.dns = Some(info);
+                result.fail(failure);
+                None
+            }
+        }
+    }
+
+    async fn tls_probe(&self, host: &Host, port: u16, deadline: Instant, result: &mut ProbeResult) {
+        let Some(stream) = self.connect(host, port, deadline, result).await else { return };
+        let started = Instant::now();
+        let (outcome, info) = self.tls.handshake(stream, host, &[], deadline).await;
+        result.phases.tls = Some(started.elapsed());
+        result.tls = Some(info);
+        if let Err(failure) = outcome {
+            result.fail(failure);
+        }
+    }
+
+    fn judge_degraded(&self, check: &Check, result: &mut ProbeResult) {
+        let days_left = result.tls.as_ref().and_then(|t| t.days_left);
+        if let (Some(warn), Some(days)) = (check.cert_warn_days, days_left) {
+            if days < warn {
+                let when = match days {
+                    0 => "today".to_owned(),
+                    1 => "in 1 day".to_owned(),
+                    n => format!("in {n} days"),
+                };
+                result.fail(Failure::new(Cause::TlsExpiring, format!("certificate expires {when}")));
+                return;
+            }
+        }
+        if let Some(limit) = check.http.degraded_after.filter(|_| matches!(check.target, Target::Http(_))) {
+            if result.phases.total > limit {
+                let took = result.phases.total.as_secs_f64();
+                let message = format!("took {took:.2} s, above the {} s limit", limit.as_secs_f64());
+                result.fail(Failure::new(Cause::TooSlow, message));
+            }
+        }
+    }
+}
