@@ -1,5 +1,8 @@
 //! The DNS server, queried over real UDP and TCP sockets with hickory-proto messages.
 
+// Helpers outside #[test] functions are test code too; clippy.toml only exempts the latter.
+#![allow(clippy::unwrap_used)]
+
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
@@ -161,4 +164,26 @@ async fn noreply_stays_silent_but_the_next_query_is_answered() {
     // The server handles datagrams in order, so the first reply is for the second query.
     assert_eq!(Message::from_vec(&buf[..n]).unwrap().metadata.id, 2);
     assert_eq!(dns.udp_queries(), 2);
+}
+
+#[tokio::test]
+async fn udp_answers_over_512_bytes_or_the_edns_size_are_truncated() {
+    let mut zone = Zone::new();
+    for i in 0..10 {
+        zone = zone.txt("Many.Example.", &format!("{i}-{}", "t".repeat(90)));
+    }
+    let dns = DnsServer::start(V4.into(), zone).await.unwrap();
+
+    let plain = udp(dns.addr(), &query("many.example.", RecordType::TXT, 1)).await;
+    assert!(plain.metadata.truncation);
+    assert!(plain.answers.is_empty());
+
+    let mut with_edns = query("many.example.", RecordType::TXT, 2);
+    let mut edns = Edns::new();
+    edns.set_max_payload(4096);
+    with_edns.set_edns(edns);
+    let full = udp(dns.addr(), &with_edns).await;
+    assert!(!full.metadata.truncation);
+    assert_eq!(full.answers.len(), 10);
+    assert!(full.edns.is_some(), "an OPT query gets an OPT reply");
 }

@@ -1,5 +1,8 @@
 //! The HTTP servers, plain and TLS, driven by hyper's client over real loopback sockets.
 
+// Helpers outside #[test] functions are test code too; clippy.toml only exempts the latter.
+#![allow(clippy::unwrap_used)]
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
