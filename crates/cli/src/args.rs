@@ -89,11 +89,13 @@ pub struct CheckArgs {
 }
 
 fn parse_kind(text: &str) -> Result<RecordKind, String> {
-    text.parse().map_err(|e: downwatch_probe::Error| e.to_string())
+    text.parse()
+        .map_err(|e: downwatch_probe::Error| e.to_string())
 }
 
 fn parse_status(text: &str) -> Result<StatusSet, String> {
-    text.parse().map_err(|e: downwatch_probe::Error| e.to_string())
+    text.parse()
+        .map_err(|e: downwatch_probe::Error| e.to_string())
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -123,16 +125,28 @@ mod tests {
 
     #[test]
     fn resolver_forms() {
-        assert_eq!(parse_resolver("127.0.0.1").unwrap(), "127.0.0.1:53".parse().unwrap());
-        assert_eq!(parse_resolver("127.0.0.1:5353").unwrap(), "127.0.0.1:5353".parse().unwrap());
+        assert_eq!(
+            parse_resolver("127.0.0.1").unwrap(),
+            "127.0.0.1:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("127.0.0.1:5353").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
         assert_eq!(parse_resolver("::1").unwrap(), "[::1]:53".parse().unwrap());
-        assert_eq!(parse_resolver("[::1]:5353").unwrap(), "[::1]:5353".parse().unwrap());
+        assert_eq!(
+            parse_resolver("[::1]:5353").unwrap(),
+            "[::1]:5353".parse().unwrap()
+        );
         assert!(parse_resolver("dns.google").is_err());
     }
 
     #[test]
     fn durations_need_a_unit_and_must_be_positive() {
-        assert_eq!(parse_duration("1500ms").unwrap(), Duration::from_millis(1500));
+        assert_eq!(
+            parse_duration("1500ms").unwrap(),
+            Duration::from_millis(1500)
+        );
         assert!(parse_duration("3").is_err());
         assert!(parse_duration("0s").is_err());
     }

@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use downwatch_probe::{
-    BodyMatch, Check, HeaderName, HeaderValue, Method, Prober, ProberOptions, Resolver, Status, Target,
+    BodyMatch, Check, HeaderName, HeaderValue, Method, Prober, ProberOptions, Resolver, Status,
+    Target,
 };
 
 use crate::EXIT_UNKNOWN;
@@ -26,7 +27,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(EXIT_UNKNOWN);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("downwatch: cannot start the async runtime: {error}");

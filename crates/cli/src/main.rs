@@ -41,7 +41,10 @@ fn usage_error(error: &clap::Error) -> ExitCode {
         _ => {
             let text = error.render().to_string();
             let first = text.lines().next().unwrap_or("error: invalid arguments");
-            eprintln!("downwatch: {} (see `downwatch --help`)", first.trim_start_matches("error: "));
+            eprintln!(
+                "downwatch: {} (see `downwatch --help`)",
+                first.trim_start_matches("error: ")
+            );
             ExitCode::from(EXIT_UNKNOWN)
         }
     }

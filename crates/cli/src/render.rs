@@ -19,7 +19,9 @@ fn ms(d: Duration) -> f64 {
 
 fn layers_of(target: &Target) -> &'static [Layer] {
     match target {
-        Target::Http(url) if url.scheme() == "https" => &[Layer::Dns, Layer::Tcp, Layer::Tls, Layer::Http],
+        Target::Http(url) if url.scheme() == "https" => {
+            &[Layer::Dns, Layer::Tcp, Layer::Tls, Layer::Http]
+        }
         Target::Http(_) => &[Layer::Dns, Layer::Tcp, Layer::Http],
         Target::Tcp { .. } => &[Layer::Dns, Layer::Tcp],
         Target::Tls { .. } => &[Layer::Dns, Layer::Tcp, Layer::Tls],
@@ -92,9 +94,16 @@ pub fn human(check: &Check, result: &ProbeResult, color: bool) -> String {
         let time = time.map_or("       -".to_owned(), |t| format!("{:>6.1} ms", ms(t)));
         let detail = match failed {
             Some(f) if f == layer => {
-                let failure = result.failure.as_ref().map(|f| (f.message.as_str(), f.cause.code()));
+                let failure = result
+                    .failure
+                    .as_ref()
+                    .map(|f| (f.message.as_str(), f.cause.code()));
                 let (message, code) = failure.unwrap_or(("", ""));
-                let mark = if result.status == Status::Degraded { "warning" } else { "FAILED" };
+                let mark = if result.status == Status::Degraded {
+                    "warning"
+                } else {
+                    "FAILED"
+                };
                 format!("{mark}: {message} [{code}]")
             }
             Some(f) if f < layer && result.status == Status::Down => "not reached".to_owned(),
@@ -111,10 +120,16 @@ fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
         Layer::Dns => match &result.dns {
             None => "address given, no lookup".to_owned(),
             Some(dns) => {
-                let answers = if dns.answers.is_empty() { "no answer".to_owned() } else { dns.answers.join(", ") };
+                let answers = if dns.answers.is_empty() {
+                    "no answer".to_owned()
+                } else {
+                    dns.answers.join(", ")
+                };
                 let via = if dns.over_tcp { " over TCP" } else { "" };
                 match (&dns.rcode, &dns.server) {
-                    (Some(rcode), Some(server)) => format!("{answers} ({rcode} from {server}{via})"),
+                    (Some(rcode), Some(server)) => {
+                        format!("{answers} ({rcode} from {server}{via})")
+                    }
                     (None, Some(server)) => format!("{answers} (from {server})"),
                     _ => answers,
                 }
@@ -132,7 +147,9 @@ fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
                     parts.push(alpn.clone());
                 }
                 if let (Some(days), Some(until)) = (tls.days_left, &tls.not_after) {
-                    parts.push(format!("certificate valid {days} more days (until {until})"));
+                    parts.push(format!(
+                        "certificate valid {days} more days (until {until})"
+                    ));
                 }
                 if matches!(check.target, Target::Tls { .. }) || check.cert_warn_days.is_some() {
                     if let Some(issuer) = &tls.issuer {
@@ -150,10 +167,19 @@ fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
                     http.version.as_deref().unwrap_or("HTTP"),
                     http.status.map_or(String::new(), |s| s.to_string()),
                     http.body_bytes,
-                    if http.body_truncated { " (stopped at the body cap)" } else { "" }
+                    if http.body_truncated {
+                        " (stopped at the body cap)"
+                    } else {
+                        ""
+                    }
                 );
                 if http.redirects > 0 {
-                    let _ = write!(text, ", {} redirect(s) to {}", http.redirects, http.final_url.as_deref().unwrap_or("?"));
+                    let _ = write!(
+                        text,
+                        ", {} redirect(s) to {}",
+                        http.redirects,
+                        http.final_url.as_deref().unwrap_or("?")
+                    );
                 }
                 text
             }
@@ -232,5 +258,9 @@ pub fn nagios(check: &Check, result: &ProbeResult) -> String {
         .collect();
     // `|` separates performance data: it must not appear in the text part.
     let text = summary(result).replace('|', "/");
-    format!("{service} {state} - {text} | {}\n{}", perf.join(" "), human(check, result, false))
+    format!(
+        "{service} {state} - {text} | {}\n{}",
+        perf.join(" "),
+        human(check, result, false)
+    )
 }

@@ -28,14 +28,20 @@ pub struct BodyMatch {
 impl BodyMatch {
     /// A keyword that must appear.
     pub fn keyword(text: &str) -> Self {
-        BodyMatch { pattern: Pattern::Keyword(text.to_owned()), must_appear: true }
+        BodyMatch {
+            pattern: Pattern::Keyword(text.to_owned()),
+            must_appear: true,
+        }
     }
 
     /// A regular expression that must appear.
     pub fn regex(text: &str) -> Result<Self, Error> {
         let regex = Regex::new(text)
             .map_err(|e| Error::InvalidOption(format!("invalid regular expression: {e}")))?;
-        Ok(BodyMatch { pattern: Pattern::Regex(regex), must_appear: true })
+        Ok(BodyMatch {
+            pattern: Pattern::Regex(regex),
+            must_appear: true,
+        })
     }
 
     fn describe(&self) -> String {
@@ -55,7 +61,11 @@ pub(crate) struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     pub(crate) fn new(wanted: &'a BodyMatch, cap: usize) -> Self {
-        Scan { wanted, seen: Vec::with_capacity(cap.min(64 * 1024)), found: false }
+        Scan {
+            wanted,
+            seen: Vec::with_capacity(cap.min(64 * 1024)),
+            found: false,
+        }
     }
 
     /// Adds the next chunk (already cut to the cap) and searches what could now match.
@@ -87,13 +97,19 @@ impl<'a> Scan<'a> {
             (true, true) | (false, false) => Ok(()),
             (true, false) if truncated => Err(Failure::new(
                 Cause::HttpKeyword,
-                format!("{what} not found in the first {} of the body (the body cap)", human_bytes(read)),
+                format!(
+                    "{what} not found in the first {} of the body (the body cap)",
+                    human_bytes(read)
+                ),
             )),
             (true, false) => Err(Failure::new(
                 Cause::HttpKeyword,
                 format!("{what} not found in the body ({})", human_bytes(read)),
             )),
-            (false, true) => Err(Failure::new(Cause::HttpKeyword, format!("forbidden {what} found in the body"))),
+            (false, true) => Err(Failure::new(
+                Cause::HttpKeyword,
+                format!("forbidden {what} found in the body"),
+            )),
         }
     }
 }
@@ -129,15 +145,27 @@ mod tests {
         scan.feed(&[b'a'; 100]);
         let failure = scan.verdict(1 << 20, true).unwrap_err();
         assert_eq!(failure.cause, Cause::HttpKeyword);
-        assert!(failure.message.contains("first 1.0 MiB"), "{}", failure.message);
+        assert!(
+            failure.message.contains("first 1.0 MiB"),
+            "{}",
+            failure.message
+        );
     }
 
     #[test]
     fn forbidden_keyword_fails_when_present() {
-        let wanted = BodyMatch { must_appear: false, ..BodyMatch::keyword("error") };
+        let wanted = BodyMatch {
+            must_appear: false,
+            ..BodyMatch::keyword("error")
+        };
         let mut scan = Scan::new(&wanted, 1024);
         scan.feed(b"an error page");
-        assert!(scan.verdict(13, false).unwrap_err().message.contains("forbidden"));
+        assert!(
+            scan.verdict(13, false)
+                .unwrap_err()
+                .message
+                .contains("forbidden")
+        );
     }
 
     #[test]

@@ -36,7 +36,12 @@ pub(crate) async fn resolve(
     deadline: Instant,
 ) -> Result<Resolved, (Failure, DnsInfo)> {
     let name = match host {
-        Host::Ip(ip) => return Ok(Resolved { addrs: vec![*ip], info: None }),
+        Host::Ip(ip) => {
+            return Ok(Resolved {
+                addrs: vec![*ip],
+                info: None,
+            });
+        }
         Host::Name(name) => name,
     };
     if *resolver == Resolver::System {
@@ -50,7 +55,10 @@ pub(crate) async fn resolve(
                 over_tcp: false,
                 answers: addrs.iter().map(ToString::to_string).collect(),
             };
-            return Ok(Resolved { addrs, info: Some(info) });
+            return Ok(Resolved {
+                addrs,
+                info: Some(info),
+            });
         }
     }
     let servers = resolver::nameservers(resolver);
@@ -74,7 +82,10 @@ pub(crate) async fn resolve(
             over_tcp: reply.is_some_and(|r| r.over_tcp),
             answers: addrs.iter().map(ToString::to_string).collect(),
         };
-        return Ok(Resolved { addrs, info: Some(info) });
+        return Ok(Resolved {
+            addrs,
+            info: Some(info),
+        });
     }
     // No address: a definite error code wins over a timeout, A's verdict over AAAA's.
     let failed_rcode = [&v4, &v6].into_iter().find_map(|r| match r {
@@ -138,8 +149,15 @@ pub(crate) async fn probe(
     }
     if let Some(needle) = &expect.answer {
         let needle = needle.to_ascii_lowercase();
-        if !answers.iter().any(|a| a.to_ascii_lowercase().contains(&needle)) {
-            let got = if answers.is_empty() { "nothing".into() } else { answers.join(", ") };
+        if !answers
+            .iter()
+            .any(|a| a.to_ascii_lowercase().contains(&needle))
+        {
+            let got = if answers.is_empty() {
+                "nothing".into()
+            } else {
+                answers.join(", ")
+            };
             result.fail(Failure::new(
                 Cause::DnsAnswerMismatch,
                 format!("no answer contains \"{needle}\" (got {got})"),
@@ -164,7 +182,12 @@ fn reply_info(reply: &Reply) -> DnsInfo {
         rcode: Some(resolver::rcode_name(reply.message.metadata.response_code)),
         server: Some(reply.server.to_string()),
         over_tcp: reply.over_tcp,
-        answers: reply.message.answers.iter().map(|r| answer_text(&r.data)).collect(),
+        answers: reply
+            .message
+            .answers
+            .iter()
+            .map(|r| answer_text(&r.data))
+            .collect(),
     }
 }
 
@@ -189,7 +212,9 @@ fn rcode_failure(reply: &Reply, name: &str, asked: &str) -> Failure {
             Cause::DnsNxdomain,
             format!("NXDOMAIN from {server}: {name} does not exist"),
         ),
-        ResponseCode::ServFail => Failure::new(Cause::DnsServfail, format!("SERVFAIL from {server}")),
+        ResponseCode::ServFail => {
+            Failure::new(Cause::DnsServfail, format!("SERVFAIL from {server}"))
+        }
         ResponseCode::Refused => Failure::new(Cause::DnsRefused, format!("REFUSED by {server}")),
         ResponseCode::NoError => Failure::new(
             Cause::DnsNoRecords,
@@ -204,27 +229,49 @@ fn rcode_failure(reply: &Reply, name: &str, asked: &str) -> Failure {
 
 fn query_failure(error: &QueryError) -> (Failure, DnsInfo) {
     let (server, failure) = match error {
-        QueryError::Timeout { server, wrong_ids: true } => (
+        QueryError::Timeout {
+            server,
+            wrong_ids: true,
+        } => (
             server,
             Failure::new(
                 Cause::DnsProtocol,
                 format!("{server} answered only with replies to another query (wrong id)"),
             ),
         ),
-        QueryError::Timeout { server, wrong_ids: false } => {
-            (server, Failure::new(Cause::DnsTimeout, format!("no answer from {server}")))
-        }
-        QueryError::Protocol { server, detail } => {
-            (server, Failure::new(Cause::DnsProtocol, format!("{detail} from {server}")))
-        }
-        QueryError::Io { server, source } if source.kind() == std::io::ErrorKind::ConnectionRefused => (
+        QueryError::Timeout {
             server,
-            Failure::new(Cause::DnsTimeout, format!("no DNS server answers on {server} (port unreachable)")),
+            wrong_ids: false,
+        } => (
+            server,
+            Failure::new(Cause::DnsTimeout, format!("no answer from {server}")),
         ),
-        QueryError::Io { server, source } => {
-            (server, Failure::new(Cause::DnsTimeout, format!("cannot reach {server}: {source}")))
+        QueryError::Protocol { server, detail } => (
+            server,
+            Failure::new(Cause::DnsProtocol, format!("{detail} from {server}")),
+        ),
+        QueryError::Io { server, source }
+            if source.kind() == std::io::ErrorKind::ConnectionRefused =>
+        {
+            (
+                server,
+                Failure::new(
+                    Cause::DnsTimeout,
+                    format!("no DNS server answers on {server} (port unreachable)"),
+                ),
+            )
         }
+        QueryError::Io { server, source } => (
+            server,
+            Failure::new(
+                Cause::DnsTimeout,
+                format!("cannot reach {server}: {source}"),
+            ),
+        ),
     };
-    let info = DnsInfo { server: Some(server.to_string()), ..DnsInfo::default() };
+    let info = DnsInfo {
+        server: Some(server.to_string()),
+        ..DnsInfo::default()
+    };
     (failure, info)
 }

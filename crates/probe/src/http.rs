@@ -122,7 +122,11 @@ pub(crate) async fn probe(
             let reason = status.canonical_reason().unwrap_or("");
             let failure = Failure::new(
                 Cause::HttpStatus,
-                format!("status {} {reason} (expected {})", status.as_u16(), opts.expect_status),
+                format!(
+                    "status {} {reason} (expected {})",
+                    status.as_u16(),
+                    opts.expect_status
+                ),
             );
             return result.fail(failure);
         }
@@ -146,7 +150,8 @@ async fn exchange(
     result: &mut ProbeResult,
 ) -> Result<(Response<Incoming>, ConnTask), Failure> {
     let host_text = url.host_str().unwrap_or_default();
-    let host = Host::parse(host_text).map_err(|e| Failure::new(Cause::HttpProtocol, e.to_string()))?;
+    let host =
+        Host::parse(host_text).map_err(|e| Failure::new(Cause::HttpProtocol, e.to_string()))?;
     let port = url.port_or_known_default().unwrap_or(80);
     let https = url.scheme() == "https";
 
@@ -166,17 +171,22 @@ async fn exchange(
     };
 
     let started = Instant::now();
-    let (stream, addr) = tcp::connect(&resolved.addrs, port, deadline).await.map_err(|(f, addr)| {
-        hop.connect = Some(started.elapsed());
-        result.address = addr;
-        f
-    })?;
+    let (stream, addr) = tcp::connect(&resolved.addrs, port, deadline)
+        .await
+        .map_err(|(f, addr)| {
+            hop.connect = Some(started.elapsed());
+            result.address = addr;
+            f
+        })?;
     hop.connect = Some(started.elapsed());
     result.address = Some(addr);
 
     let (io, h2): (Box<dyn Stream>, bool) = if https {
         let started = Instant::now();
-        let (outcome, tls) = prober.tls.handshake(stream, &host, &[b"h2", b"http/1.1"], deadline).await;
+        let (outcome, tls) = prober
+            .tls
+            .handshake(stream, &host, &[b"h2", b"http/1.1"], deadline)
+            .await;
         hop.tls = Some(started.elapsed());
         let h2 = tls.alpn.as_deref() == Some("h2");
         result.tls = Some(tls);
@@ -226,8 +236,18 @@ async fn exchange(
     }
 }
 
-fn build_request(url: &Url, method: &Method, opts: &HttpOptions, h2: bool) -> Result<Request<Empty<Bytes>>, Failure> {
-    let bad = |e: hyper::http::Error| Failure::new(Cause::HttpProtocol, format!("cannot build the request: {e}"));
+fn build_request(
+    url: &Url,
+    method: &Method,
+    opts: &HttpOptions,
+    h2: bool,
+) -> Result<Request<Empty<Bytes>>, Failure> {
+    let bad = |e: hyper::http::Error| {
+        Failure::new(
+            Cause::HttpProtocol,
+            format!("cannot build the request: {e}"),
+        )
+    };
     let uri = if h2 {
         url.as_str().to_owned()
     } else {
@@ -266,7 +286,10 @@ fn redirect_target(url: &Url, response: &Response<Incoming>) -> Option<Result<Ur
         .and_then(|l| url.join(l).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"));
     Some(parsed.ok_or_else(|| {
-        Failure::new(Cause::HttpProtocol, format!("redirect to an invalid location {location:?}"))
+        Failure::new(
+            Cause::HttpProtocol,
+            format!("redirect to an invalid location {location:?}"),
+        )
     }))
 }
 
@@ -277,7 +300,10 @@ async fn read_body(
     deadline: Instant,
     info: &mut HttpInfo,
 ) -> Result<(), Failure> {
-    let mut scan = opts.body_match.as_ref().map(|m| Scan::new(m, opts.body_cap));
+    let mut scan = opts
+        .body_match
+        .as_ref()
+        .map(|m| Scan::new(m, opts.body_cap));
     let cap = opts.body_cap as u64;
     loop {
         if scan.as_ref().is_some_and(Scan::settled) {
@@ -287,19 +313,28 @@ async fn read_body(
             Err(_) => {
                 return Err(Failure::new(
                     Cause::HttpTimeout,
-                    format!("body still incomplete at the deadline ({} bytes read)", info.body_bytes),
+                    format!(
+                        "body still incomplete at the deadline ({} bytes read)",
+                        info.body_bytes
+                    ),
                 ));
             }
             Ok(None) => break,
             Ok(Some(Err(e))) => {
                 return Err(Failure::new(
                     Cause::HttpProtocol,
-                    format!("body broken after {} bytes: {}", info.body_bytes, describe_hyper_error(&e)),
+                    format!(
+                        "body broken after {} bytes: {}",
+                        info.body_bytes,
+                        describe_hyper_error(&e)
+                    ),
                 ));
             }
             Ok(Some(Ok(frame))) => frame,
         };
-        let Ok(data) = frame.into_data() else { continue };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
         let room = usize::try_from(cap - info.body_bytes).unwrap_or(usize::MAX);
         let chunk = &data[..data.len().min(room)];
         info.body_bytes += chunk.len() as u64;

@@ -38,7 +38,11 @@ pub use target::{Host, RecordKind, Target};
 pub use tls::TlsContext;
 
 /// What every request says it is.
-pub const USER_AGENT: &str = concat!("Downwatch/", env!("CARGO_PKG_VERSION"), " (+https://github.com/downwatch/downwatch)");
+pub const USER_AGENT: &str = concat!(
+    "Downwatch/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/downwatch/downwatch)"
+);
 
 /// Re-exported so callers can build [`HttpOptions`] without depending on hyper themselves.
 pub use hyper::{Method, header::HeaderName, header::HeaderValue};

@@ -127,7 +127,10 @@ pub struct Failure {
 impl Failure {
     /// A failure with the given cause and message.
     pub fn new(cause: Cause, message: impl Into<String>) -> Self {
-        Failure { cause, message: message.into() }
+        Failure {
+            cause,
+            message: message.into(),
+        }
     }
 }
 
@@ -292,8 +295,17 @@ mod tests {
     #[test]
     fn hops_sum_phases_and_keep_unreached_ones_absent() {
         let ms = Duration::from_millis;
-        let mut total = Phases { dns: Some(ms(1)), connect: Some(ms(2)), ..Phases::default() };
-        total.add_hop(&Phases { dns: None, connect: Some(ms(3)), ttfb: Some(ms(4)), ..Phases::default() });
+        let mut total = Phases {
+            dns: Some(ms(1)),
+            connect: Some(ms(2)),
+            ..Phases::default()
+        };
+        total.add_hop(&Phases {
+            dns: None,
+            connect: Some(ms(3)),
+            ttfb: Some(ms(4)),
+            ..Phases::default()
+        });
         assert_eq!(total.dns, Some(ms(1)));
         assert_eq!(total.connect, Some(ms(5)));
         assert_eq!(total.tls, None);

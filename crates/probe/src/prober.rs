@@ -28,7 +28,11 @@ pub struct ProberOptions {
 
 impl Default for ProberOptions {
     fn default() -> Self {
-        ProberOptions { resolver: Resolver::System, extra_ca: None, verify_tls: true }
+        ProberOptions {
+            resolver: Resolver::System,
+            extra_ca: None,
+            verify_tls: true,
+        }
     }
 }
 
@@ -78,7 +82,10 @@ impl Prober {
     /// Prepares the shared state; fails only on unusable options (e.g. an unreadable CA file).
     pub fn new(options: &ProberOptions) -> Result<Prober> {
         let tls = TlsContext::new(options.extra_ca.as_deref(), options.verify_tls)?;
-        Ok(Prober { resolver: options.resolver.clone(), tls })
+        Ok(Prober {
+            resolver: options.resolver.clone(),
+            tls,
+        })
     }
 
     /// Runs one check. Never fails: every problem is a down (or degraded) result with its
@@ -90,7 +97,15 @@ impl Prober {
         match &check.target {
             Target::Http(url) => http::probe(self, url, &check.http, deadline, &mut result).await,
             Target::Dns { name, kind } => {
-                dns::probe(name, *kind, &check.dns, &self.resolver, deadline, &mut result).await;
+                dns::probe(
+                    name,
+                    *kind,
+                    &check.dns,
+                    &self.resolver,
+                    deadline,
+                    &mut result,
+                )
+                .await;
                 result.phases.dns = Some(started.elapsed());
             }
             Target::Tcp { host, port } => {
@@ -143,7 +158,9 @@ impl Prober {
     }
 
     async fn tls_probe(&self, host: &Host, port: u16, deadline: Instant, result: &mut ProbeResult) {
-        let Some(stream) = self.connect(host, port, deadline, result).await else { return };
+        let Some(stream) = self.connect(host, port, deadline, result).await else {
+            return;
+        };
         let started = Instant::now();
         let (outcome, info) = self.tls.handshake(stream, host, &[], deadline).await;
         result.phases.tls = Some(started.elapsed());
@@ -162,14 +179,24 @@ impl Prober {
                     1 => "in 1 day".to_owned(),
                     n => format!("in {n} days"),
                 };
-                result.fail(Failure::new(Cause::TlsExpiring, format!("certificate expires {when}")));
+                result.fail(Failure::new(
+                    Cause::TlsExpiring,
+                    format!("certificate expires {when}"),
+                ));
                 return;
             }
         }
-        if let Some(limit) = check.http.degraded_after.filter(|_| matches!(check.target, Target::Http(_))) {
+        if let Some(limit) = check
+            .http
+            .degraded_after
+            .filter(|_| matches!(check.target, Target::Http(_)))
+        {
             if result.phases.total > limit {
                 let took = result.phases.total.as_secs_f64();
-                let message = format!("took {took:.2} s, above the {} s limit", limit.as_secs_f64());
+                let message = format!(
+                    "took {took:.2} s, above the {} s limit",
+                    limit.as_secs_f64()
+                );
                 result.fail(Failure::new(Cause::TooSlow, message));
             }
         }

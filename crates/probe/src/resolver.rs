@@ -102,7 +102,9 @@ pub fn hosts_lookup(text: &str, name: &str) -> Vec<IpAddr> {
             let line = line.split('#').next()?;
             let mut words = line.split_whitespace();
             let ip = words.next()?.split('%').next()?.parse::<IpAddr>().ok()?;
-            words.any(|w| w.trim_end_matches('.').eq_ignore_ascii_case(name)).then_some(ip)
+            words
+                .any(|w| w.trim_end_matches('.').eq_ignore_ascii_case(name))
+                .then_some(ip)
         })
         .collect()
 }
@@ -149,24 +151,35 @@ pub async fn query(
     rtype: RecordType,
     deadline: Instant,
 ) -> Result<Reply, QueryError> {
-    let request = build_query(name, rtype).map_err(|detail| QueryError::Protocol {
-        server,
-        detail,
-    })?;
+    let request =
+        build_query(name, rtype).map_err(|detail| QueryError::Protocol { server, detail })?;
     let id = request.metadata.id;
-    let bytes = request
-        .to_vec()
-        .map_err(|e| QueryError::Protocol { server, detail: format!("cannot encode query: {e}") })?;
+    let bytes = request.to_vec().map_err(|e| QueryError::Protocol {
+        server,
+        detail: format!("cannot encode query: {e}"),
+    })?;
     let message = udp_exchange(server, &bytes, id, deadline).await?;
     if !message.metadata.truncation {
-        return Ok(Reply { server, over_tcp: false, message });
+        return Ok(Reply {
+            server,
+            over_tcp: false,
+            message,
+        });
     }
     let message = tcp_exchange(server, &bytes, id, deadline).await?;
-    Ok(Reply { server, over_tcp: true, message })
+    Ok(Reply {
+        server,
+        over_tcp: true,
+        message,
+    })
 }
 
 fn build_query(name: &str, rtype: RecordType) -> Result<Message, String> {
-    let fqdn = if name.ends_with('.') { name.to_owned() } else { format!("{name}.") };
+    let fqdn = if name.ends_with('.') {
+        name.to_owned()
+    } else {
+        format!("{name}.")
+    };
     let name = Name::from_ascii(&fqdn).map_err(|e| format!("invalid name {fqdn}: {e}"))?;
     let mut message = Message::query();
     message.add_query(Query::query(name, rtype));
@@ -236,7 +249,12 @@ async fn tcp_exchange(
         Ok::<_, std::io::Error>(buf)
     };
     let buf = match timeout_at(deadline, exchange).await {
-        Err(_) => return Err(QueryError::Timeout { server, wrong_ids: false }),
+        Err(_) => {
+            return Err(QueryError::Timeout {
+                server,
+                wrong_ids: false,
+            });
+        }
         Ok(Err(source)) => return Err(QueryError::Io { server, source }),
         Ok(Ok(buf)) => buf,
     };
@@ -275,7 +293,10 @@ mod tests {
         let text = "# comment\nsearch lan\nnameserver 127.0.0.53\nnameserver fe80::1%eth0\nnameserver bad\noptions edns0\n";
         assert_eq!(
             parse_resolv_conf(text),
-            vec!["127.0.0.53:53".parse().unwrap(), "[fe80::1]:53".parse().unwrap()]
+            vec![
+                "127.0.0.53:53".parse().unwrap(),
+                "[fe80::1]:53".parse().unwrap()
+            ]
         );
     }
 
@@ -283,7 +304,10 @@ mod tests {
     fn hosts_file_matches_any_alias_case_insensitively() {
         let text = "127.0.0.1 localhost\n::1 localhost ip6-localhost # v6\n10.0.0.1 Router.lan\n";
         assert_eq!(hosts_lookup(text, "localhost").len(), 2);
-        assert_eq!(hosts_lookup(text, "router.lan"), vec!["10.0.0.1".parse::<IpAddr>().unwrap()]);
+        assert_eq!(
+            hosts_lookup(text, "router.lan"),
+            vec!["10.0.0.1".parse::<IpAddr>().unwrap()]
+        );
         assert!(hosts_lookup(text, "v6").is_empty());
     }
 }

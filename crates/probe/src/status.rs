@@ -33,7 +33,11 @@ impl FromStr for StatusSet {
             ))
         };
         let code = |part: &str| {
-            part.trim().parse::<u16>().ok().filter(|c| (100..=599).contains(c)).ok_or_else(|| bad(part))
+            part.trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|c| (100..=599).contains(c))
+                .ok_or_else(|| bad(part))
         };
         let mut ranges = Vec::new();
         for part in text.split(',') {
@@ -55,7 +59,13 @@ impl fmt::Display for StatusSet {
         let parts: Vec<String> = self
             .0
             .iter()
-            .map(|r| if r.start() == r.end() { r.start().to_string() } else { format!("{}-{}", r.start(), r.end()) })
+            .map(|r| {
+                if r.start() == r.end() {
+                    r.start().to_string()
+                } else {
+                    format!("{}-{}", r.start(), r.end())
+                }
+            })
             .collect();
         f.write_str(&parts.join(","))
     }

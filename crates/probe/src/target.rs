@@ -28,12 +28,16 @@ impl Host {
             && text.len() <= 253
             && text.split('.').filter(|l| !l.is_empty()).all(|label| {
                 label.len() <= 63
-                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    && label
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             });
         if valid {
             Ok(Host::Name(text.trim_end_matches('.').to_ascii_lowercase()))
         } else {
-            Err(Error::InvalidTarget(format!("`{text}` is not a valid host name or IP address")))
+            Err(Error::InvalidTarget(format!(
+                "`{text}` is not a valid host name or IP address"
+            )))
         }
     }
 }
@@ -134,8 +138,9 @@ impl Target {
         })?;
         match scheme.to_ascii_lowercase().as_str() {
             "http" | "https" => {
-                let url = Url::parse(text)
-                    .map_err(|e| Error::InvalidTarget(format!("`{text}` is not a valid URL: {e}")))?;
+                let url = Url::parse(text).map_err(|e| {
+                    Error::InvalidTarget(format!("`{text}` is not a valid URL: {e}"))
+                })?;
                 let host = url
                     .host_str()
                     .ok_or_else(|| Error::InvalidTarget(format!("`{text}` has no host")))?;
@@ -153,7 +158,10 @@ impl Target {
             "dns" => {
                 let name = rest.trim_end_matches('/');
                 match Host::parse(name)? {
-                    Host::Name(name) => Ok(Target::Dns { name, kind: dns_kind }),
+                    Host::Name(name) => Ok(Target::Dns {
+                        name,
+                        kind: dns_kind,
+                    }),
                     Host::Ip(_) => Err(Error::InvalidTarget(format!(
                         "`{name}` is an address; dns:// takes a name"
                     ))),
@@ -191,17 +199,18 @@ fn host_port(text: &str, default_port: Option<u16>) -> Result<(Host, u16), Error
             None => (text, None),
         }
     };
-    let port = match (port, default_port) {
-        (Some(p), _) => p
-            .parse::<u16>()
-            .ok()
-            .filter(|p| *p != 0)
-            .ok_or_else(|| Error::InvalidTarget(format!("`{p}` is not a port number (1-65535)")))?,
-        (None, Some(d)) => d,
-        (None, None) => {
-            return Err(Error::InvalidTarget(format!("`{text}` needs a port: host:port")));
-        }
-    };
+    let port =
+        match (port, default_port) {
+            (Some(p), _) => p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| {
+                Error::InvalidTarget(format!("`{p}` is not a port number (1-65535)"))
+            })?,
+            (None, Some(d)) => d,
+            (None, None) => {
+                return Err(Error::InvalidTarget(format!(
+                    "`{text}` needs a port: host:port"
+                )));
+            }
+        };
     Ok((Host::parse(host)?, port))
 }
 
@@ -211,18 +220,30 @@ mod tests {
 
     #[test]
     fn parses_each_kind() {
-        assert!(matches!(Target::parse("https://ok.test/x", RecordKind::A), Ok(Target::Http(_))));
+        assert!(matches!(
+            Target::parse("https://ok.test/x", RecordKind::A),
+            Ok(Target::Http(_))
+        ));
         assert_eq!(
             Target::parse("tcp://[::1]:5222", RecordKind::A).unwrap(),
-            Target::Tcp { host: Host::Ip("::1".parse().unwrap()), port: 5222 }
+            Target::Tcp {
+                host: Host::Ip("::1".parse().unwrap()),
+                port: 5222
+            }
         );
         assert_eq!(
             Target::parse("tls://Example.COM", RecordKind::A).unwrap(),
-            Target::Tls { host: Host::Name("example.com".into()), port: 443 }
+            Target::Tls {
+                host: Host::Name("example.com".into()),
+                port: 443
+            }
         );
         assert_eq!(
             Target::parse("dns://whatsapp.net.", RecordKind::Mx).unwrap(),
-            Target::Dns { name: "whatsapp.net".into(), kind: RecordKind::Mx }
+            Target::Dns {
+                name: "whatsapp.net".into(),
+                kind: RecordKind::Mx
+            }
         );
     }
 

@@ -34,20 +34,36 @@ pub(crate) async fn connect(
             }
         }
     }
-    Err(last.unwrap_or_else(|| (Failure::new(Cause::TcpError, "no address to connect to"), None)))
+    Err(last.unwrap_or_else(|| {
+        (
+            Failure::new(Cause::TcpError, "no address to connect to"),
+            None,
+        )
+    }))
 }
 
 fn io_failure(error: &std::io::Error, addr: SocketAddr) -> Failure {
-    let unreachable = matches!(error.kind(), ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable)
-        || matches!(error.raw_os_error(), Some(code) if code == EHOSTUNREACH || code == ENETUNREACH);
+    let unreachable = matches!(
+        error.kind(),
+        ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable
+    ) || matches!(error.raw_os_error(), Some(code) if code == EHOSTUNREACH || code == ENETUNREACH);
     if error.kind() == ErrorKind::ConnectionRefused {
         Failure::new(Cause::TcpRefused, format!("connection refused by {addr}"))
     } else if unreachable {
-        Failure::new(Cause::TcpUnreachable, format!("{addr} is unreachable ({error})"))
+        Failure::new(
+            Cause::TcpUnreachable,
+            format!("{addr} is unreachable ({error})"),
+        )
     } else if error.kind() == ErrorKind::TimedOut {
-        Failure::new(Cause::TcpTimeout, format!("no answer from {addr} (connection timed out)"))
+        Failure::new(
+            Cause::TcpTimeout,
+            format!("no answer from {addr} (connection timed out)"),
+        )
     } else {
-        Failure::new(Cause::TcpError, format!("cannot connect to {addr}: {error}"))
+        Failure::new(
+            Cause::TcpError,
+            format!("cannot connect to {addr}: {error}"),
+        )
     }
 }
 

@@ -10,7 +10,9 @@ use rustls::client::{Resumption, WebPkiServerVerifier};
 use rustls::crypto::ring;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 use tokio_rustls::TlsConnector;
@@ -43,9 +45,10 @@ impl TlsContext {
             add_pem_file(&mut roots, path)?;
         }
         let provider = Arc::new(ring::default_provider());
-        let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-            .build()
-            .map_err(|e| Error::InvalidOption(format!("certificate verifier: {e}")))?;
+        let verifier =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(|e| Error::InvalidOption(format!("certificate verifier: {e}")))?;
         let mut base = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()?
             .dangerous()
@@ -54,7 +57,11 @@ impl TlsContext {
         // Every probe does a full handshake: a resumed session would skip the certificate,
         // and with it the expiry check, and would measure less than a new visitor pays.
         base.resumption = Resumption::disabled();
-        Ok(TlsContext { base: Arc::new(base), verifier, verify })
+        Ok(TlsContext {
+            base: Arc::new(base),
+            verifier,
+            verify,
+        })
     }
 
     /// Handshakes over `stream`, offering `alpn`. Returns the stream or the failure, and in
@@ -73,24 +80,32 @@ impl TlsContext {
         });
         let mut config = (*self.base).clone();
         config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
-        config.dangerous().set_certificate_verifier(recorder.clone());
+        config
+            .dangerous()
+            .set_certificate_verifier(recorder.clone());
         let name = match host {
             Host::Ip(ip) => ServerName::IpAddress((*ip).into()),
             Host::Name(name) => match ServerName::try_from(name.clone()) {
                 Ok(name) => name,
                 Err(e) => {
-                    let failure = Failure::new(Cause::TlsHandshake, format!("invalid server name: {e}"));
+                    let failure =
+                        Failure::new(Cause::TlsHandshake, format!("invalid server name: {e}"));
                     return (Err(failure), TlsInfo::default());
                 }
             },
         };
         let connector = TlsConnector::from(Arc::new(config));
         let outcome = timeout_at(deadline, connector.connect(name, stream)).await;
-        let leaf = recorder.leaf.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let leaf = recorder
+            .leaf
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         let mut info = leaf.as_ref().map(cert_info).unwrap_or_default();
         match outcome {
             Err(_) => {
-                let failure = Failure::new(Cause::TlsTimeout, "TLS handshake did not finish in time");
+                let failure =
+                    Failure::new(Cause::TlsTimeout, "TLS handshake did not finish in time");
                 (Err(failure), info)
             }
             Ok(Err(e)) => (Err(handshake_failure(&e, &info, host)), info),
@@ -101,7 +116,9 @@ impl TlsContext {
                     rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".to_owned(),
                     other => format!("{other:?}"),
                 });
-                info.alpn = conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
+                info.alpn = conn
+                    .alpn_protocol()
+                    .map(|p| String::from_utf8_lossy(p).into_owned());
                 (Ok(stream), info)
             }
         }
@@ -109,9 +126,14 @@ impl TlsContext {
 }
 
 fn add_pem_file(roots: &mut RootCertStore, path: &Path) -> Result<()> {
-    let bytes = std::fs::read(path)
-        .map_err(|source| Error::CaFileRead { path: path.to_owned(), source })?;
-    let invalid = |detail: String| Error::CaFileInvalid { path: path.to_owned(), detail };
+    let bytes = std::fs::read(path).map_err(|source| Error::CaFileRead {
+        path: path.to_owned(),
+        source,
+    })?;
+    let invalid = |detail: String| Error::CaFileInvalid {
+        path: path.to_owned(),
+        detail,
+    };
     let mut added = 0;
     for cert in CertificateDer::pem_slice_iter(&bytes) {
         let cert = cert.map_err(|e| invalid(format!(": {e}")))?;
@@ -142,11 +164,13 @@ impl ServerCertVerifier for Recorder {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        *self.leaf.lock().unwrap_or_else(PoisonError::into_inner) = Some(end_entity.clone().into_owned());
+        *self.leaf.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some(end_entity.clone().into_owned());
         if !self.verify {
             return Ok(ServerCertVerified::assertion());
         }
-        self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
     }
 
     fn verify_tls12_signature(
@@ -184,7 +208,12 @@ fn cert_info(der: &CertificateDer<'_>) -> TlsInfo {
     TlsInfo {
         subject: Some(cert.subject().to_string()),
         issuer: Some(cert.issuer().to_string()),
-        not_after: cert.validity().not_after.to_datetime().format(&time::format_description::well_known::Rfc3339).ok(),
+        not_after: cert
+            .validity()
+            .not_after
+            .to_datetime()
+            .format(&time::format_description::well_known::Rfc3339)
+            .ok(),
         // Whole days, truncated toward zero: "4 days left" until the last full day is gone.
         days_left: Some((not_after - now) / 86_400),
         names: cert_names(&cert),
@@ -197,19 +226,30 @@ fn cert_names(cert: &x509_parser::certificate::X509Certificate<'_>) -> Vec<Strin
     let Ok(Some(san)) = cert.subject_alternative_name() else {
         return Vec::new();
     };
-    san.value.general_names.iter().filter_map(|name| match name {
-        x509_parser::extensions::GeneralName::DNSName(n) => Some((*n).to_owned()),
-        x509_parser::extensions::GeneralName::IPAddress(b) => match b.len() {
-            4 => <[u8; 4]>::try_from(*b).ok().map(|a| std::net::IpAddr::from(a).to_string()),
-            16 => <[u8; 16]>::try_from(*b).ok().map(|a| std::net::IpAddr::from(a).to_string()),
+    san.value
+        .general_names
+        .iter()
+        .filter_map(|name| match name {
+            x509_parser::extensions::GeneralName::DNSName(n) => Some((*n).to_owned()),
+            x509_parser::extensions::GeneralName::IPAddress(b) => match b.len() {
+                4 => <[u8; 4]>::try_from(*b)
+                    .ok()
+                    .map(|a| std::net::IpAddr::from(a).to_string()),
+                16 => <[u8; 16]>::try_from(*b)
+                    .ok()
+                    .map(|a| std::net::IpAddr::from(a).to_string()),
+                _ => None,
+            },
             _ => None,
-        },
-        _ => None,
-    }).collect()
+        })
+        .collect()
 }
 
 fn handshake_failure(error: &std::io::Error, info: &TlsInfo, host: &Host) -> Failure {
-    let Some(tls_error) = error.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) else {
+    let Some(tls_error) = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    else {
         let message = if error.kind() == std::io::ErrorKind::UnexpectedEof {
             "the server closed the connection during the TLS handshake".to_owned()
         } else {
@@ -218,7 +258,10 @@ fn handshake_failure(error: &std::io::Error, info: &TlsInfo, host: &Host) -> Fai
         return Failure::new(Cause::TlsHandshake, message);
     };
     let days = info.days_left.unwrap_or(0);
-    let date = info.not_after.clone().unwrap_or_else(|| "an unknown date".into());
+    let date = info
+        .not_after
+        .clone()
+        .unwrap_or_else(|| "an unknown date".into());
     match tls_error {
         rustls::Error::InvalidCertificate(cert_error) => match cert_error {
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
@@ -227,21 +270,32 @@ fn handshake_failure(error: &std::io::Error, info: &TlsInfo, host: &Host) -> Fai
                     1 => "1 day ago".to_owned(),
                     n => format!("{n} days ago"),
                 };
-                Failure::new(Cause::TlsExpired, format!("certificate expired {ago} ({date})"))
+                Failure::new(
+                    Cause::TlsExpired,
+                    format!("certificate expired {ago} ({date})"),
+                )
             }
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                Failure::new(Cause::TlsNotYetValid, "certificate is not valid yet (check the server's or this computer's clock)")
+                Failure::new(
+                    Cause::TlsNotYetValid,
+                    "certificate is not valid yet (check the server's or this computer's clock)",
+                )
             }
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 Failure::new(Cause::TlsHostnameMismatch, hostname_message(host, info))
             }
             other => Failure::new(Cause::TlsUntrusted, untrusted_message(other, info)),
         },
-        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => Failure::new(
+        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+            Failure::new(
+                Cause::TlsHandshake,
+                format!("the server did not speak TLS ({tls_error})"),
+            )
+        }
+        other => Failure::new(
             Cause::TlsHandshake,
-            format!("the server did not speak TLS ({tls_error})"),
+            format!("TLS handshake failed: {other}"),
         ),
-        other => Failure::new(Cause::TlsHandshake, format!("TLS handshake failed: {other}")),
     }
 }
 
