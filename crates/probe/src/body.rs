@@ -36,8 +36,17 @@ impl BodyMatch {
 
     /// A regular expression that must appear.
     pub fn regex(text: &str) -> Result<Self, Error> {
-        let regex = Regex::new(text)
-            .map_err(|e| Error::InvalidOption(format!("invalid regular expression: {e}")))?;
+        let regex = Regex::new(text).map_err(|e| {
+            // regex's syntax errors draw a multi-line diagram; its last line says what is wrong.
+            let why = e.to_string();
+            let why = why
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_owned();
+            Error::InvalidOption(format!("invalid regular expression `{text}`: {why}"))
+        })?;
         Ok(BodyMatch {
             pattern: Pattern::Regex(regex),
             must_appear: true,

@@ -1,0 +1,298 @@
+//! `downwatch check` as a user and a script see it: text, JSON, the plugin line, exit codes.
+
+use downwatch_e2e::{Bed, downwatch};
+
+fn args<'a>(bed: &'a Bed, dns: &'a str, target: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec!["check", target, "--resolver", dns, "--ca"];
+    v.push(Box::leak(bed.ca().into_boxed_str()));
+    v.extend_from_slice(extra);
+    v
+}
+
+#[test]
+fn up_in_text_json_and_nagios() {
+    let bed = Bed::start(None);
+    let dns = bed.addr("dns");
+    let target = format!("https://ok.test:{}/", bed.port("https_valid"));
+
+    let run = downwatch(None, &args(&bed, &dns, &target, &[]));
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("UP  {target}  HTTP/2 200")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[1].trim_start().starts_with("DNS")
+            && lines[1].contains(&format!("NOERROR from {dns}"))
+    );
+    assert!(lines[2].contains("connected to 127.0.0.1:"));
+    assert!(lines[3].contains("TLSv1.3, h2, certificate valid"));
+    assert!(lines[4].contains("HTTP/2 200"));
+    assert!(lines[5].trim_start().starts_with("total"));
+
+    let run = downwatch(None, &args(&bed, &dns, &target, &["--json"]));
+    assert_eq!(run.code, Some(0));
+    let doc = run.json();
+    assert_eq!(doc["status"], "up");
+    assert!(doc["layer"].is_null() && doc["cause"].is_null());
+    for phase in ["dns", "connect", "tls", "ttfb", "total"] {
+        assert!(
+            doc["phases_ms"][phase].as_f64().is_some_and(|v| v > 0.0),
+            "{phase}: {doc}"
+        );
+    }
+    assert_eq!(doc["http"]["status"], 200);
+    assert_eq!(doc["http"]["version"], "HTTP/2");
+    assert_eq!(doc["tls"]["version"], "TLSv1.3");
+    assert!(doc["tls"]["days_left"].as_i64().is_some_and(|d| d > 300));
+    assert_eq!(doc["dns"]["rcode"], "NOERROR");
+    assert_eq!(doc["dns"]["answers"][0], "127.0.0.1");
+    assert!(doc["address"].as_str().unwrap().starts_with("127.0.0.1:"));
+
+    let run = downwatch(None, &args(&bed, &dns, &target, &["--nagios"]));
+    assert_eq!(run.code, Some(0));
+    let first = run.stdout.lines().next().unwrap();
+    assert!(first.starts_with("HTTP OK - HTTP/2 200 | DNS="), "{first}");
+    for label in ["CONNECT=", "TLS=", "TTFB=", "TOTAL="] {
+        assert!(first.contains(label), "{first}");
+    }
+    assert!(
+        first
+            .split(" | ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .all(|p| p.ends_with("ms;;;")),
+        "{first}"
+    );
+}
+
+#[test]
+fn each_layer_fails_with_its_cause_and_exit_2() {
+    let bed = Bed::start(None);
+    let dns = bed.addr("dns");
+    let cases = [
+        (
+            format!("https://ok.test:{}/", bed.port("https_expired")),
+            "tls",
+            "tls_expired",
+            "TLS: certificate expired 12 days ago",
+        ),
+        (
+            "https://servfail.test/".to_owned(),
+            "dns",
+            "dns_servfail",
+            &*format!("DNS: SERVFAIL from {dns}"),
+        ),
+        (
+            "https://missing.test/".to_owned(),
+            "dns",
+            "dns_nxdomain",
+            "DNS: NXDOMAIN",
+        ),
+        (
+            format!("https://ok.test:{}/", bed.port("https_wrong_host")),
+            "tls",
+            "tls_hostname_mismatch",
+            "TLS: certificate is for wrong.test",
+        ),
+        (
+            format!("https://ok.test:{}/", bed.port("garbage")),
+            "tls",
+            "tls_handshake",
+            "TLS: the server did not speak TLS",
+        ),
+        (
+            format!("http://ok.test:{}/status/503", bed.port("http")),
+            "http",
+            "http_status",
+            "HTTP: status 503 Service Unavailable",
+        ),
+        (
+            format!("http://ok.test:{}/loop", bed.port("http")),
+            "http",
+            "http_too_many_redirects",
+            "HTTP: more than 10 redirects",
+        ),
+        (
+            "tcp://127.0.0.1:1".to_owned(),
+            "tcp",
+            "tcp_refused",
+            "TCP: connection refused by 127.0.0.1:1",
+        ),
+    ];
+    for (target, layer, cause, words) in &cases {
+        let run = downwatch(None, &args(&bed, &dns, target, &[]));
+        assert_eq!(run.code, Some(2), "{target}: {}", run.stdout);
+        let first = run.stdout.lines().next().unwrap();
+        assert!(
+            first.starts_with("DOWN  ") && first.contains(words),
+            "{target}: {first}"
+        );
+        assert!(run.stdout.contains(&format!("[{cause}]")), "{}", run.stdout);
+        let doc = downwatch(None, &args(&bed, &dns, target, &["--json"])).json();
+        assert_eq!(
+            (
+                doc["status"].as_str(),
+                doc["layer"].as_str(),
+                doc["cause"].as_str()
+            ),
+            (Some("down"), Some(*layer), Some(*cause))
+        );
+        let nagios = downwatch(None, &args(&bed, &dns, target, &["--nagios"]));
+        assert_eq!(nagios.code, Some(2));
+        assert!(nagios.stdout.contains(" CRITICAL - "), "{}", nagios.stdout);
+    }
+    // Layers after the failing one are shown as not reached.
+    let run = downwatch(None, &args(&bed, &dns, "https://servfail.test/", &[]));
+    assert_eq!(
+        run.stdout.matches("not reached").count(),
+        3,
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn degraded_exits_1() {
+    let bed = Bed::start(None);
+    let dns = bed.addr("dns");
+    let target = format!("tls://ok.test:{}", bed.port("https_expiring"));
+    let run = downwatch(None, &args(&bed, &dns, &target, &[]));
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stdout.starts_with("DEGRADED  ") && run.stdout.contains("[tls_expiring]"));
+    let nagios = downwatch(None, &args(&bed, &dns, &target, &["--nagios"]));
+    assert!(
+        nagios
+            .stdout
+            .starts_with("TLS WARNING - TLS: certificate expires in "),
+        "{}",
+        nagios.stdout
+    );
+    let slow = format!("http://ok.test:{}/delay/300", bed.port("http"));
+    let run = downwatch(
+        None,
+        &args(&bed, &dns, &slow, &["--degraded-after", "100ms", "--json"]),
+    );
+    assert_eq!(run.code, Some(1));
+    assert_eq!(run.json()["cause"], "too_slow");
+}
+
+#[test]
+fn dns_targets_with_record_types() {
+    let bed = Bed::start(None);
+    let dns = bed.addr("dns");
+    let run = downwatch(
+        None,
+        &[
+            "check",
+            "dns://mail.test",
+            "--type",
+            "mx",
+            "--resolver",
+            &dns,
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, Some(0));
+    assert_eq!(run.json()["dns"]["answers"][0], "10 mx.ok.test.");
+    let run = downwatch(
+        None,
+        &[
+            "check",
+            "dns://big.test",
+            "--type",
+            "TXT",
+            "--resolver",
+            &dns,
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    assert!(run.stdout.contains("over TCP"), "{}", run.stdout);
+    let run = downwatch(
+        None,
+        &[
+            "check",
+            "dns://noreply.test",
+            "--resolver",
+            &dns,
+            "--timeout",
+            "1s",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        (run.code, run.json()["cause"].as_str()),
+        (Some(2), Some("dns_timeout"))
+    );
+}
+
+#[test]
+fn bad_input_is_one_clear_line_and_exit_3() {
+    for (argv, needle) in [
+        (vec!["check", "example.com"], "has no scheme"),
+        (vec!["check", "ftp://example.com"], "unknown scheme"),
+        (
+            vec!["check", "https://x.test/", "--timeout", "3"],
+            "is not a duration",
+        ),
+        (
+            vec!["check", "https://x.test/", "--resolver", "dns.google"],
+            "is not an IP address",
+        ),
+        (
+            vec!["check", "https://x.test/", "--expect-status", "abc"],
+            "is not a status code",
+        ),
+        (
+            vec!["check", "https://x.test/", "--ca", "/nonexistent/ca.pem"],
+            "cannot read CA file /nonexistent/ca.pem",
+        ),
+        (
+            vec!["check", "https://x.test/", "--ca", "/etc/hostname"],
+            "holds no usable PEM certificate",
+        ),
+        (
+            vec!["check", "https://x.test/", "--regex", "("],
+            "invalid regular expression",
+        ),
+        (
+            vec!["check", "https://x.test/", "--header", "novalue"],
+            "must be written `Name: value`",
+        ),
+        (
+            vec!["check", "https://x.test/", "--absent"],
+            "--absent needs --keyword or --regex",
+        ),
+        (
+            vec!["check", "dns://x.test", "--type", "SRV"],
+            "unknown record type",
+        ),
+        (
+            vec!["check", "https://x.test/", "--bogus"],
+            "unexpected argument",
+        ),
+        (vec!["check"], "required"),
+    ] {
+        let run = downwatch(None, &argv);
+        assert_eq!(run.code, Some(3), "{argv:?}: {}", run.stderr);
+        assert!(run.stderr.contains(needle), "{argv:?}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("panicked") && !run.stderr.contains("backtrace"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(
+            run.stderr.trim_end().lines().count(),
+            1,
+            "{argv:?}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty());
+    }
+    let help = downwatch(None, &["check", "--help"]);
+    assert_eq!(help.code, Some(0));
+    assert!(help.stdout.contains("--resolver"));
+}
