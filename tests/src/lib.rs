@@ -72,7 +72,7 @@ static NETNS_COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl Netns {
     /// Creates the namespace and brings its loopback up.
-    pub fn new() -> Netns {
+    pub fn create() -> Netns {
         let n = NETNS_COUNTER.fetch_add(1, Ordering::Relaxed);
         let name = format!("dw-e2e-{}-{n}", std::process::id());
         run_ok(Command::new("ip").args(["netns", "add", &name]));
@@ -108,10 +108,12 @@ impl Netns {
         );
     }
 
-    /// Drops every packet to `port` on loopback matching `extra` (e.g. `numgen inc mod 2 == 0`).
+    /// Applies `verdict` to every packet arriving for `port` that matches `extra` (e.g.
+    /// `numgen inc mod 2 == 0`). On the input hook, so the sender sees a silent network, not
+    /// a local firewall error.
     pub fn drop_port(&self, proto: &str, port: u16, extra: &str, verdict: &str) {
         self.nft(&format!(
-            "table inet dwfault {{ chain out {{ type filter hook output priority 0; {proto} dport {port} {extra} {verdict}; }} }}\n"
+            "table inet dwfault {{\n chain inbound {{\n  type filter hook input priority 0;\n  {proto} dport {port} {extra} {verdict}\n }}\n}}\n"
         ));
     }
 }

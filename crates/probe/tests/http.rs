@@ -296,3 +296,34 @@ async fn connection_and_name_failures() {
         "no A or AAAA",
     );
 }
+
+#[tokio::test]
+async fn delay_and_jitter_through_a_proxy() {
+    let env = env().await;
+    let delay = Duration::from_millis(150);
+    let proxy = downwatch_testbed::DelayProxy::start(
+        "127.0.0.1".parse().unwrap(),
+        env.bed.https_valid.addr(),
+        delay,
+        Duration::from_millis(100),
+        7,
+    )
+    .await
+    .unwrap();
+    let url = format!("https://ok.test:{}/", proxy.addr().port());
+    let r = env.run(&url).await;
+    assert_eq!(r.status, Status::Up, "{r:?}");
+    // The handshake and the request each cross the proxy at least once each way.
+    assert!(
+        r.phases.tls.unwrap() >= delay && r.phases.ttfb.unwrap() >= delay,
+        "{:?}",
+        r.phases
+    );
+    let r = env
+        .run_with(&url, Duration::from_secs(5), |c| {
+            c.http.degraded_after = Some(delay)
+        })
+        .await;
+    assert_eq!(r.status, Status::Degraded);
+    assert_eq!(r.cause().unwrap().code(), "too_slow");
+}
