@@ -1,5 +1,7 @@
 //! `downwatch check` as a user and a script see it: text, JSON, the plugin line, exit codes.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use downwatch_e2e::{Bed, downwatch};
 
 fn args<'a>(bed: &'a Bed, dns: &'a str, target: &'a str, extra: &[&'a str]) -> Vec<&'a str> {

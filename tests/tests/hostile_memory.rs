@@ -2,6 +2,8 @@
 //! peak RSS. Alone in its own test binary: RUSAGE_CHILDREN's peak covers every child this
 //! process has waited for, so nothing else may run here.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use downwatch_e2e::{Bed, downwatch};
 use nix::sys::resource::{UsageWho, getrusage};
 

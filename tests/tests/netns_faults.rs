@@ -2,6 +2,8 @@
 //! unreachable hosts made with nftables, deterministic packet loss, and IPv6 on ::1.
 //! Only loopback exists in the namespace, so nothing can leave the machine.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use downwatch_e2e::{Bed, Netns, downwatch, netns_available};
 
 struct Scene {
