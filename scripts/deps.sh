@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Downwatch needs, only those that are missing.
+# Usage: scripts/deps.sh build|test
+# Sourced by run.sh and test.sh; safe to run again (it does nothing when all is there).
+set -euo pipefail
+
+build_pkgs=(build-essential pkg-config ca-certificates)
+# Faults are injected in private network namespaces with nftables (root only).
+test_pkgs=("${build_pkgs[@]}" nftables iproute2)
+
+case "${1:-build}" in
+  build) wanted=("${build_pkgs[@]}") ;;
+  test) wanted=("${test_pkgs[@]}") ;;
+  *) echo "usage: $0 build|test" >&2; exit 3 ;;
+esac
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+
+if ((${#missing[@]})); then
+  echo "==> installing: ${missing[*]}"
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q || echo "apt-get update failed; trying with the current package lists" >&2
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  cat >&2 <<'MSG'
+cargo is not installed. Downwatch needs Rust 1.85 or newer (Debian's packaged rustc is too old):
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh
+then open a new shell (or `source ~/.cargo/env`) and run this command again.
+MSG
+  exit 1
+fi
