@@ -21,7 +21,7 @@ fn up_in_text_json_and_nagios() {
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(
-        lines[0].starts_with(&format!("UP  {target}  HTTP/2 200")),
+        lines[0].starts_with(&format!("UP  {target} — HTTP/2 200")),
         "{}",
         run.stdout
     );

@@ -1,5 +1,6 @@
 //! `downwatch check`: builds a [`Check`] from the arguments, runs it, prints it.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use downwatch_probe::{
@@ -45,7 +46,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         render::human(&check, &result, render::use_color())
     };
-    println!("{text}");
+    // A closed pipe (`downwatch check ... | head -1`) is not an error worth a panic.
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
     ExitCode::from(match result.status {
         Status::Up => 0,
         Status::Degraded => 1,

@@ -47,21 +47,56 @@ fn status_word(status: Status) -> &'static str {
 }
 
 /// The verdict in words: "TLS: certificate expired 12 days ago", or what worked.
-fn summary(result: &ProbeResult) -> String {
-    match &result.failure {
-        Some(f) => format!("{}: {}", layer_label(f.cause.layer()), f.message),
-        None => match (&result.http, &result.dns) {
-            (Some(http), _) => format!(
-                "{} {}",
-                http.version.as_deref().unwrap_or("HTTP"),
-                http.status.map_or(String::new(), |s| s.to_string())
-            ),
-            (None, Some(dns)) if result.phases.connect.is_none() => {
-                format!("{} answer(s)", dns.answers.len())
-            }
-            _ => "reachable".to_owned(),
-        },
+fn summary(check: &Check, result: &ProbeResult) -> String {
+    if let Some(f) = &result.failure {
+        return format!("{}: {}", layer_label(f.cause.layer()), f.message);
     }
+    match &check.target {
+        Target::Http(_) => result.http.as_ref().map_or_else(String::new, |http| {
+            let status = http.status.map_or(String::new(), |s| s.to_string());
+            format!("{} {status}", http.version.as_deref().unwrap_or("HTTP"))
+        }),
+        Target::Tls { .. } => match result.tls.as_ref().and_then(|t| t.days_left) {
+            Some(days) => format!("certificate valid {days} more days"),
+            None => "handshake completed".to_owned(),
+        },
+        Target::Tcp { .. } => match result.address {
+            Some(addr) => format!("connected to {addr}"),
+            None => "connected".to_owned(),
+        },
+        Target::Dns { .. } => answer_list(
+            result
+                .dns
+                .as_ref()
+                .map(|d| d.answers.as_slice())
+                .unwrap_or_default(),
+            3,
+        ),
+    }
+}
+
+/// At most `max` answers, each cut to 60 characters, then "and N more": a TXT record set can
+/// be kilobytes long, a terminal line cannot. (`--json` has them all.)
+fn answer_list(answers: &[String], max: usize) -> String {
+    const WIDTH: usize = 60;
+    let shown: Vec<String> = answers
+        .iter()
+        .take(max)
+        .map(|a| {
+            if a.chars().count() > WIDTH {
+                format!("{}…", a.chars().take(WIDTH).collect::<String>())
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    let more = answers.len().saturating_sub(shown.len());
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!("{}{more}", shown.join(", "))
 }
 
 /// One header line, then a line per layer with its time and outcome.
@@ -77,12 +112,7 @@ pub fn human(check: &Check, result: &ProbeResult, color: bool) -> String {
     } else {
         word.to_owned()
     };
-    let mut out = format!(
-        "{word}  {}  {} ({:.1} ms)\n",
-        check.target,
-        summary(result),
-        ms(result.phases.total)
-    );
+    let mut out = format!("{word}  {} — {}\n", check.target, summary(check, result));
     let failed = result.layer();
     for &layer in layers_of(&check.target) {
         let time = match layer {
@@ -123,7 +153,7 @@ fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
                 let answers = if dns.answers.is_empty() {
                     "no answer".to_owned()
                 } else {
-                    dns.answers.join(", ")
+                    answer_list(&dns.answers, 4)
                 };
                 let via = if dns.over_tcp { " over TCP" } else { "" };
                 match (&dns.rcode, &dns.server) {
@@ -195,7 +225,7 @@ pub fn json(check: &Check, result: &ProbeResult) -> String {
         "status": result.status,
         "layer": result.layer(),
         "cause": result.cause(),
-        "message": result.failure.as_ref().map_or_else(|| summary(result), |f| f.message.clone()),
+        "message": result.failure.as_ref().map_or_else(|| summary(check, result), |f| f.message.clone()),
         "phases_ms": {
             "dns": phase(result.phases.dns),
             "connect": phase(result.phases.connect),
@@ -257,7 +287,7 @@ pub fn nagios(check: &Check, result: &ProbeResult) -> String {
         .filter_map(|(label, d)| d.map(|d| format!("{label}={:.3}ms;;;", ms(d))))
         .collect();
     // `|` separates performance data: it must not appear in the text part.
-    let text = summary(result).replace('|', "/");
+    let text = summary(check, result).replace('|', "/");
     format!(
         "{service} {state} - {text} | {}\n{}",
         perf.join(" "),
