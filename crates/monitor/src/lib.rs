@@ -1,0 +1,11 @@
+//! Downwatch's always-on engine: configuration, the "is it me" connectivity verdict, the
+//! scheduler, the detection state machine, incidents, and the notification policy with its
+//! message catalog and deliveries. It talks to storage and the clock through traits, and
+//! never depends on a GUI toolkit.
+
+pub mod config;
+pub mod notice;
+pub mod state;
+
+pub use notice::{IncidentId, Notice, NoticeKind, Reason};
+pub use state::{Verdict, WatchState};

@@ -1,0 +1,119 @@
+//! What the notification policy decided to tell the user, before it is put into words.
+//! The message catalog (`messages`) turns a [`Notice`] into a localized title and body; the
+//! desktop notifier and the command hook deliver it.
+
+use std::time::{Duration, SystemTime};
+
+use downwatch_probe::{Cause, Layer};
+use serde::Serialize;
+
+use crate::state::Verdict;
+
+/// Identifies an incident (stable across restarts; the history window opens at it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct IncidentId(pub String);
+
+/// One failure as the user should read it: which layer, which cause, the probe's message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// The failing layer.
+    pub layer: Layer,
+    /// The stable cause.
+    pub cause: Cause,
+    /// The probe's message ("SERVFAIL from 127.0.0.53:53"); not localized: it quotes codes
+    /// and addresses.
+    pub detail: String,
+}
+
+/// What happened, with everything the text needs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// One or more watches (of one group, when `group` is set) are down.
+    Down {
+        /// Provider group, when the watches share one.
+        group: Option<String>,
+        /// Watch names, in config order.
+        watches: Vec<String>,
+        /// The dominant reason.
+        reason: Reason,
+    },
+    /// Watches are back up.
+    Recovered {
+        /// Provider group, when shared.
+        group: Option<String>,
+        /// Watch names.
+        watches: Vec<String>,
+        /// How long the outage lasted.
+        #[serde(serialize_with = "secs")]
+        after: Duration,
+    },
+    /// Watches work but badly (too slow...).
+    Degraded {
+        /// Provider group, when shared.
+        group: Option<String>,
+        /// Watch names.
+        watches: Vec<String>,
+        /// Why.
+        reason: Reason,
+    },
+    /// A watch keeps failing intermittently.
+    Unstable {
+        /// The watch.
+        watch: String,
+        /// Failed checks among the recent ones.
+        failures: u32,
+        /// Recent checks considered.
+        checks: u32,
+    },
+    /// A certificate expires soon (at most once a day per watch).
+    CertExpiring {
+        /// The watch.
+        watch: String,
+        /// Whole days left.
+        days_left: i64,
+    },
+    /// The user's own connection is not working.
+    Offline {
+        /// Offline, captive portal or local DNS broken.
+        verdict: Verdict,
+    },
+    /// Back online.
+    Online {
+        /// How long the connection was out.
+        #[serde(serialize_with = "secs")]
+        after: Duration,
+    },
+    /// Notifications held back (rate limit or quiet hours), summarised.
+    Summary {
+        /// How many were held.
+        held: u32,
+        /// Watches down now.
+        down: Vec<String>,
+        /// Watches that went down and came back meanwhile, or are up now.
+        recovered: Vec<String>,
+    },
+}
+
+/// A notification to deliver.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Notice {
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: NoticeKind,
+    /// The incident it belongs to, for "Details" (opens the history at it).
+    pub incident: Option<IncidentId>,
+    /// When the policy released it.
+    #[serde(serialize_with = "unix_secs")]
+    pub at: SystemTime,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_secs())
+}
+
+fn unix_secs<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+    let secs = t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    s.serialize_u64(secs)
+}
