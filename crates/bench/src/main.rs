@@ -1,0 +1,84 @@
+//! `downwatch-bench`: measures what Downwatch's probe engine costs, on this machine, against
+//! local servers (the `downwatch-testbed` binary). Not a timed test: it prints figures for
+//! `docs/benchmarks.md` and fails only when a probe fails, which invalidates the run.
+//!
+//! `bench/https-cpu.sh` drives it side by side with blackbox_exporter and curl.
+
+mod https;
+mod report;
+mod usage;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Benchmarks of Downwatch's probe engine.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// CPU time per HTTPS probe and probes per second: one shared prober, N verified probes
+    /// with a full TLS handshake each, C in flight at once.
+    Https(HttpsArgs),
+}
+
+/// Arguments of `downwatch-bench https`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct HttpsArgs {
+    /// The URL every probe fetches, e.g. https://127.0.0.1:PORT/ (must be on loopback).
+    #[arg(long)]
+    target: String,
+    /// A PEM file with the CA that signed the target's certificate.
+    #[arg(long)]
+    ca: PathBuf,
+    /// A DNS server to ask for host names (the test bed's), instead of the system's resolver.
+    #[arg(long)]
+    resolver: Option<SocketAddr>,
+    /// How many probes to measure.
+    #[arg(long, default_value_t = 2000)]
+    probes: usize,
+    /// How many probes are in flight at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Probes run before measuring, so one-time costs (first allocations, lazy statics) are
+    /// not counted.
+    #[arg(long, default_value_t = 20)]
+    warmup: usize,
+    /// The tokio runtime the probes run on.
+    #[arg(long, value_enum, default_value_t = Flavor::CurrentThread)]
+    runtime: Flavor,
+    /// One JSON object on stdout instead of the text report.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Which tokio runtime to run the probes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Flavor {
+    /// One thread: what the resident monitor uses (see docs/benchmarks.md).
+    CurrentThread,
+    /// Two worker threads (one per core of the reference machine), for comparison.
+    MultiThread,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Https(args) => https::run(&args),
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("downwatch-bench: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
