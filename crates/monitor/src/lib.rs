@@ -4,6 +4,7 @@
 //! never depends on a GUI toolkit.
 
 pub mod config;
+pub mod detector;
 pub mod notice;
 pub mod state;
 

@@ -1,0 +1,373 @@
+//! The detection state machine of one watch: a pure function of the results it is fed and
+//! the times they were taken. No clock, no I/O: the runner feeds it, tests walk it.
+//!
+//! - Down only after `failures_to_down` consecutive failures, Up again after
+//!   `successes_to_up` consecutive successes (Degraded is confirmed the same way).
+//! - The run of failures that led to Down is remembered from its first failure, so the
+//!   incident is back-dated to it.
+//! - Flapping (repeated down/up transitions) or frequent failures that never reach the
+//!   threshold make the watch Unstable, once, instead of a stream of downs and ups. It stays
+//!   Unstable until a full window of checks passes without failure, or the failures become
+//!   a sustained outage.
+//! - The first judgement after start-up (from Unknown) is marked silent.
+
+use std::collections::VecDeque;
+use std::time::{Duration, SystemTime};
+
+use crate::notice::Reason;
+use crate::state::WatchState;
+
+/// How many recent results the unstable rules look at.
+pub const WINDOW: usize = 10;
+/// Failures among the last [`WINDOW`] results that make a never-confirmed watch unstable.
+pub const UNSTABLE_FAILURES: usize = 4;
+/// Down/up transitions within [`FLAP_WINDOW`] that make a watch unstable.
+pub const FLAPS: usize = 4;
+/// The period over which transitions are counted.
+pub const FLAP_WINDOW: Duration = Duration::from_secs(30 * 60);
+
+/// What one probe said, as the detector needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Worked.
+    Up,
+    /// Worked badly.
+    Degraded(Reason),
+    /// Failed.
+    Down(Reason),
+}
+
+/// The two confirmation thresholds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Thresholds {
+    /// Consecutive failures (or degraded results) to confirm.
+    pub failures_to_down: u32,
+    /// Consecutive successes to recover.
+    pub successes_to_up: u32,
+}
+
+/// A confirmed change of state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// Previous state.
+    pub from: WatchState,
+    /// New state.
+    pub to: WatchState,
+    /// When the new state began: the first failure of the run for Down/Degraded/Unstable,
+    /// the confirming check otherwise.
+    pub since: SystemTime,
+    /// When the previous bad state began (for "down for 12 min"), if it was a bad state.
+    pub bad_since: Option<SystemTime>,
+    /// The dominant reason of the failures (for bad states and recoveries from them).
+    pub reason: Option<Reason>,
+    /// A first judgement after start-up: record it, do not notify it.
+    pub silent: bool,
+    /// For Unstable: failed checks among the recent ones, and how many were considered.
+    pub recent_failures: (u32, u32),
+}
+
+/// The state machine of one watch.
+#[derive(Clone, Debug)]
+pub struct Detector {
+    state: WatchState,
+    thresholds: Thresholds,
+    fail_streak: u32,
+    degraded_streak: u32,
+    ok_streak: u32,
+    /// First failure of the current failing run.
+    run_start: Option<SystemTime>,
+    /// Reasons seen in the current bad run, for the dominant one.
+    run_reasons: Vec<Reason>,
+    /// When the current bad state (Down/Degraded/Unstable) began.
+    bad_since: Option<SystemTime>,
+    /// Last results, true = failed.
+    recent: VecDeque<bool>,
+    /// Times of down/up transitions.
+    flips: VecDeque<SystemTime>,
+    /// State before pausing.
+    paused_from: Option<WatchState>,
+}
+
+impl Detector {
+    /// A detector in state Unknown.
+    pub fn new(thresholds: Thresholds) -> Self {
+        Detector {
+            state: WatchState::Unknown,
+            thresholds,
+            fail_streak: 0,
+            degraded_streak: 0,
+            ok_streak: 0,
+            run_start: None,
+            run_reasons: Vec::new(),
+            bad_since: None,
+            recent: VecDeque::with_capacity(WINDOW + 1),
+            flips: VecDeque::new(),
+            paused_from: None,
+        }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> WatchState {
+        self.state
+    }
+
+    /// When the current bad state began, if the watch is in one.
+    pub fn bad_since(&self) -> Option<SystemTime> {
+        self.bad_since
+    }
+
+    /// New thresholds (config reload); streaks are kept.
+    pub fn set_thresholds(&mut self, thresholds: Thresholds) {
+        self.thresholds = thresholds;
+    }
+
+    /// True while a streak is being confirmed: the scheduler re-probes at the retry interval.
+    pub fn confirming(&self) -> bool {
+        match self.state {
+            WatchState::Down => self.ok_streak > 0,
+            WatchState::Degraded => self.ok_streak > 0 || self.fail_streak > 0,
+            WatchState::Paused => false,
+            WatchState::Unknown | WatchState::Up | WatchState::Unstable => {
+                self.fail_streak > 0 || self.degraded_streak > 0
+            }
+        }
+    }
+
+    /// True if one more failure would confirm Down: the runner re-evaluates connectivity
+    /// before feeding it.
+    pub fn next_failure_confirms(&self) -> bool {
+        self.state != WatchState::Down && self.fail_streak + 1 >= self.thresholds.failures_to_down
+    }
+
+    /// Forgets streaks in progress (after a sleep or a network change: the gap proves nothing).
+    pub fn reset_streaks(&mut self) {
+        self.fail_streak = 0;
+        self.degraded_streak = 0;
+        self.ok_streak = 0;
+        if !matches!(
+            self.state,
+            WatchState::Down | WatchState::Degraded | WatchState::Unstable
+        ) {
+            self.run_start = None;
+            self.run_reasons.clear();
+        }
+    }
+
+    /// Pauses judgement; returns the change to Paused.
+    pub fn pause(&mut self, at: SystemTime) -> Option<Change> {
+        if self.state == WatchState::Paused {
+            return None;
+        }
+        self.paused_from = Some(self.state);
+        self.reset_streaks();
+        Some(self.change(WatchState::Paused, at, None, true))
+    }
+
+    /// Resumes: back to the state before the pause, re-judged from the next results.
+    pub fn resume(&mut self, at: SystemTime) -> Option<Change> {
+        let before = self.paused_from.take()?;
+        Some(self.change(before, at, None, true))
+    }
+
+    /// Feeds one result taken at `at`; returns the confirmed change, if any.
+    pub fn observe(&mut self, outcome: &Outcome, at: SystemTime) -> Option<Change> {
+        if self.state == WatchState::Paused {
+            return None;
+        }
+        let failed = matches!(outcome, Outcome::Down(_));
+        self.recent.push_back(failed);
+        if self.recent.len() > WINDOW {
+            self.recent.pop_front();
+        }
+        while self
+            .flips
+            .front()
+            .is_some_and(|t| at.duration_since(*t).unwrap_or_default() > FLAP_WINDOW)
+        {
+            self.flips.pop_front();
+        }
+        match outcome {
+            Outcome::Up => {
+                self.ok_streak += 1;
+                self.fail_streak = 0;
+                self.degraded_streak = 0;
+                if matches!(self.state, WatchState::Unknown | WatchState::Up) {
+                    // A blip that healed before confirmation: the next run starts afresh.
+                    self.run_start = None;
+                    self.run_reasons.clear();
+                }
+            }
+            Outcome::Degraded(reason) => {
+                self.degraded_streak += 1;
+                self.fail_streak = 0;
+                self.ok_streak = if self.state == WatchState::Down {
+                    self.ok_streak + 1
+                } else {
+                    0
+                };
+                self.note_bad(reason, at);
+            }
+            Outcome::Down(reason) => {
+                self.fail_streak += 1;
+                self.ok_streak = 0;
+                self.degraded_streak = 0;
+                self.note_bad(reason, at);
+            }
+        }
+        self.judge(outcome, at)
+    }
+
+    fn note_bad(&mut self, reason: &Reason, at: SystemTime) {
+        if self.run_start.is_none() {
+            self.run_start = Some(at);
+        }
+        if self.run_reasons.len() < 64 {
+            self.run_reasons.push(reason.clone());
+        }
+    }
+
+    fn judge(&mut self, outcome: &Outcome, at: SystemTime) -> Option<Change> {
+        let t = self.thresholds;
+        let recent_failures = self.recent.iter().filter(|f| **f).count();
+        match self.state {
+            WatchState::Unknown => match outcome {
+                Outcome::Up => Some(self.settle_good(WatchState::Up, at)),
+                Outcome::Degraded(_) => Some(self.enter_bad(WatchState::Degraded, at)),
+                Outcome::Down(_) if self.fail_streak >= t.failures_to_down => {
+                    Some(self.enter_bad(WatchState::Down, at))
+                }
+                Outcome::Down(_) => None,
+            },
+            WatchState::Up | WatchState::Degraded => {
+                if self.fail_streak >= t.failures_to_down {
+                    return Some(self.enter_bad(WatchState::Down, at));
+                }
+                if recent_failures >= UNSTABLE_FAILURES || self.flips.len() >= FLAPS {
+                    return Some(self.enter_bad(WatchState::Unstable, at));
+                }
+                match (self.state, outcome) {
+                    (WatchState::Up, Outcome::Degraded(_))
+                        if self.degraded_streak >= t.failures_to_down =>
+                    {
+                        Some(self.enter_bad(WatchState::Degraded, at))
+                    }
+                    (WatchState::Degraded, Outcome::Up) if self.ok_streak >= t.successes_to_up => {
+                        Some(self.settle_good(WatchState::Up, at))
+                    }
+                    _ => None,
+                }
+            }
+            WatchState::Down => {
+                let good = !matches!(outcome, Outcome::Down(_));
+                if good && self.ok_streak >= t.successes_to_up {
+                    self.flips.push_back(at);
+                    if self.flips.len() >= FLAPS {
+                        // Coming back only to go down again: call it unstable, once.
+                        return Some(self.enter_bad(WatchState::Unstable, at));
+                    }
+                    let to = if matches!(outcome, Outcome::Degraded(_)) {
+                        WatchState::Degraded
+                    } else {
+                        WatchState::Up
+                    };
+                    return Some(self.settle_good(to, at));
+                }
+                None
+            }
+            WatchState::Unstable => {
+                let sustained = self.recent.len() >= (2 * t.failures_to_down as usize).min(WINDOW)
+                    && self
+                        .recent
+                        .iter()
+                        .rev()
+                        .take((2 * t.failures_to_down as usize).min(WINDOW))
+                        .all(|f| *f);
+                if sustained {
+                    // A real outage now: it deserves its own alarm.
+                    self.flips.clear();
+                    return Some(self.enter_bad(WatchState::Down, at));
+                }
+                if self.recent.len() >= WINDOW && recent_failures == 0 {
+                    self.flips.clear();
+                    return Some(self.settle_good(WatchState::Up, at));
+                }
+                None
+            }
+            WatchState::Paused => None,
+        }
+    }
+
+    fn enter_bad(&mut self, to: WatchState, at: SystemTime) -> Change {
+        if to == WatchState::Down && self.state != WatchState::Unknown {
+            self.flips.push_back(at);
+        }
+        let since = match to {
+            // Back-dated to the first failure of the run that led here.
+            WatchState::Down | WatchState::Degraded => self.run_start.unwrap_or(at),
+            _ => at,
+        };
+        let reason = self.dominant_reason();
+        let silent = self.state == WatchState::Unknown;
+        let mut change = self.change(to, since, reason, silent);
+        change.recent_failures = (
+            self.recent.iter().filter(|f| **f).count() as u32,
+            self.recent.len() as u32,
+        );
+        self.bad_since = Some(since);
+        if to == WatchState::Down {
+            // These failures are accounted for by the outage; the unstable rule counts only
+            // failures that never reached the threshold.
+            self.recent.clear();
+        }
+        self.fail_streak = 0;
+        self.degraded_streak = 0;
+        self.ok_streak = 0;
+        change
+    }
+
+    fn settle_good(&mut self, to: WatchState, at: SystemTime) -> Change {
+        let reason = self.dominant_reason();
+        let silent = self.state == WatchState::Unknown;
+        let change = self.change(to, at, reason, silent);
+        self.bad_since = None;
+        self.run_start = None;
+        self.run_reasons.clear();
+        self.ok_streak = 0;
+        change
+    }
+
+    fn change(
+        &mut self,
+        to: WatchState,
+        since: SystemTime,
+        reason: Option<Reason>,
+        silent: bool,
+    ) -> Change {
+        let from = std::mem::replace(&mut self.state, to);
+        Change {
+            from,
+            to,
+            since,
+            bad_since: self.bad_since,
+            reason,
+            silent,
+            recent_failures: (0, 0),
+        }
+    }
+
+    /// The most frequent cause of the current run (the latest message for it).
+    fn dominant_reason(&self) -> Option<Reason> {
+        let mut best: Option<(&Reason, usize)> = None;
+        for reason in self.run_reasons.iter().rev() {
+            let count = self
+                .run_reasons
+                .iter()
+                .filter(|r| r.cause == reason.cause)
+                .count();
+            if best.is_none_or(|(_, n)| count > n) {
+                best = Some((reason, count));
+            }
+        }
+        best.map(|(r, _)| r.clone())
+    }
+}

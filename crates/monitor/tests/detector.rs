@@ -1,0 +1,191 @@
+//! The detection state machine, walked step by step through scenarios. Each scenario is a
+//! string of results taken 5 s apart (`u` up, `d` degraded, `f` failed) and the changes it
+//! must produce, by step index.
+
+use std::time::{Duration, SystemTime};
+
+use downwatch_monitor::Reason;
+use downwatch_monitor::WatchState::{self, *};
+use downwatch_monitor::detector::{Detector, Outcome, Thresholds};
+use downwatch_probe::{Cause, Layer};
+
+const T: Thresholds = Thresholds {
+    failures_to_down: 3,
+    successes_to_up: 2,
+};
+
+fn reason(cause: Cause) -> Reason {
+    Reason {
+        layer: cause.layer(),
+        cause,
+        detail: format!("{} happened", cause.code()),
+    }
+}
+
+fn at(step: usize) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 + 5 * step as u64)
+}
+
+/// Runs `steps` from `start` (reached silently by a first success) and returns
+/// (step, from, to, silent) for every change.
+fn walk(steps: &str, warm: bool) -> (Detector, Vec<(usize, WatchState, WatchState, bool)>) {
+    let mut d = Detector::new(T);
+    let mut changes = Vec::new();
+    let offset = if warm {
+        let c = d
+            .observe(&Outcome::Up, at(0))
+            .expect("first success sets Up");
+        assert!(c.silent && c.to == Up);
+        1
+    } else {
+        0
+    };
+    for (i, ch) in steps.chars().filter(|c| !c.is_whitespace()).enumerate() {
+        let outcome = match ch {
+            'u' => Outcome::Up,
+            'd' => Outcome::Degraded(reason(Cause::TooSlow)),
+            'f' => Outcome::Down(reason(Cause::DnsServfail)),
+            other => panic!("bad step {other}"),
+        };
+        if let Some(c) = d.observe(&outcome, at(i + offset)) {
+            changes.push((i, c.from, c.to, c.silent));
+        }
+    }
+    (d, changes)
+}
+
+#[test]
+fn scenarios() {
+    let cases: &[(&str, &str, &[(usize, WatchState, WatchState, bool)])] = &[
+        ("a single failure is never an alarm", "uuuf uuuu", &[]),
+        ("two failures are not enough", "ff uuuuuuuu ff uu", &[]),
+        (
+            "four failures among ten checks are unstable",
+            "ff uu ff",
+            &[(5, Up, Unstable, false)],
+        ),
+        (
+            "three in a row confirm down",
+            "uuu fff",
+            &[(5, Up, Down, false)],
+        ),
+        (
+            "two successes recover",
+            "fff u u",
+            &[(2, Up, Down, false), (4, Down, Up, false)],
+        ),
+        (
+            "one success is not recovery",
+            "fff u f u u",
+            &[(2, Up, Down, false), (6, Down, Up, false)],
+        ),
+        (
+            "degraded confirmed like down",
+            "ddd uu",
+            &[(2, Up, Degraded, false), (4, Degraded, Up, false)],
+        ),
+        ("degraded blips are ignored", "d u d u", &[]),
+        (
+            "every other check failing is unstable, once",
+            "fu fu fu fu fu fu",
+            &[(6, Up, Unstable, false)],
+        ),
+        (
+            "flapping down and up is unstable, not a stream",
+            "fffuu fffuu fffuu fffuu",
+            &[
+                (2, Up, Down, false),
+                (4, Down, Up, false),
+                (7, Up, Down, false),
+                (9, Down, Unstable, false),
+            ],
+        ),
+        (
+            "unstable clears after a clean window",
+            "fu fu fu fu uuuuuuuuuu",
+            &[(6, Up, Unstable, false), (16, Unstable, Up, false)],
+        ),
+        (
+            "a sustained outage while unstable is a down",
+            "fu fu fu fu ffffff",
+            &[(6, Up, Unstable, false), (13, Unstable, Down, false)],
+        ),
+    ];
+    for (name, steps, expected) in cases {
+        let (_, changes) = walk(steps, true);
+        assert_eq!(&changes, expected, "{name}");
+    }
+}
+
+#[test]
+fn first_judgement_is_silent_even_when_down() {
+    let (d, changes) = walk("fff", false);
+    assert_eq!(changes, vec![(2, Unknown, Down, true)]);
+    assert_eq!(d.state(), Down);
+    let (_, changes) = walk("u", false);
+    assert_eq!(changes, vec![(0, Unknown, Up, true)]);
+}
+
+#[test]
+fn down_is_back_dated_to_the_first_failure_of_the_run() {
+    let mut d = Detector::new(T);
+    d.observe(&Outcome::Up, at(0));
+    d.observe(&Outcome::Down(reason(Cause::TcpRefused)), at(1));
+    d.observe(&Outcome::Up, at(2));
+    // A new run starts here: the earlier blip must not move the start back.
+    d.observe(&Outcome::Down(reason(Cause::DnsServfail)), at(3));
+    d.observe(&Outcome::Down(reason(Cause::DnsServfail)), at(4));
+    let change = d
+        .observe(&Outcome::Down(reason(Cause::TcpRefused)), at(5))
+        .unwrap();
+    assert_eq!((change.to, change.since), (Down, at(3)));
+    assert_eq!(
+        change.reason.unwrap().cause,
+        Cause::DnsServfail,
+        "the dominant cause of the run"
+    );
+    d.observe(&Outcome::Up, at(6));
+    let back = d.observe(&Outcome::Up, at(7)).unwrap();
+    assert_eq!((back.to, back.bad_since), (Up, Some(at(3))));
+    assert_eq!(back.reason.unwrap().layer, Layer::Dns);
+}
+
+#[test]
+fn confirming_drives_fast_retries() {
+    let mut d = Detector::new(T);
+    d.observe(&Outcome::Up, at(0));
+    assert!(!d.confirming());
+    d.observe(&Outcome::Down(reason(Cause::TcpRefused)), at(1));
+    assert!(d.confirming() && !d.next_failure_confirms());
+    d.observe(&Outcome::Down(reason(Cause::TcpRefused)), at(2));
+    assert!(d.next_failure_confirms());
+    d.observe(&Outcome::Down(reason(Cause::TcpRefused)), at(3));
+    assert!(
+        !d.confirming(),
+        "confirmed down: back to the normal interval"
+    );
+    d.observe(&Outcome::Up, at(4));
+    assert!(d.confirming(), "a recovery is being confirmed");
+}
+
+#[test]
+fn reset_and_pause() {
+    let mut d = Detector::new(T);
+    d.observe(&Outcome::Up, at(0));
+    d.observe(&Outcome::Down(reason(Cause::TcpTimeout)), at(1));
+    d.observe(&Outcome::Down(reason(Cause::TcpTimeout)), at(2));
+    d.reset_streaks();
+    assert!(
+        d.observe(&Outcome::Down(reason(Cause::TcpTimeout)), at(3))
+            .is_none(),
+        "streak was reset"
+    );
+    let p = d.pause(at(4)).unwrap();
+    assert_eq!((p.from, p.to), (Up, Paused));
+    assert!(
+        d.observe(&Outcome::Down(reason(Cause::TcpTimeout)), at(5))
+            .is_none()
+    );
+    let r = d.resume(at(6)).unwrap();
+    assert_eq!(r.to, Up);
+}
