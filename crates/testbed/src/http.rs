@@ -83,6 +83,8 @@ impl HttpServer {
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 };
+                // Like real servers: small responses must not wait for the client's delayed ACK.
+                let _ = stream.set_nodelay(true);
                 let (count, exec) = (count.clone(), spawner.clone());
                 let acceptor = acceptor.clone();
                 spawner.spawn(async move {
