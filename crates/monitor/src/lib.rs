@@ -5,7 +5,9 @@
 
 pub mod config;
 pub mod detector;
+pub mod incidents;
 pub mod notice;
+pub mod policy;
 pub mod state;
 
 pub use notice::{IncidentId, Notice, NoticeKind, Reason};

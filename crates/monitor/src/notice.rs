@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::state::Verdict;
 
 /// Identifies an incident (stable across restarts; the history window opens at it).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct IncidentId(pub String);
 

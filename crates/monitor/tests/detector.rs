@@ -56,7 +56,8 @@ fn walk(steps: &str, warm: bool) -> (Detector, Vec<(usize, WatchState, WatchStat
 
 #[test]
 fn scenarios() {
-    let cases: &[(&str, &str, &[(usize, WatchState, WatchState, bool)])] = &[
+    type Expected = &'static [(usize, WatchState, WatchState, bool)];
+    let cases: &[(&str, &str, Expected)] = &[
         ("a single failure is never an alarm", "uuuf uuuu", &[]),
         ("two failures are not enough", "ff uuuuuuuu ff uu", &[]),
         (

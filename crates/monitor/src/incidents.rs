@@ -1,0 +1,257 @@
+//! Incidents: opened when a bad state is confirmed, with the start back-dated to the first
+//! failed check of the run; closed at recovery with a duration and the dominant cause.
+//! Watches of one group that go bad within the group window share a group incident.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use crate::detector::Change;
+use crate::notice::IncidentId;
+use crate::state::WatchState;
+
+/// What kind of trouble an incident records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentKind {
+    /// Confirmed down.
+    Down,
+    /// Confirmed degraded.
+    Degraded,
+    /// Failing intermittently.
+    Unstable,
+}
+
+impl IncidentKind {
+    fn of(state: WatchState) -> Option<IncidentKind> {
+        match state {
+            WatchState::Down => Some(IncidentKind::Down),
+            WatchState::Degraded => Some(IncidentKind::Degraded),
+            WatchState::Unstable => Some(IncidentKind::Unstable),
+            WatchState::Unknown | WatchState::Up | WatchState::Paused => None,
+        }
+    }
+
+    fn severity(self) -> u8 {
+        match self {
+            IncidentKind::Degraded => 0,
+            IncidentKind::Unstable => 1,
+            IncidentKind::Down => 2,
+        }
+    }
+}
+
+/// One incident.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    /// Stable id.
+    pub id: IncidentId,
+    /// The watch.
+    pub watch: String,
+    /// Its provider group.
+    pub group: Option<String>,
+    /// The shared id when several watches of a group failed together.
+    pub group_incident: Option<IncidentId>,
+    /// The worst kind seen during the incident.
+    pub kind: IncidentKind,
+    /// First failed check of the run.
+    #[serde(with = "unix_ms")]
+    pub start: SystemTime,
+    /// Recovery, when closed.
+    #[serde(with = "unix_ms_opt", default)]
+    pub end: Option<SystemTime>,
+    /// Dominant layer (`dns`...), when known.
+    pub layer: Option<String>,
+    /// Dominant cause code, when known.
+    pub cause: Option<String>,
+    /// The probe's message for that cause.
+    pub detail: Option<String>,
+}
+
+impl Incident {
+    /// How long it lasted (or has lasted until `now`).
+    pub fn duration(&self, now: SystemTime) -> Duration {
+        self.end
+            .unwrap_or(now)
+            .duration_since(self.start)
+            .unwrap_or_default()
+    }
+}
+
+/// What the book did with a state change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IncidentEvent {
+    /// A new incident.
+    Opened(Incident),
+    /// An open incident got worse or learnt its cause.
+    Updated(Incident),
+    /// A recovery closed it.
+    Closed(Incident),
+}
+
+/// The open incidents, one per watch at most.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct IncidentBook {
+    open: BTreeMap<String, Incident>,
+}
+
+impl IncidentBook {
+    /// An empty book (or one restored with serde, to survive restarts).
+    pub fn new() -> Self {
+        IncidentBook::default()
+    }
+
+    /// The open incident of a watch.
+    pub fn open_for(&self, watch: &str) -> Option<&Incident> {
+        self.open.get(watch)
+    }
+
+    /// Every open incident.
+    pub fn open(&self) -> impl Iterator<Item = &Incident> {
+        self.open.values()
+    }
+
+    /// Drops open incidents of watches that no longer exist (config edit), closing them.
+    pub fn retain_watches(
+        &mut self,
+        exists: impl Fn(&str) -> bool,
+        now: SystemTime,
+    ) -> Vec<IncidentEvent> {
+        let gone: Vec<String> = self.open.keys().filter(|w| !exists(w)).cloned().collect();
+        gone.into_iter()
+            .filter_map(|w| self.open.remove(&w))
+            .map(|mut i| {
+                i.end = Some(now);
+                IncidentEvent::Closed(i)
+            })
+            .collect()
+    }
+
+    /// Applies a confirmed change of `watch`; `group_window` groups incidents of one group.
+    pub fn on_change(
+        &mut self,
+        watch: &str,
+        group: Option<&str>,
+        change: &Change,
+        group_window: Duration,
+    ) -> Option<IncidentEvent> {
+        let reason = change.reason.as_ref();
+        match IncidentKind::of(change.to) {
+            Some(kind) => {
+                if let Some(open) = self.open.get_mut(watch) {
+                    // Still the same trouble (restored after a restart, or it got worse).
+                    if kind.severity() > open.kind.severity() || open.cause.is_none() {
+                        open.kind = if kind.severity() > open.kind.severity() {
+                            kind
+                        } else {
+                            open.kind
+                        };
+                        if let Some(r) = reason {
+                            open.layer = Some(r.layer.as_str().to_owned());
+                            open.cause = Some(r.cause.code().to_owned());
+                            open.detail = Some(r.detail.clone());
+                        }
+                        return Some(IncidentEvent::Updated(open.clone()));
+                    }
+                    return None;
+                }
+                let start = change.since;
+                let group_incident = group.and_then(|g| {
+                    self.open
+                        .values()
+                        .filter(|i| i.group.as_deref() == Some(g))
+                        .find(|i| abs_diff(i.start, start) <= group_window)
+                        .map(|i| i.group_incident.clone().unwrap_or_else(|| i.id.clone()))
+                });
+                if let Some(shared) = &group_incident {
+                    // The first incident of the group learns it is part of one.
+                    for other in self.open.values_mut() {
+                        if &other.id == shared {
+                            other.group_incident = Some(shared.clone());
+                        }
+                    }
+                }
+                let incident = Incident {
+                    id: IncidentId(format!("{}-{}", slug(watch), unix_millis(start))),
+                    watch: watch.to_owned(),
+                    group: group.map(str::to_owned),
+                    group_incident,
+                    kind,
+                    start,
+                    end: None,
+                    layer: reason.map(|r| r.layer.as_str().to_owned()),
+                    cause: reason.map(|r| r.cause.code().to_owned()),
+                    detail: reason.map(|r| r.detail.clone()),
+                };
+                self.open.insert(watch.to_owned(), incident.clone());
+                Some(IncidentEvent::Opened(incident))
+            }
+            None if change.to == WatchState::Paused => None,
+            None => {
+                let mut incident = self.open.remove(watch)?;
+                incident.end = Some(change.since);
+                Some(IncidentEvent::Closed(incident))
+            }
+        }
+    }
+}
+
+fn abs_diff(a: SystemTime, b: SystemTime) -> Duration {
+    a.duration_since(b)
+        .or_else(|_| b.duration_since(a))
+        .unwrap_or_default()
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn unix_millis(t: SystemTime) -> u64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// A lower-case, dash-separated form of a name for ids ("WhatsApp Web" → "whatsapp-web").
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+mod unix_ms {
+    use std::time::{Duration, SystemTime};
+
+    pub fn serialize<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(super::unix_millis(*t))
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
+        let ms: u64 = serde::Deserialize::deserialize(d)?;
+        Ok(SystemTime::UNIX_EPOCH + Duration::from_millis(ms))
+    }
+}
+
+mod unix_ms_opt {
+    use std::time::{Duration, SystemTime};
+
+    pub fn serialize<S: serde::Serializer>(
+        t: &Option<SystemTime>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_some(&super::unix_millis(*t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<SystemTime>, D::Error> {
+        let ms: Option<u64> = serde::Deserialize::deserialize(d)?;
+        Ok(ms.map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms)))
+    }
+}

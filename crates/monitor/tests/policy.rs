@@ -1,0 +1,442 @@
+//! The notification policy and the incident book, driven with explicit times.
+
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions
+
+use std::time::{Duration, SystemTime};
+
+use downwatch_monitor::config::{Notifications, QuietHours};
+use downwatch_monitor::detector::Change;
+use downwatch_monitor::incidents::{IncidentBook, IncidentEvent};
+use downwatch_monitor::policy::{Input, Policy};
+use downwatch_monitor::{NoticeKind, Reason, Verdict, WatchState};
+use downwatch_probe::Cause;
+use tokio::time::Instant;
+
+fn cfg() -> Notifications {
+    Notifications {
+        desktop: true,
+        locale: None,
+        group_wait: Duration::from_secs(5),
+        group_window: Duration::from_secs(60),
+        rate_limit_count: 3,
+        rate_limit_window: Duration::from_secs(600),
+        quiet_hours: None,
+        degraded: true,
+        recovered: true,
+        offline: true,
+        online: true,
+        cert_warn_days: 14,
+        command: None,
+        command_timeout: Duration::from_secs(10),
+    }
+}
+
+struct Clock {
+    start: Instant,
+    wall0: SystemTime,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Clock {
+            start: Instant::now(),
+            wall0: SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+        }
+    }
+    fn at(&self, secs: u64) -> (Instant, SystemTime) {
+        (
+            self.start + Duration::from_secs(secs),
+            self.wall0 + Duration::from_secs(secs),
+        )
+    }
+}
+
+fn change(from: WatchState, to: WatchState, wall: SystemTime, silent: bool) -> Change {
+    Change {
+        from,
+        to,
+        since: wall,
+        bad_since: matches!(from, WatchState::Down).then(|| wall - Duration::from_secs(600)),
+        reason: Some(Reason {
+            layer: Cause::DnsServfail.layer(),
+            cause: Cause::DnsServfail,
+            detail: "SERVFAIL from 127.0.0.53:53".into(),
+        }),
+        silent,
+        recent_failures: (5, 10),
+    }
+}
+
+fn state(watch: &str, group: Option<&str>, c: Change) -> Input {
+    Input::State {
+        watch: watch.into(),
+        group: group.map(Into::into),
+        muted: false,
+        change: c,
+        incident: None,
+    }
+}
+
+#[test]
+fn a_group_failing_together_leaves_as_one_notification() {
+    let clock = Clock::new();
+    let mut p = Policy::new(cfg());
+    for (i, w) in ["WhatsApp", "Facebook", "Instagram"]
+        .into_iter()
+        .enumerate()
+    {
+        let (now, wall) = clock.at(i as u64);
+        p.push(
+            state(
+                w,
+                Some("Meta"),
+                change(WatchState::Up, WatchState::Down, wall, false),
+            ),
+            now,
+            wall,
+        );
+    }
+    let (now, wall) = clock.at(4);
+    assert!(
+        p.release(now, wall, 600).is_empty(),
+        "still within the group wait"
+    );
+    assert_eq!(p.next_wake(), Some(clock.at(5).0));
+    let (now, wall) = clock.at(5);
+    let out = p.release(now, wall, 600);
+    assert_eq!(out.len(), 1);
+    match &out[0].kind {
+        NoticeKind::Down {
+            group,
+            watches,
+            reason,
+        } => {
+            assert_eq!(group.as_deref(), Some("Meta"));
+            assert_eq!(watches, &["WhatsApp", "Facebook", "Instagram"]);
+            assert_eq!(reason.cause, Cause::DnsServfail);
+        }
+        other => panic!("{other:?}"),
+    }
+    let (now, wall) = clock.at(100);
+    p.push(
+        state(
+            "WhatsApp",
+            Some("Meta"),
+            change(WatchState::Down, WatchState::Up, wall, false),
+        ),
+        now,
+        wall,
+    );
+    let out = p.release(clock.at(106).0, clock.at(106).1, 600);
+    match &out[..] {
+        [n] => assert!(
+            matches!(&n.kind, NoticeKind::Recovered { after, .. } if *after == Duration::from_secs(600))
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_failure_healed_within_the_wait_sends_nothing() {
+    let clock = Clock::new();
+    let mut p = Policy::new(cfg());
+    let (now, wall) = clock.at(0);
+    p.push(
+        state(
+            "Gmail",
+            None,
+            change(WatchState::Up, WatchState::Down, wall, false),
+        ),
+        now,
+        wall,
+    );
+    let (now, wall) = clock.at(3);
+    p.push(
+        state(
+            "Gmail",
+            None,
+            change(WatchState::Down, WatchState::Up, wall, false),
+        ),
+        now,
+        wall,
+    );
+    let (now, wall) = clock.at(60);
+    assert!(p.release(now, wall, 600).is_empty());
+}
+
+#[test]
+fn silent_and_muted_changes_are_not_notified() {
+    let clock = Clock::new();
+    let mut p = Policy::new(cfg());
+    let (now, wall) = clock.at(0);
+    p.push(
+        state(
+            "Gmail",
+            None,
+            change(WatchState::Unknown, WatchState::Down, wall, true),
+        ),
+        now,
+        wall,
+    );
+    p.push(
+        Input::State {
+            watch: "YouTube".into(),
+            group: None,
+            muted: true,
+            change: change(WatchState::Up, WatchState::Down, wall, false),
+            incident: None,
+        },
+        now,
+        wall,
+    );
+    assert!(p.release(clock.at(30).0, clock.at(30).1, 600).is_empty());
+    // A baseline Down recovering later was never told: no "back up" either.
+    p.push(
+        state(
+            "Gmail",
+            None,
+            change(WatchState::Down, WatchState::Up, wall, false),
+        ),
+        clock.at(40).0,
+        clock.at(40).1,
+    );
+    assert!(p.release(clock.at(50).0, clock.at(50).1, 600).is_empty());
+}
+
+#[test]
+fn rate_limit_holds_and_summarises() {
+    let clock = Clock::new();
+    let mut p = Policy::new(cfg());
+    for (i, w) in ["A", "B", "C", "D", "E"].into_iter().enumerate() {
+        let (now, wall) = clock.at(i as u64 * 10);
+        p.push(
+            state(
+                w,
+                None,
+                change(WatchState::Up, WatchState::Down, wall, false),
+            ),
+            now,
+            wall,
+        );
+        let (now, wall) = clock.at(i as u64 * 10 + 5);
+        let out = p.release(now, wall, 600);
+        assert_eq!(out.len(), usize::from(i < 3), "notice {i}");
+    }
+    let (now, wall) = clock.at(700);
+    let out = p.release(now, wall, 600);
+    match &out[..] {
+        [n] => assert_eq!(
+            n.kind,
+            NoticeKind::Summary {
+                held: 2,
+                down: vec!["D".into(), "E".into()],
+                recovered: vec![]
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn quiet_hours_hold_until_they_end() {
+    let clock = Clock::new();
+    let mut c = cfg();
+    c.quiet_hours = Some(QuietHours {
+        start: 22 * 60,
+        end: 7 * 60,
+    });
+    let mut p = Policy::new(c);
+    let (now, wall) = clock.at(0);
+    p.push(
+        state(
+            "Gmail",
+            None,
+            change(WatchState::Up, WatchState::Down, wall, false),
+        ),
+        now,
+        wall,
+    );
+    assert!(
+        p.release(clock.at(10).0, clock.at(10).1, 23 * 60)
+            .is_empty(),
+        "23:00 is quiet"
+    );
+    assert!(
+        p.release(clock.at(20).0, clock.at(20).1, 3 * 60).is_empty(),
+        "03:00 is quiet"
+    );
+    let out = p.release(clock.at(30).0, clock.at(30).1, 7 * 60);
+    assert!(
+        matches!(&out[..], [n] if matches!(&n.kind, NoticeKind::Summary { held: 1, down, .. } if down == &["Gmail"])),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn offline_and_back_online_once_each() {
+    let clock = Clock::new();
+    let mut p = Policy::new(cfg());
+    let (now, wall) = clock.at(0);
+    p.push(
+        Input::Verdict {
+            from: Verdict::Online,
+            to: Verdict::Offline,
+            lasted: Duration::ZERO,
+        },
+        now,
+        wall,
+    );
+    let out = p.release(clock.at(5).0, clock.at(5).1, 600);
+    assert!(matches!(&out[..], [n] if n.kind == NoticeKind::Offline { verdict: Verdict::Offline }));
+    p.push(
+        Input::Verdict {
+            from: Verdict::Offline,
+            to: Verdict::Online,
+            lasted: Duration::from_secs(180),
+        },
+        clock.at(200).0,
+        clock.at(200).1,
+    );
+    let out = p.release(clock.at(205).0, clock.at(205).1, 600);
+    assert!(
+        matches!(&out[..], [n] if n.kind == NoticeKind::Online { after: Duration::from_secs(180) })
+    );
+    // A two-second dip sends nothing.
+    p.push(
+        Input::Verdict {
+            from: Verdict::Online,
+            to: Verdict::CaptivePortal,
+            lasted: Duration::ZERO,
+        },
+        clock.at(300).0,
+        clock.at(300).1,
+    );
+    p.push(
+        Input::Verdict {
+            from: Verdict::CaptivePortal,
+            to: Verdict::Online,
+            lasted: Duration::from_secs(2),
+        },
+        clock.at(302).0,
+        clock.at(302).1,
+    );
+    assert!(p.release(clock.at(400).0, clock.at(400).1, 600).is_empty());
+}
+
+#[test]
+fn certificate_warning_at_most_once_a_day() {
+    let clock = Clock::new();
+    let mut p = Policy::new(cfg());
+    let cert = |days| Input::CertDays {
+        watch: "Bank".into(),
+        muted: false,
+        days_left: days,
+    };
+    p.push(cert(20), clock.at(0).0, clock.at(0).1);
+    assert!(
+        p.release(clock.at(10).0, clock.at(10).1, 600).is_empty(),
+        "20 days is fine"
+    );
+    p.push(cert(9), clock.at(20).0, clock.at(20).1);
+    p.push(cert(9), clock.at(50).0, clock.at(50).1);
+    assert_eq!(p.release(clock.at(60).0, clock.at(60).1, 600).len(), 1);
+    p.push(cert(8), clock.at(3600).0, clock.at(3600).1);
+    assert!(
+        p.release(clock.at(3700).0, clock.at(3700).1, 600)
+            .is_empty()
+    );
+    p.push(cert(8), clock.at(90_000).0, clock.at(90_000).1);
+    assert_eq!(
+        p.release(clock.at(90_010).0, clock.at(90_010).1, 600).len(),
+        1,
+        "a day later"
+    );
+}
+
+#[test]
+fn unstable_is_its_own_notice() {
+    let clock = Clock::new();
+    let mut p = Policy::new(cfg());
+    let (now, wall) = clock.at(0);
+    p.push(
+        state(
+            "Flaky",
+            None,
+            change(WatchState::Up, WatchState::Unstable, wall, false),
+        ),
+        now,
+        wall,
+    );
+    p.push(
+        state(
+            "Other",
+            None,
+            change(WatchState::Up, WatchState::Unstable, wall, false),
+        ),
+        now,
+        wall,
+    );
+    let out = p.release(clock.at(5).0, clock.at(5).1, 600);
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(
+        matches!(&out[0].kind, NoticeKind::Unstable { watch, failures: 5, checks: 10 } if watch == "Flaky")
+    );
+}
+
+#[test]
+fn incidents_open_back_dated_group_and_close() {
+    let mut book = IncidentBook::new();
+    let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let mut down = change(WatchState::Up, WatchState::Down, t0, false);
+    let window = Duration::from_secs(60);
+    let Some(IncidentEvent::Opened(first)) =
+        book.on_change("WhatsApp Web", Some("Meta"), &down, window)
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (first.start, first.cause.as_deref()),
+        (t0, Some("dns_servfail"))
+    );
+    down.since = t0 + Duration::from_secs(20);
+    let Some(IncidentEvent::Opened(second)) =
+        book.on_change("Instagram", Some("Meta"), &down, window)
+    else {
+        panic!()
+    };
+    assert_eq!(
+        second.group_incident,
+        Some(first.id.clone()),
+        "same group, within the window"
+    );
+    assert_eq!(
+        book.open_for("WhatsApp Web").unwrap().group_incident,
+        Some(first.id.clone())
+    );
+    down.since = t0 + Duration::from_secs(500);
+    let Some(IncidentEvent::Opened(third)) =
+        book.on_change("Facebook", Some("Meta"), &down, window)
+    else {
+        panic!()
+    };
+    assert_eq!(
+        third.group_incident, None,
+        "too late to be the same incident"
+    );
+    let up = change(
+        WatchState::Down,
+        WatchState::Up,
+        t0 + Duration::from_secs(900),
+        false,
+    );
+    let Some(IncidentEvent::Closed(closed)) =
+        book.on_change("WhatsApp Web", Some("Meta"), &up, window)
+    else {
+        panic!()
+    };
+    assert_eq!(closed.duration(SystemTime::now()), Duration::from_secs(900));
+    assert!(book.open_for("WhatsApp Web").is_none());
+    let json = serde_json::to_string(&book).unwrap();
+    let back: IncidentBook = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.open().count(), 2, "open incidents survive a restart");
+}
