@@ -6,6 +6,7 @@
 pub mod config;
 pub mod detector;
 pub mod incidents;
+pub mod messages;
 pub mod notice;
 pub mod policy;
 pub mod state;
