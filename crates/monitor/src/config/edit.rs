@@ -73,6 +73,8 @@ impl ConfigEditor {
         {
             Some(watches) => watches.push(watch),
             None => {
+                let mut watch = watch;
+                self.move_trailing_comments_above(&mut watch);
                 let mut watches = ArrayOfTables::new();
                 watches.push(watch);
                 self.doc.insert("watch", Item::ArrayOfTables(watches));
@@ -148,7 +150,23 @@ impl ConfigEditor {
             })
     }
 
+    /// Comments at the end of the file belong to the document, which prints them after every
+    /// table: a table added at the end goes below them unless they move onto it.
+    fn move_trailing_comments_above(&mut self, table: &mut Table) {
+        let trailing = self.doc.trailing().as_str().unwrap_or_default().to_owned();
+        if !trailing.trim().is_empty() {
+            let separated = format!("{}\n\n", trailing.trim_end());
+            table.decor_mut().set_prefix(separated);
+            self.doc.set_trailing("");
+        }
+    }
+
     fn table_mut(&mut self, path: &str) -> Result<&mut dyn TableLike, ConfigError> {
+        if let Some(first) = path.split('.').next().filter(|f| !self.doc.contains_key(f)) {
+            let mut table = Table::new();
+            self.move_trailing_comments_above(&mut table);
+            self.doc.insert(first, Item::Table(table));
+        }
         let mut current: &mut dyn TableLike = self.doc.as_table_mut();
         for (i, part) in path.split('.').enumerate() {
             let item = current.entry(part).or_insert_with(|| {

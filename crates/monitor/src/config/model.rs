@@ -128,7 +128,11 @@ pub struct ProbeSettings {
 
 impl Default for ProbeSettings {
     fn default() -> Self {
-        ProbeSettings { resolver: Resolver::System, ca: None, verify_tls: true }
+        ProbeSettings {
+            resolver: Resolver::System,
+            ca: None,
+            verify_tls: true,
+        }
     }
 }
 
