@@ -4,6 +4,7 @@
 //! never depends on a GUI toolkit.
 
 pub mod config;
+pub mod deliver;
 pub mod detector;
 pub mod incidents;
 pub mod messages;
