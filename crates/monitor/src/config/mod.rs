@@ -29,5 +29,5 @@ pub use edit::ConfigEditor;
 pub use error::{ConfigError, line_column};
 pub use model::*;
 pub use parse::{CONTROL_TIMEOUT, load, parse};
-pub use reload::{ReloadHandle, watch};
+pub use reload::{DEBOUNCE, ReloadHandle, Reloads, watch};
 pub use watch::MAX_NAME_CHARS;
