@@ -3,13 +3,18 @@
 //! message catalog and deliveries. It talks to storage and the clock through traits, and
 //! never depends on a GUI toolkit.
 
+pub mod clock;
 pub mod config;
+pub mod connectivity;
 pub mod deliver;
 pub mod detector;
+pub mod events;
 pub mod incidents;
 pub mod messages;
 pub mod notice;
 pub mod policy;
+pub mod runner;
+pub mod schedule;
 pub mod state;
 
 pub use notice::{IncidentId, Notice, NoticeKind, Reason};

@@ -1,0 +1,203 @@
+//! The always-on loop: one task owns every watch's state; probes run as tasks and report
+//! back; connectivity is re-evaluated before a failure may confirm an outage; the policy's
+//! notices are rendered and delivered without blocking the loop.
+//!
+//! Data flows one way: schedule → probe → result → detector → (change, incident) → sink,
+//! policy → announcer.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use downwatch_probe::{Check, ProbeResult, Status, Target};
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use crate::clock::Clock;
+use crate::config::{Config, ProbeSettings};
+use crate::connectivity::{self, ControlResult};
+use crate::detector::{Detector, Outcome, Thresholds};
+use crate::events::{Event, Sink};
+use crate::incidents::{IncidentBook, IncidentEvent};
+use crate::notice::{Notice, Reason};
+use crate::state::Verdict;
+
+/// A boxed future, as the seams below return.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// Runs probes. The real one holds a `Prober` per distinct settings; tests may script
+/// results at this I/O seam.
+pub trait ProbeExec: Send + Sync + 'static {
+    /// Prepares what the settings need (trust stores...); an error rejects the config.
+    fn prepare(&self, settings: &[ProbeSettings]) -> Result<(), String>;
+    /// Runs one check.
+    fn run(&self, check: Check, settings: ProbeSettings) -> BoxFuture<ProbeResult>;
+}
+
+/// Puts notices into words and delivers them (desktop, command hook).
+pub trait Announcer: Send + Sync + 'static {
+    /// Title and body of a notice, in the user's language.
+    fn render(&self, notice: &Notice) -> (String, String);
+    /// Delivers it; the result lists the deliveries that failed, with why.
+    fn deliver(
+        &self,
+        notice: Notice,
+        title: String,
+        body: String,
+    ) -> BoxFuture<Vec<(String, String)>>;
+}
+
+/// Signals from the system's power management (logind's PrepareForSleep).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PowerSignal {
+    /// About to suspend: stop judging.
+    Suspending,
+    /// Resumed: wait for the network to settle.
+    Resumed,
+}
+
+/// What the loop needs from outside.
+pub struct Deps {
+    /// The clocks.
+    pub clock: Arc<dyn Clock>,
+    /// Runs probes.
+    pub exec: Arc<dyn ProbeExec>,
+    /// Receives every event.
+    pub sink: Box<dyn Sink>,
+    /// Renders and delivers notices.
+    pub announcer: Arc<dyn Announcer>,
+    /// Where open incidents are kept across restarts (`incidents.json`), if anywhere.
+    pub data_dir: Option<std::path::PathBuf>,
+    /// A fingerprint of the network configuration (routes), polled every tick; a change
+    /// means "wait for the network to settle". `None` where not available.
+    pub network_fingerprint: Option<Box<dyn Fn() -> u64 + Send>>,
+}
+
+/// Signals that reach the loop while it runs.
+pub struct Inputs {
+    /// New configurations (hand edits).
+    pub config: watch::Receiver<Arc<Config>>,
+    /// Rejected edits, as messages.
+    pub config_errors: mpsc::UnboundedReceiver<String>,
+    /// Suspend and resume.
+    pub power: mpsc::UnboundedReceiver<PowerSignal>,
+    /// Ends the loop when it changes to true (or is dropped).
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The loop wakes at least this often, to notice clock gaps and network changes.
+const TICK: Duration = Duration::from_secs(5);
+/// A verdict younger than this is trusted when a failure is about to confirm an outage.
+const VERDICT_FRESH: Duration = Duration::from_secs(5);
+/// Clock disagreements above this are a sleep (or a clock change).
+const GAP_TOLERANCE: Duration = Duration::from_secs(10);
+
+struct WatchRt {
+    cfg: crate::config::Watch,
+    detector: Detector,
+    anchor: Instant,
+    next: Instant,
+    running: bool,
+    parked: Option<(ProbeResult, SystemTime)>,
+    down_since: Option<Instant>,
+}
+
+struct Done {
+    name: String,
+    result: ProbeResult,
+    at: SystemTime,
+    epoch: u64,
+}
+
+mod core;
+
+/// Runs the monitor until `inputs.shutdown` says stop. `config` must already be valid.
+pub async fn run(config: Arc<Config>, deps: Deps, inputs: Inputs) {
+    let mut monitor = core::Monitor::new(config, deps);
+    monitor.run(inputs).await;
+}
+
+/// Outcome of a probe as the detector sees it.
+fn outcome_of(result: &ProbeResult) -> Outcome {
+    let reason = || {
+        result.failure.as_ref().map(|f| Reason {
+            layer: f.cause.layer(),
+            cause: f.cause,
+            detail: f.message.clone(),
+        })
+    };
+    match (result.status, reason()) {
+        (Status::Up, _) => Outcome::Up,
+        (Status::Degraded, Some(r)) => Outcome::Degraded(r),
+        (Status::Down, Some(r)) => Outcome::Down(r),
+        (_, None) => Outcome::Up,
+    }
+}
+
+fn thresholds(w: &crate::config::Watch) -> Thresholds {
+    Thresholds {
+        failures_to_down: w.failures_to_down,
+        successes_to_up: w.successes_to_up,
+    }
+}
+
+fn control_results(config: &Config, results: Vec<ProbeResult>) -> Vec<ControlResult> {
+    config
+        .connectivity
+        .controls
+        .iter()
+        .zip(results)
+        .map(|(c, r)| ControlResult::new(&c.name, &c.check.target, r))
+        .collect()
+}
+
+fn verdict_of(config: &Config, results: Vec<ProbeResult>) -> Verdict {
+    connectivity::verdict(&control_results(config, results))
+}
+
+fn is_tls(target: &Target) -> bool {
+    match target {
+        Target::Http(url) => url.scheme() == "https",
+        Target::Tls { .. } => true,
+        Target::Tcp { .. } | Target::Dns { .. } => false,
+    }
+}
+
+fn record_incident(sink: &mut dyn Sink, at: SystemTime, event: &IncidentEvent) {
+    match event {
+        IncidentEvent::Opened(i) => sink.record(at, &Event::IncidentOpened(i)),
+        IncidentEvent::Updated(i) => sink.record(at, &Event::IncidentUpdated(i)),
+        IncidentEvent::Closed(i) => sink.record(at, &Event::IncidentClosed(i)),
+    }
+}
+
+fn save_incidents(dir: &std::path::Path, book: &IncidentBook) {
+    let Ok(text) = serde_json::to_string_pretty(book) else {
+        return;
+    };
+    let path = dir.join("incidents.json");
+    let tmp = dir.join(".incidents.json.tmp");
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&tmp, text))
+        .and_then(|()| std::fs::rename(&tmp, &path));
+    if let Err(e) = written {
+        tracing::warn!("cannot save open incidents to {}: {e}", path.display());
+    }
+}
+
+fn load_incidents(dir: &std::path::Path) -> IncidentBook {
+    let path = dir.join("incidents.json");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
+            // Never lose it silently: keep the unreadable file beside the new one.
+            tracing::warn!(
+                "{} is unreadable ({e}); starting with no open incident",
+                path.display()
+            );
+            let _ = std::fs::rename(&path, dir.join("incidents.json.corrupt"));
+            IncidentBook::new()
+        }),
+        Err(_) => IncidentBook::new(),
+    }
+}

@@ -1,0 +1,449 @@
+//! The whole loop on a paused tokio clock, with probe results scripted at the I/O seam
+//! (`ProbeExec`): outages, blips, offline, start-up while down, a suspend, groups, flapping.
+//! Simulated time only: `sleep` here advances the paused clock instantly.
+
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use downwatch_monitor::clock::{Clock, SteppedClock};
+use downwatch_monitor::config::{
+    Config, Connectivity, Control, Defaults, Notifications, ProbeSettings, Watch,
+};
+use downwatch_monitor::events::{Event, Sink, to_json};
+use downwatch_monitor::runner::{self, Announcer, BoxFuture, Deps, Inputs, PowerSignal, ProbeExec};
+use downwatch_monitor::{Notice, NoticeKind, Verdict};
+use downwatch_probe::{Cause, Check, Failure, Phases, ProbeResult, RecordKind, Status, Target};
+use tokio::sync::{mpsc, watch};
+use tokio::time::{Instant, sleep};
+
+/// Which targets fail right now, decided by the test as simulated time goes by.
+#[derive(Default)]
+struct World {
+    failing: Vec<String>,
+    /// Fail every other probe of these targets.
+    alternating: Vec<String>,
+    /// Fail only the next N probes of these targets.
+    fail_next: std::collections::HashMap<String, u32>,
+    calls: std::collections::HashMap<String, u32>,
+}
+
+struct FakeExec(Arc<Mutex<World>>);
+
+fn result(status: Status, cause: Option<Cause>) -> ProbeResult {
+    ProbeResult {
+        status,
+        failure: cause.map(|c| Failure::new(c, format!("{} (scripted)", c.code()))),
+        phases: Phases {
+            total: Duration::from_millis(20),
+            ..Phases::default()
+        },
+        address: None,
+        dns: None,
+        tls: None,
+        http: None,
+    }
+}
+
+impl ProbeExec for FakeExec {
+    fn prepare(&self, _: &[ProbeSettings]) -> Result<(), String> {
+        Ok(())
+    }
+    fn run(&self, check: Check, _: ProbeSettings) -> BoxFuture<ProbeResult> {
+        let target = check.target.to_string();
+        let mut world = self.0.lock().unwrap();
+        let n = {
+            let n = world.calls.entry(target.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        let once = world
+            .fail_next
+            .iter_mut()
+            .find(|(t, n)| target.contains(t.as_str()) && **n > 0);
+        let once = once.map(|(_, n)| *n -= 1).is_some();
+        let fail = once
+            || world.failing.iter().any(|t| target.contains(t.as_str()))
+            || (world
+                .alternating
+                .iter()
+                .any(|t| target.contains(t.as_str()))
+                && n % 2 == 0);
+        Box::pin(async move {
+            sleep(Duration::from_millis(20)).await;
+            if fail {
+                result(Status::Down, Some(Cause::TcpRefused))
+            } else {
+                result(Status::Up, None)
+            }
+        })
+    }
+}
+
+#[derive(Clone, Default)]
+struct Recorder {
+    events: Arc<Mutex<Vec<serde_json::Value>>>,
+    notices: Arc<Mutex<Vec<(Instant, Notice)>>>,
+}
+
+impl Sink for Recorder {
+    fn record(&mut self, at: SystemTime, event: &Event<'_>) {
+        self.events.lock().unwrap().push(to_json(at, event));
+    }
+}
+
+impl Announcer for Recorder {
+    fn render(&self, notice: &Notice) -> (String, String) {
+        (format!("{:?}", notice.kind), String::new())
+    }
+    fn deliver(&self, notice: Notice, _: String, _: String) -> BoxFuture<Vec<(String, String)>> {
+        self.notices.lock().unwrap().push((Instant::now(), notice));
+        Box::pin(async { Vec::new() })
+    }
+}
+
+fn watch_of(name: &str, group: Option<&str>, target: &str) -> Watch {
+    let mut check = Check::new(Target::parse(target, RecordKind::A).unwrap());
+    check.timeout = Duration::from_secs(8);
+    Watch {
+        name: name.into(),
+        group: group.map(Into::into),
+        check,
+        probe: ProbeSettings::default(),
+        interval: Duration::from_secs(30),
+        retry_interval: Duration::from_secs(5),
+        failures_to_down: 3,
+        successes_to_up: 2,
+        enabled: true,
+        muted: false,
+        secret_headers: Vec::new(),
+    }
+}
+
+fn config(watches: Vec<Watch>) -> Config {
+    let control = |t: &str| Control {
+        name: t.into(),
+        check: Check::new(Target::parse(t, RecordKind::A).unwrap()),
+        probe: ProbeSettings::default(),
+    };
+    Config {
+        defaults: Defaults {
+            interval: Duration::from_secs(30),
+            timeout: Duration::from_secs(8),
+            retry_interval: Duration::from_secs(5),
+            failures_to_down: 3,
+            successes_to_up: 2,
+            degraded_after: None,
+            concurrency: 16,
+        },
+        connectivity: Connectivity {
+            controls: vec![
+                control("http://control-a.test/"),
+                control("tcp://192.0.2.1:443"),
+            ],
+            interval: Duration::from_secs(60),
+            settle: Duration::from_secs(20),
+        },
+        notifications: Notifications {
+            desktop: true,
+            locale: None,
+            group_wait: Duration::from_secs(5),
+            group_window: Duration::from_secs(60),
+            rate_limit_count: 5,
+            rate_limit_window: Duration::from_secs(600),
+            quiet_hours: None,
+            degraded: true,
+            recovered: true,
+            offline: true,
+            online: true,
+            cert_warn_days: 14,
+            command: None,
+            command_timeout: Duration::from_secs(10),
+        },
+        watches,
+    }
+}
+
+struct Harness {
+    world: Arc<Mutex<World>>,
+    rec: Recorder,
+    clock: Arc<SteppedClock>,
+    power: mpsc::UnboundedSender<PowerSignal>,
+    _shutdown: watch::Sender<bool>,
+    _config: watch::Sender<Arc<Config>>,
+    _errors: mpsc::UnboundedSender<String>,
+    start: Instant,
+}
+
+fn start(cfg: Config, world: World) -> Harness {
+    let world = Arc::new(Mutex::new(world));
+    let rec = Recorder::default();
+    let clock = Arc::new(SteppedClock::new(
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+    ));
+    let cfg = Arc::new(cfg);
+    let (config_tx, config_rx) = watch::channel(cfg.clone());
+    let (errors_tx, errors_rx) = mpsc::unbounded_channel();
+    let (power_tx, power_rx) = mpsc::unbounded_channel();
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let deps = Deps {
+        clock: clock.clone() as Arc<dyn Clock>,
+        exec: Arc::new(FakeExec(world.clone())),
+        sink: Box::new(rec.clone()),
+        announcer: Arc::new(rec.clone()),
+        data_dir: None,
+        network_fingerprint: None,
+    };
+    let inputs = Inputs {
+        config: config_rx,
+        config_errors: errors_rx,
+        power: power_rx,
+        shutdown: shutdown_rx,
+    };
+    tokio::spawn(runner::run(cfg, deps, inputs));
+    Harness {
+        world,
+        rec,
+        clock,
+        power: power_tx,
+        _shutdown: shutdown_tx,
+        _config: config_tx,
+        _errors: errors_tx,
+        start: Instant::now(),
+    }
+}
+
+impl Harness {
+    fn notices(&self) -> Vec<(Duration, NoticeKind)> {
+        self.rec
+            .notices
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(t, n)| (t.duration_since(self.start), n.kind.clone()))
+            .collect()
+    }
+    fn set_failing(&self, targets: &[&str]) {
+        self.world.lock().unwrap().failing = targets.iter().map(|t| (*t).to_owned()).collect();
+    }
+    fn events(&self, kind: &str) -> Vec<serde_json::Value> {
+        self.rec
+            .events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| e["event"] == kind)
+            .cloned()
+            .collect()
+    }
+}
+
+fn downs(notices: &[(Duration, NoticeKind)]) -> Vec<&NoticeKind> {
+    notices
+        .iter()
+        .map(|(_, k)| k)
+        .filter(|k| matches!(k, NoticeKind::Down { .. }))
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hard_outage_is_one_down_and_one_recovered_within_45_s() {
+    let h = start(
+        config(vec![watch_of(
+            "Gmail",
+            Some("Google"),
+            "https://mail.test/",
+        )]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(100)).await;
+    assert!(h.notices().is_empty(), "no alarm while all is well");
+    h.set_failing(&["mail.test"]);
+    sleep(Duration::from_secs(120)).await;
+    let notices = h.notices();
+    assert_eq!(downs(&notices).len(), 1, "{notices:?}");
+    let (at, _) = notices[0];
+    let delay = at - Duration::from_secs(100);
+    assert!(
+        delay <= Duration::from_secs(45),
+        "notified {delay:?} after the fault"
+    );
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(120)).await;
+    let notices = h.notices();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(
+        matches!(&notices[1].1, NoticeKind::Recovered { watches, .. } if watches == &["Gmail"])
+    );
+    let opened = h.events("incident_opened");
+    let closed = h.events("incident_closed");
+    assert_eq!((opened.len(), closed.len()), (1, 1));
+    assert_eq!(opened[0]["cause"], "tcp_refused");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_single_lost_probe_is_never_notified() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    for _ in 0..5 {
+        // Exactly one probe is lost, now and then.
+        h.world
+            .lock()
+            .unwrap()
+            .fail_next
+            .insert("mail.test".into(), 1);
+        sleep(Duration::from_secs(300)).await;
+    }
+    assert!(h.notices().is_empty(), "{:?}", h.notices());
+    let checks = h.events("check");
+    assert!(
+        checks.iter().any(|c| c["status"] == "down"),
+        "the failure was seen"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn offline_is_one_notice_and_no_watch_alarm() {
+    let watches = vec![
+        watch_of("Gmail", None, "https://mail.test/"),
+        watch_of("YouTube", None, "https://video.test/"),
+    ];
+    let h = start(config(watches), World::default());
+    sleep(Duration::from_secs(60)).await;
+    h.set_failing(&["test", "192.0.2.1"]);
+    sleep(Duration::from_secs(300)).await;
+    let notices = h.notices();
+    assert!(downs(&notices).is_empty(), "{notices:?}");
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(
+        notices[0].1,
+        NoticeKind::Offline {
+            verdict: Verdict::Offline
+        }
+    );
+    assert!(
+        h.events("check")
+            .iter()
+            .any(|c| c["judged"] == false && c["verdict"] == "offline")
+    );
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(120)).await;
+    let notices = h.notices();
+    assert!(
+        matches!(notices.last().unwrap().1, NoticeKind::Online { .. }),
+        "{notices:?}"
+    );
+    assert!(downs(&notices).is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn starting_while_down_sends_no_burst() {
+    let watches = vec![
+        watch_of("WhatsApp", Some("Meta"), "https://wa.test/"),
+        watch_of("Facebook", Some("Meta"), "https://fb.test/"),
+    ];
+    let h = start(
+        config(watches),
+        World {
+            failing: vec!["wa.test".into(), "fb.test".into()],
+            ..World::default()
+        },
+    );
+    sleep(Duration::from_secs(300)).await;
+    assert!(h.notices().is_empty(), "{:?}", h.notices());
+    let states = h.events("state");
+    assert_eq!(states.len(), 2);
+    assert!(
+        states
+            .iter()
+            .all(|s| s["to"] == "down" && s["silent"] == true)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_group_failing_together_is_one_notification() {
+    let watches = vec![
+        watch_of("WhatsApp", Some("Meta"), "https://wa.test/"),
+        watch_of("Facebook", Some("Meta"), "https://fb.test/"),
+        watch_of("Instagram", Some("Meta"), "https://ig.test/"),
+        watch_of("Gmail", Some("Google"), "https://mail.test/"),
+    ];
+    let h = start(config(watches), World::default());
+    sleep(Duration::from_secs(60)).await;
+    h.set_failing(&["wa.test", "fb.test", "ig.test"]);
+    sleep(Duration::from_secs(120)).await;
+    let notices = h.notices();
+    let downs = downs(&notices);
+    assert_eq!(downs.len(), 1, "{notices:?}");
+    let named: usize = downs
+        .iter()
+        .map(|k| match k {
+            NoticeKind::Down { watches, group, .. } => {
+                assert_eq!(group.as_deref(), Some("Meta"));
+                watches.len()
+            }
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(named, 3);
+    let opened = h.events("incident_opened");
+    let shared: std::collections::HashSet<String> = opened
+        .iter()
+        .map(|o| {
+            o["group_incident"]
+                .as_str()
+                .map_or_else(|| o["incident"].as_str().unwrap().to_owned(), str::to_owned)
+        })
+        .collect();
+    assert_eq!(shared.len(), 1, "one grouped incident: {opened:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn failing_every_other_check_is_one_unstable_notice() {
+    let h = start(
+        config(vec![watch_of("Flaky", None, "https://flaky.test/")]),
+        World {
+            alternating: vec!["flaky.test".into()],
+            ..World::default()
+        },
+    );
+    sleep(Duration::from_secs(1800)).await;
+    let notices = h.notices();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(matches!(&notices[0].1, NoticeKind::Unstable { watch, .. } if watch == "Flaky"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_suspend_never_alarms() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    // logind says we are going to sleep; the network goes while suspended; the wall clock
+    // leaps an hour; then we wake up and the network takes a moment to return.
+    h.power.send(PowerSignal::Suspending).unwrap();
+    h.set_failing(&["mail.test", "control-a.test", "192.0.2.1"]);
+    sleep(Duration::from_secs(2)).await;
+    h.clock.jump(Duration::from_secs(3600));
+    h.power.send(PowerSignal::Resumed).unwrap();
+    sleep(Duration::from_secs(10)).await;
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(300)).await;
+    // And a suspend logind never announced: only the clock jump tells.
+    h.set_failing(&["mail.test", "control-a.test", "192.0.2.1"]);
+    h.clock.jump(Duration::from_secs(7200));
+    sleep(Duration::from_secs(8)).await;
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(300)).await;
+    assert!(h.notices().is_empty(), "{:?}", h.notices());
+    assert!(
+        h.events("settling").len() >= 2,
+        "{:?}",
+        h.events("settling")
+    );
+}
