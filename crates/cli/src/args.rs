@@ -21,7 +21,30 @@ pub struct Cli {
 pub enum Command {
     /// Diagnose a target layer by layer (DNS, TCP, TLS, HTTP) and exit 0 up, 1 degraded,
     /// 2 down, 3 unknown.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
+    /// Monitor the configured watches and notify (the resident). The tray icon comes with
+    /// the desktop app; `--headless` runs without it (servers, tiling window managers).
+    Run(RunArgs),
+}
+
+/// `downwatch run` arguments.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Run without a tray icon (notifications, command hook and events still work).
+    #[arg(long)]
+    pub headless: bool,
+    /// Configuration file (default: the OS config directory's downwatch/config.toml,
+    /// created with a commented default on first run).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where state that must survive a restart is kept (default: the OS data directory's
+    /// downwatch/).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Also write one JSON object per line for every check, verdict, state change, incident
+    /// and notification: `-` for standard output, or a file (appended).
+    #[arg(long, value_name = "-|FILE")]
+    pub events: Option<PathBuf>,
 }
 
 /// `downwatch check` arguments.

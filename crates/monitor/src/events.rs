@@ -28,6 +28,8 @@ pub enum Event<'a> {
         judged: bool,
         /// Why it did not count, when it did not.
         verdict: Verdict,
+        /// How late it started against its schedule.
+        late: Duration,
     },
     /// The connectivity verdict changed.
     Verdict {
@@ -126,12 +128,23 @@ impl<W: Write + Send> Sink for JsonLines<W> {
     }
 }
 
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
 /// The JSON object of one event: `ts`, `event`, and the fields that apply.
 pub fn to_json(at: SystemTime, event: &Event<'_>) -> Value {
     let ts = chrono::DateTime::<chrono::Utc>::from(at)
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let mut o = Map::new();
     o.insert("ts".into(), json!(ts));
+    // The documented fields are always present (null when they do not apply), so a
+    // script can read any line the same way.
+    for key in [
+        "event", "watch", "group", "from", "to", "layer", "cause", "summary", "body",
+    ] {
+        o.insert(key.into(), Value::Null);
+    }
     let mut put = |k: &str, v: Value| {
         o.insert(k.into(), v);
     };
@@ -142,6 +155,7 @@ pub fn to_json(at: SystemTime, event: &Event<'_>) -> Value {
             result,
             judged,
             verdict,
+            late,
         } => {
             put("event", json!("check"));
             put("watch", json!(watch));
@@ -153,10 +167,8 @@ pub fn to_json(at: SystemTime, event: &Event<'_>) -> Value {
                 "summary",
                 json!(result.failure.as_ref().map(|f| f.message.clone())),
             );
-            put(
-                "total_ms",
-                json!(result.phases.total.as_secs_f64() * 1000.0),
-            );
+            put("total_ms", json!(ms(result.phases.total)));
+            put("late_ms", json!(ms(*late)));
             put("judged", json!(judged));
             if !judged {
                 put("verdict", json!(verdict));

@@ -3,6 +3,7 @@
 //! message catalog and deliveries. It talks to storage and the clock through traits, and
 //! never depends on a GUI toolkit.
 
+pub mod announce;
 pub mod clock;
 pub mod config;
 pub mod connectivity;
@@ -13,9 +14,11 @@ pub mod incidents;
 pub mod messages;
 pub mod notice;
 pub mod policy;
+pub mod probes;
 pub mod runner;
 pub mod schedule;
 pub mod state;
+pub mod system;
 
 pub use notice::{IncidentId, Notice, NoticeKind, Reason};
 pub use state::{Verdict, WatchState};

@@ -46,6 +46,8 @@ pub trait Announcer: Send + Sync + 'static {
         title: String,
         body: String,
     ) -> BoxFuture<Vec<(String, String)>>;
+    /// New notification settings (language, channels) after a reload.
+    fn reconfigure(&self, _cfg: &crate::config::Notifications) {}
 }
 
 /// Signals from the system's power management (logind's PrepareForSleep).
@@ -101,6 +103,7 @@ struct WatchRt {
     running: bool,
     parked: Option<(ProbeResult, SystemTime)>,
     down_since: Option<Instant>,
+    last_late: Duration,
 }
 
 struct Done {
@@ -108,6 +111,8 @@ struct Done {
     result: ProbeResult,
     at: SystemTime,
     epoch: u64,
+    /// How late the probe started against its schedule (loop and concurrency limit).
+    late: Duration,
 }
 
 mod core;
@@ -133,6 +138,22 @@ fn outcome_of(result: &ProbeResult) -> Outcome {
         (Status::Down, Some(r)) => Outcome::Down(r),
         (_, None) => Outcome::Up,
     }
+}
+
+/// Every distinct probe setting a configuration uses (watches and controls).
+pub fn all_settings(config: &Config) -> Vec<ProbeSettings> {
+    let mut all: Vec<ProbeSettings> = Vec::new();
+    let used = config
+        .watches
+        .iter()
+        .map(|w| &w.probe)
+        .chain(config.connectivity.controls.iter().map(|c| &c.probe));
+    for s in used {
+        if !all.contains(s) {
+            all.push(s.clone());
+        }
+    }
+    all
 }
 
 fn thresholds(w: &crate::config::Watch) -> Thresholds {

@@ -247,6 +247,14 @@ impl ProbeResult {
         }
     }
 
+    /// A result for a probe that could not even be set up (its trust store failed to load):
+    /// down at the TLS layer, saying why.
+    pub fn setup_failure(message: &str) -> Self {
+        let mut result = ProbeResult::new();
+        result.fail(Failure::new(Cause::TlsHandshake, format!("cannot set up the probe: {message}")));
+        result
+    }
+
     /// Marks the result as failed (down, or degraded for the degraded causes).
     pub(crate) fn fail(&mut self, failure: Failure) {
         self.status = match failure.cause {

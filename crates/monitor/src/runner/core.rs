@@ -116,6 +116,7 @@ impl Monitor {
                         running: false,
                         parked: None,
                         down_since: None,
+                        last_late: Duration::ZERO,
                     }
                 }
             };
@@ -272,10 +273,12 @@ impl Monitor {
             let (check, settings, name) =
                 (w.cfg.check.clone(), w.cfg.probe.clone(), w.cfg.name.clone());
             let clock = self.deps.clock.clone();
+            let scheduled = w.next;
             tokio::spawn(async move {
                 let Ok(_permit) = permits.acquire_owned().await else {
                     return;
                 };
+                let late = clock.now().saturating_duration_since(scheduled);
                 let at = clock.wall();
                 let result = exec.run(check, settings).await;
                 let _ = tx.send(Done {
@@ -283,6 +286,7 @@ impl Monitor {
                     result,
                     at,
                     epoch,
+                    late,
                 });
             });
         }
@@ -369,6 +373,7 @@ impl Monitor {
             return;
         };
         self.watches[i].running = false;
+        self.watches[i].last_late = done.late;
         let now = self.deps.clock.now();
         if done.epoch != self.epoch || self.settling(now) {
             // Taken across a sleep or a network change: recorded, not judged.
@@ -448,6 +453,7 @@ impl Monitor {
     }
 
     fn record_check(&mut self, i: usize, result: &ProbeResult, judged: bool) {
+        let late = self.watches[i].last_late;
         let w = &self.watches[i].cfg;
         let wall = self.deps.clock.wall();
         let event = Event::Check {
@@ -456,6 +462,7 @@ impl Monitor {
             result,
             judged,
             verdict: self.verdict,
+            late,
         };
         self.deps.sink.record(wall, &event);
     }
@@ -519,7 +526,7 @@ impl Monitor {
     }
 
     fn reload(&mut self, config: &Arc<Config>) {
-        let settings: Vec<_> = config.watches.iter().map(|w| w.probe.clone()).collect();
+        let settings = super::all_settings(config);
         let wall = self.deps.clock.wall();
         if let Err(error) = self.deps.exec.prepare(&settings) {
             self.deps
@@ -529,6 +536,7 @@ impl Monitor {
         }
         let now = self.deps.clock.now();
         self.install(config, now);
+        self.deps.announcer.reconfigure(&config.notifications);
         self.deps.sink.record(
             wall,
             &Event::ConfigReloaded {
