@@ -5,8 +5,9 @@
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config ca-certificates)
-# Faults are injected in private network namespaces with nftables (root only).
-test_pkgs=("${build_pkgs[@]}" nftables iproute2)
+# Faults are injected in private network namespaces with nftables (root only);
+# notifications go to a real daemon (dunst) on a private D-Bus session under Xvfb.
+test_pkgs=("${build_pkgs[@]}" nftables iproute2 dbus dbus-x11 dunst xvfb xauth)
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;

@@ -17,6 +17,8 @@ echo "==> tests"
 if [[ $(id -u) -eq 0 ]]; then
   # As root every namespace test must run: a missing tool is a failure, not a skip.
   export DOWNWATCH_REQUIRE_NETNS=1
+  # The packages above bring the notification daemon: its tests must run, not skip.
+  export DOWNWATCH_REQUIRE_DESKTOP=1
 else
   echo "note: not root, the network-namespace fault tests will say SKIPPED" >&2
 fi
