@@ -242,7 +242,7 @@ fn bad_input_is_one_clear_line_and_exit_3() {
         ),
         (
             vec!["check", "https://x.test/", "--resolver", "dns.google"],
-            "is not an IP address",
+            "is not `system`, an IP address or IP:PORT",
         ),
         (
             vec!["check", "https://x.test/", "--expect-status", "abc"],

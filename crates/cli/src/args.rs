@@ -1,11 +1,10 @@
 //! Command-line arguments.
 
-use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use downwatch_probe::{RecordKind, StatusSet};
+use downwatch_probe::{RecordKind, Resolver, StatusSet};
 
 /// Downwatch: is it down, is it me, and what exactly is broken?
 #[derive(Debug, Parser)]
@@ -56,8 +55,8 @@ pub struct CheckArgs {
     #[arg(long = "type", value_name = "TYPE", default_value = "A", value_parser = parse_kind)]
     pub record_type: RecordKind,
     /// Ask this DNS server instead of the system's (IP or IP:PORT).
-    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
-    pub resolver: Option<SocketAddr>,
+    #[arg(long, value_name = "IP[:PORT]", value_parser = Resolver::parse)]
+    pub resolver: Option<Resolver>,
     /// Also trust the CA certificates in this PEM file.
     #[arg(long, value_name = "FILE")]
     pub ca: Option<PathBuf>,
@@ -130,39 +129,9 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
-/// `1.2.3.4`, `1.2.3.4:5353`, `::1` or `[::1]:5353`; port 53 by default.
-pub fn parse_resolver(text: &str) -> Result<SocketAddr, String> {
-    if let Ok(addr) = text.parse::<SocketAddr>() {
-        return Ok(addr);
-    }
-    text.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .map(|ip| SocketAddr::new(ip, 53))
-        .map_err(|_| format!("`{text}` is not an IP address or IP:PORT"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn resolver_forms() {
-        assert_eq!(
-            parse_resolver("127.0.0.1").unwrap(),
-            "127.0.0.1:53".parse().unwrap()
-        );
-        assert_eq!(
-            parse_resolver("127.0.0.1:5353").unwrap(),
-            "127.0.0.1:5353".parse().unwrap()
-        );
-        assert_eq!(parse_resolver("::1").unwrap(), "[::1]:53".parse().unwrap());
-        assert_eq!(
-            parse_resolver("[::1]:5353").unwrap(),
-            "[::1]:5353".parse().unwrap()
-        );
-        assert!(parse_resolver("dns.google").is_err());
-    }
 
     #[test]
     fn durations_need_a_unit_and_must_be_positive() {

@@ -97,7 +97,7 @@ fn build(args: &CheckArgs) -> Result<(Check, ProberOptions), String> {
     check.dns.rcode = args.expect_rcode.as_ref().map(|r| r.to_ascii_uppercase());
     check.dns.answer.clone_from(&args.expect_answer);
     let options = ProberOptions {
-        resolver: args.resolver.map_or(Resolver::System, Resolver::Server),
+        resolver: args.resolver.clone().unwrap_or(Resolver::System),
         extra_ca: args.ca.clone(),
         verify_tls: !args.insecure,
     };

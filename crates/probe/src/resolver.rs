@@ -24,6 +24,24 @@ pub enum Resolver {
     Server(SocketAddr),
 }
 
+impl Resolver {
+    /// Parses `system`, `IP`, `IP:PORT` or `[v6]:PORT` (port 53 by default) — the one
+    /// spelling shared by the command line and the configuration file.
+    pub fn parse(text: &str) -> Result<Resolver, String> {
+        if text.eq_ignore_ascii_case("system") {
+            return Ok(Resolver::System);
+        }
+        if let Ok(addr) = text.parse::<SocketAddr>() {
+            return Ok(Resolver::Server(addr));
+        }
+        text.trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .map(|ip| Resolver::Server(SocketAddr::new(ip, 53)))
+            .map_err(|_| format!("`{text}` is not `system`, an IP address or IP:PORT"))
+    }
+}
+
 /// The EDNS payload size we advertise (the DNS flag day 2020 value).
 const EDNS_PAYLOAD: u16 = 1232;
 /// First UDP retransmission after this; doubled each time.
@@ -287,6 +305,27 @@ pub fn rcode_name(code: ResponseCode) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resolver_spellings() {
+        let server = |s: &str| Resolver::Server(s.parse().unwrap());
+        assert_eq!(Resolver::parse("System").unwrap(), Resolver::System);
+        assert_eq!(
+            Resolver::parse("127.0.0.1").unwrap(),
+            server("127.0.0.1:53")
+        );
+        assert_eq!(
+            Resolver::parse("127.0.0.1:5353").unwrap(),
+            server("127.0.0.1:5353")
+        );
+        assert_eq!(Resolver::parse("::1").unwrap(), server("[::1]:53"));
+        assert_eq!(Resolver::parse("[::1]:5353").unwrap(), server("[::1]:5353"));
+        assert!(
+            Resolver::parse("dns.google")
+                .unwrap_err()
+                .contains("is not `system`")
+        );
+    }
 
     #[test]
     fn resolv_conf_nameservers_in_order() {

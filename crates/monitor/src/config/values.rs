@@ -1,7 +1,6 @@
 //! Parsers of the small value kinds the file uses (durations, times of day, resolvers,
 //! response codes...), each returning the sentence to show when the text is wrong.
 
-use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use downwatch_probe::{Error as ProbeError, Resolver};
@@ -29,17 +28,7 @@ pub(crate) fn time_of_day(text: &str) -> Result<u16, String> {
 
 /// `system`, `IP`, `IP:PORT` or `[v6]:PORT` (port 53 by default).
 pub(crate) fn resolver(text: &str) -> Result<Resolver, String> {
-    if text.eq_ignore_ascii_case("system") {
-        return Ok(Resolver::System);
-    }
-    if let Ok(addr) = text.parse::<SocketAddr>() {
-        return Ok(Resolver::Server(addr));
-    }
-    text.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .map(|ip| Resolver::Server(SocketAddr::new(ip, 53)))
-        .map_err(|_| format!("`{text}` is not `system`, an IP address or IP:PORT"))
+    Resolver::parse(text)
 }
 
 /// A DNS response code name as the probe reports them (`NOERROR`, `NXDOMAIN`... or
