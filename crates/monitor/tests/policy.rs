@@ -12,23 +12,13 @@ use downwatch_monitor::{NoticeKind, Reason, Verdict, WatchState};
 use downwatch_probe::Cause;
 use tokio::time::Instant;
 
+/// The defaults of an empty config file (one source of truth), with a small rate limit.
 fn cfg() -> Notifications {
-    Notifications {
-        desktop: true,
-        locale: None,
-        group_wait: Duration::from_secs(5),
-        group_window: Duration::from_secs(60),
-        rate_limit_count: 3,
-        rate_limit_window: Duration::from_secs(600),
-        quiet_hours: None,
-        degraded: true,
-        recovered: true,
-        offline: true,
-        online: true,
-        cert_warn_days: 14,
-        command: None,
-        command_timeout: Duration::from_secs(10),
-    }
+    let mut n = downwatch_monitor::config::parse("", std::path::Path::new("t.toml"))
+        .unwrap()
+        .notifications;
+    n.rate_limit_count = 3;
+    n
 }
 
 struct Clock {

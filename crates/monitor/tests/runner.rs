@@ -145,22 +145,10 @@ fn config(watches: Vec<Watch>) -> Config {
             interval: Duration::from_secs(60),
             settle: Duration::from_secs(20),
         },
-        notifications: Notifications {
-            desktop: true,
-            locale: None,
-            group_wait: Duration::from_secs(5),
-            group_window: Duration::from_secs(60),
-            rate_limit_count: 5,
-            rate_limit_window: Duration::from_secs(600),
-            quiet_hours: None,
-            degraded: true,
-            recovered: true,
-            offline: true,
-            online: true,
-            cert_warn_days: 14,
-            command: None,
-            command_timeout: Duration::from_secs(10),
-        },
+        // The defaults of an empty file: group wait 5 s, rate limit 5 per 10 min...
+        notifications: downwatch_monitor::config::parse("", std::path::Path::new("t.toml"))
+            .unwrap()
+            .notifications,
         watches,
     }
 }
