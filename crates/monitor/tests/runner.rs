@@ -8,9 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use downwatch_monitor::clock::{Clock, SteppedClock};
-use downwatch_monitor::config::{
-    Config, Connectivity, Control, Defaults, Notifications, ProbeSettings, Watch,
-};
+use downwatch_monitor::config::{Config, Connectivity, Control, Defaults, ProbeSettings, Watch};
 use downwatch_monitor::events::{Event, Sink, to_json};
 use downwatch_monitor::runner::{self, Announcer, BoxFuture, Deps, Inputs, PowerSignal, ProbeExec};
 use downwatch_monitor::{Notice, NoticeKind, Verdict};
