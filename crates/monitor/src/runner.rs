@@ -116,6 +116,8 @@ struct Done {
 }
 
 mod core;
+mod judge;
+mod timing;
 
 /// Runs the monitor until `inputs.shutdown` says stop. `config` must already be valid.
 pub async fn run(config: Arc<Config>, deps: Deps, inputs: Inputs) {

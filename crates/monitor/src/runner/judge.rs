@@ -1,0 +1,239 @@
+//! Judging handlers of the loop: probe results, connectivity verdicts, state changes and
+//! incidents, reloads, and releasing notices.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use downwatch_probe::ProbeResult;
+
+use super::core::Monitor;
+use super::{Done, VERDICT_FRESH, is_tls, outcome_of, record_incident, save_incidents, verdict_of};
+use crate::config::Config;
+use crate::detector::Outcome;
+use crate::events::Event;
+use crate::incidents::IncidentEvent;
+use crate::policy::Input;
+use crate::state::{Verdict, WatchState};
+
+impl Monitor {
+    pub(super) fn on_verdict(&mut self, epoch: u64, results: Vec<ProbeResult>) {
+        self.evaluating = false;
+        if epoch != self.epoch {
+            return; // started before a sleep or network change: it proves nothing.
+        }
+        let now = self.deps.clock.now();
+        let wall = self.deps.clock.wall();
+        let verdict = verdict_of(&self.config, results);
+        self.verdict_at = Some(now);
+        if verdict != self.verdict {
+            let lasted = now.duration_since(self.verdict_since);
+            self.deps.sink.record(
+                wall,
+                &Event::Verdict {
+                    from: self.verdict,
+                    to: verdict,
+                },
+            );
+            self.policy.push(
+                Input::Verdict {
+                    from: self.verdict,
+                    to: verdict,
+                    lasted,
+                },
+                now,
+                wall,
+            );
+            if verdict == Verdict::Online {
+                // Failures seen while offline were never fed; start every run afresh.
+                for w in &mut self.watches {
+                    w.detector.reset_streaks();
+                }
+            }
+            self.verdict = verdict;
+            self.verdict_since = now;
+        }
+        let retry = self.config.defaults.retry_interval;
+        self.next_eval = now
+            + if verdict == Verdict::Online {
+                self.config.connectivity.interval
+            } else {
+                retry
+            };
+        let parked: Vec<usize> = (0..self.watches.len())
+            .filter(|i| self.watches[*i].parked.is_some())
+            .collect();
+        for i in parked {
+            if let Some((result, at)) = self.watches[i].parked.take() {
+                self.judge(i, &result, at, verdict == Verdict::Online);
+            }
+        }
+    }
+
+    pub(super) fn on_done(&mut self, done: Done) {
+        let Some(i) = self.watches.iter().position(|w| w.cfg.name == done.name) else {
+            return;
+        };
+        self.watches[i].running = false;
+        self.watches[i].last_late = done.late;
+        let now = self.deps.clock.now();
+        if done.epoch != self.epoch || self.settling(now) {
+            // Taken across a sleep or a network change: recorded, not judged.
+            self.record_check(i, &done.result, false);
+            self.reschedule(i, now);
+            return;
+        }
+        let outcome = outcome_of(&done.result);
+        let failing = matches!(outcome, Outcome::Down(_));
+        if failing && self.verdict != Verdict::Online {
+            self.judge(i, &done.result, done.at, false);
+            return;
+        }
+        let fresh = self
+            .verdict_at
+            .is_some_and(|t| now.duration_since(t) <= VERDICT_FRESH);
+        if failing && self.watches[i].detector.next_failure_confirms() && !fresh {
+            // Is it me? Ask the controls before this failure may confirm an outage.
+            self.watches[i].parked = Some((done.result, done.at));
+            if !self.evaluating {
+                self.next_eval = now;
+            }
+            return;
+        }
+        self.judge(i, &done.result, done.at, true);
+    }
+
+    /// Records the check and, when `judged`, feeds it to the detector.
+    pub(super) fn judge(&mut self, i: usize, result: &ProbeResult, at: SystemTime, judged: bool) {
+        let now = self.deps.clock.now();
+        let outcome = outcome_of(result);
+        // A success is a fact whatever the verdict (a LAN service works while offline).
+        let judged = judged || matches!(outcome, Outcome::Up | Outcome::Degraded(_));
+        self.record_check(i, result, judged);
+        if judged && matches!(outcome, Outcome::Down(_)) && !self.watches[i].detector.confirming() {
+            self.pull_group_forward(i, now);
+        }
+        if judged {
+            if let Some(change) = self.watches[i].detector.observe(&outcome, at) {
+                self.on_change(i, &change);
+            }
+            if let Some(days) = result
+                .tls
+                .as_ref()
+                .and_then(|t| t.days_left)
+                .filter(|_| is_tls(&self.watches[i].cfg.check.target))
+            {
+                let w = &self.watches[i].cfg;
+                let input = Input::CertDays {
+                    watch: w.name.clone(),
+                    muted: w.muted,
+                    days_left: days,
+                };
+                self.policy.push(input, now, self.deps.clock.wall());
+            }
+        }
+        self.reschedule(i, now);
+    }
+
+    pub(super) fn record_check(&mut self, i: usize, result: &ProbeResult, judged: bool) {
+        let late = self.watches[i].last_late;
+        let w = &self.watches[i].cfg;
+        let wall = self.deps.clock.wall();
+        let event = Event::Check {
+            watch: &w.name,
+            group: w.group.as_deref(),
+            result,
+            judged,
+            verdict: self.verdict,
+            late,
+        };
+        self.deps.sink.record(wall, &event);
+    }
+
+    pub(super) fn on_change(&mut self, i: usize, change: &crate::detector::Change) {
+        let now = self.deps.clock.now();
+        let wall = self.deps.clock.wall();
+        let window = self.config.notifications.group_window;
+        let (name, group, muted) = {
+            let w = &self.watches[i].cfg;
+            (w.name.clone(), w.group.clone(), w.muted)
+        };
+        self.watches[i].down_since = (change.to == WatchState::Down).then_some(now);
+        self.deps.sink.record(
+            wall,
+            &Event::State {
+                watch: &name,
+                group: group.as_deref(),
+                change,
+            },
+        );
+        let event = self.book.on_change(&name, group.as_deref(), change, window);
+        if let Some(event) = &event {
+            record_incident(self.deps.sink.as_mut(), wall, event);
+            if let Some(dir) = &self.deps.data_dir {
+                save_incidents(dir, &self.book);
+            }
+        }
+        let incident = match &event {
+            Some(
+                IncidentEvent::Opened(i) | IncidentEvent::Updated(i) | IncidentEvent::Closed(i),
+            ) => Some(i.group_incident.clone().unwrap_or_else(|| i.id.clone())),
+            None => None,
+        };
+        self.policy.push(
+            Input::State {
+                watch: name,
+                group,
+                muted,
+                change: change.clone(),
+                incident,
+            },
+            now,
+            wall,
+        );
+    }
+
+    pub(super) fn reload(&mut self, config: &Arc<Config>) {
+        let settings = super::all_settings(config);
+        let wall = self.deps.clock.wall();
+        if let Err(error) = self.deps.exec.prepare(&settings) {
+            self.deps
+                .sink
+                .record(wall, &Event::ConfigRejected { error: &error });
+            return;
+        }
+        let now = self.deps.clock.now();
+        self.install(config, now);
+        self.deps.announcer.reconfigure(&config.notifications);
+        self.deps.sink.record(
+            wall,
+            &Event::ConfigReloaded {
+                watches: self.watches.len(),
+            },
+        );
+    }
+
+    pub(super) fn release_notices(&mut self) {
+        let now = self.deps.clock.now();
+        let wall = self.deps.clock.wall();
+        for notice in self
+            .policy
+            .release(now, wall, self.deps.clock.local_minute())
+        {
+            let (title, body) = self.deps.announcer.render(&notice);
+            self.deps.sink.record(
+                wall,
+                &Event::Notification {
+                    notice: &notice,
+                    title: &title,
+                    body: &body,
+                },
+            );
+            let (announcer, tx) = (self.deps.announcer.clone(), self.fail_tx.clone());
+            tokio::spawn(async move {
+                for failure in announcer.deliver(notice, title, body).await {
+                    let _ = tx.send(failure);
+                }
+            });
+        }
+    }
+}
