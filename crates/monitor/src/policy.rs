@@ -88,6 +88,7 @@ pub struct Policy {
     held_down: BTreeSet<String>,
     held_recovered: BTreeSet<String>,
     cert_warned: HashMap<String, SystemTime>,
+    went_offline: bool,
 }
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
@@ -104,6 +105,7 @@ impl Policy {
             held_down: BTreeSet::new(),
             held_recovered: BTreeSet::new(),
             cert_warned: HashMap::new(),
+            went_offline: false,
         }
     }
 
@@ -130,6 +132,7 @@ impl Policy {
             Input::Verdict { from, to, lasted } => {
                 let online = |v: Verdict| v == Verdict::Online;
                 if online(from) && !online(to) {
+                    self.went_offline = true;
                     if !self.cancel(Category::Online, None) && self.cfg.offline {
                         self.queue(
                             Category::Offline,
@@ -141,7 +144,10 @@ impl Policy {
                         );
                     }
                 } else if !online(from) && online(to) {
-                    if !self.cancel(Category::Offline, None) && self.cfg.online {
+                    // "Back online" only after an offline spell seen while running (not the
+                    // start-up baseline), and not for a dip shorter than the wait.
+                    let told = std::mem::take(&mut self.went_offline);
+                    if !self.cancel(Category::Offline, None) && told && self.cfg.online {
                         self.queue(
                             Category::Online,
                             None,

@@ -433,3 +433,24 @@ async fn a_suspend_never_alarms() {
         h.events("settling")
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn starting_offline_is_silent_and_so_is_coming_online() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World {
+            failing: vec!["test".into(), "192.0.2.1".into()],
+            ..World::default()
+        },
+    );
+    sleep(Duration::from_secs(120)).await;
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(120)).await;
+    assert!(h.notices().is_empty(), "{:?}", h.notices());
+    let verdicts = h.events("verdict");
+    assert_eq!(verdicts.len(), 2, "{verdicts:?}");
+    assert_eq!(
+        (verdicts[0]["to"].as_str(), verdicts[1]["to"].as_str()),
+        (Some("offline"), Some("online"))
+    );
+}

@@ -24,25 +24,25 @@ impl Monitor {
         let now = self.deps.clock.now();
         let wall = self.deps.clock.wall();
         let verdict = verdict_of(&self.config, results);
-        self.verdict_at = Some(now);
+        // The first verdict after start-up is a baseline, like the watches' first states:
+        // recorded, not notified.
+        let first = self.verdict_at.replace(now).is_none();
         if verdict != self.verdict {
-            let lasted = now.duration_since(self.verdict_since);
-            self.deps.sink.record(
-                wall,
-                &Event::Verdict {
-                    from: self.verdict,
-                    to: verdict,
-                },
-            );
-            self.policy.push(
-                Input::Verdict {
-                    from: self.verdict,
-                    to: verdict,
-                    lasted,
-                },
-                now,
-                wall,
-            );
+            let (from, lasted) = (self.verdict, now.duration_since(self.verdict_since));
+            self.deps
+                .sink
+                .record(wall, &Event::Verdict { from, to: verdict });
+            if !first {
+                self.policy.push(
+                    Input::Verdict {
+                        from,
+                        to: verdict,
+                        lasted,
+                    },
+                    now,
+                    wall,
+                );
+            }
             if verdict == Verdict::Online {
                 // Failures seen while offline were never fed; start every run afresh.
                 for w in &mut self.watches {
