@@ -6,7 +6,16 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::{Alpn, CertKind, DnsServer, GarbageServer, HttpServer, SilentServer, TestCa, Zone};
+use std::time::Duration;
+
+use crate::{
+    Alpn, CertKind, DelayProxy, DnsServer, GarbageServer, HttpServer, SilentServer, TestCa, Zone,
+};
+
+/// The fixed delay of [`TestBed::https_jittery`], before its jitter.
+pub const JITTERY_DELAY: Duration = Duration::from_millis(100);
+/// The jitter of [`TestBed::https_jittery`]: up to this much more, from a seeded generator.
+pub const JITTERY_JITTER: Duration = Duration::from_millis(200);
 
 /// Every server the end-to-end tests need, on one loopback address, plus the CA that signed
 /// the HTTPS servers' certificates. Dropping it stops them all.
@@ -39,6 +48,11 @@ pub struct TestBed {
     pub garbage: GarbageServer,
     /// Accepts and never writes.
     pub silent: SilentServer,
+    /// A captive portal: every path redirects to a sign-in page (plain HTTP).
+    pub portal: HttpServer,
+    /// [`TestBed::https_valid`] behind a [`DelayProxy`] adding [`JITTERY_DELAY`] plus up to
+    /// [`JITTERY_JITTER`] to every chunk, each way (seeded: the same delays every run).
+    pub https_jittery: DelayProxy,
 }
 
 impl TestBed {
@@ -61,10 +75,19 @@ impl TestBed {
             let cfg = ca.try_server_config(kind, alpn).map_err(io::Error::other);
             async move { HttpServer::tls(bind, cfg?).await }
         };
+        let https_valid = https(CertKind::Valid, Alpn::H2AndH1).await?;
+        let https_jittery = DelayProxy::start(
+            bind,
+            https_valid.addr(),
+            JITTERY_DELAY,
+            JITTERY_JITTER,
+            0x00D0_3A7C,
+        )
+        .await?;
         Ok(TestBed {
             dns: DnsServer::start(bind, Zone::standard(v4, v6)).await?,
             http: HttpServer::plain(bind).await?,
-            https_valid: https(CertKind::Valid, Alpn::H2AndH1).await?,
+            https_valid,
             https_h1: https(CertKind::Valid, Alpn::H1Only).await?,
             https_expired: https(CertKind::Expired, Alpn::H2AndH1).await?,
             https_not_yet_valid: https(CertKind::NotYetValid, Alpn::H2AndH1).await?,
@@ -73,6 +96,8 @@ impl TestBed {
             https_expiring: https(CertKind::ExpiringSoon, Alpn::H2AndH1).await?,
             garbage: GarbageServer::start(bind).await?,
             silent: SilentServer::start(bind).await?,
+            portal: HttpServer::portal(bind).await?,
+            https_jittery,
             ca,
             ca_path,
             v6,
@@ -81,8 +106,8 @@ impl TestBed {
 
     /// Where everything is, as a JSON object of strings: `ca` (path), `dns`, `http`,
     /// `https_valid`, `https_h1`, `https_expired`, `https_not_yet_valid`, `https_wrong_host`,
-    /// `https_self_signed`, `https_expiring`, `garbage`, `silent` (`ip:port`), and `v6`
-    /// (`"::1"` or `null`).
+    /// `https_self_signed`, `https_expiring`, `garbage`, `silent`, `portal`, `https_jittery`
+    /// (`ip:port`), and `v6` (`"::1"` or `null`).
     pub fn describe(&self) -> serde_json::Value {
         json!({
             "ca": self.ca_path.display().to_string(),
@@ -97,6 +122,8 @@ impl TestBed {
             "https_expiring": self.https_expiring.addr().to_string(),
             "garbage": self.garbage.addr().to_string(),
             "silent": self.silent.addr().to_string(),
+            "portal": self.portal.addr().to_string(),
+            "https_jittery": self.https_jittery.addr().to_string(),
             "v6": self.v6.map(|v6| v6.to_string()),
         })
     }

@@ -36,8 +36,11 @@ type ResBody = BoxBody<Bytes, Infallible>;
 /// A hyper server (HTTP/1.1 and h2) on a loopback port, plain or TLS, serving the test routes.
 ///
 /// Routes: `/`, `/status/{code}`, `/redirect/{n}`, `/loop`, `/slow-headers`, `/delay/{ms}`,
-/// `/drip`, `/endless`, `/huge-length`, `/headers`, `/method`, `/big/{bytes}`; anything else is
-/// 404. Dropping the handle stops the server and all its connections.
+/// `/drip`, `/endless`, `/huge-length`, `/headers`, `/method`, `/big/{bytes}`, `/flaky`
+/// (200, then 503, then 200... counted per server); anything else is 404. A captive-portal
+/// server ([`HttpServer::portal`]) answers every path but `/login` with a 302 to `/login`,
+/// and `/login` with a sign-in page. Dropping the handle stops the server and all its
+/// connections.
 pub struct HttpServer {
     addr: SocketAddr,
     requests: Arc<AtomicU64>,
@@ -47,14 +50,20 @@ pub struct HttpServer {
 impl HttpServer {
     /// Starts a plain-HTTP server on `bind`, on an ephemeral port.
     pub async fn plain(bind: IpAddr) -> io::Result<HttpServer> {
-        Self::start(bind, None).await
+        Self::start(bind, None, Routes::Standard).await
+    }
+
+    /// Starts a plain-HTTP captive portal on `bind`, on an ephemeral port: what a hotel's
+    /// Wi-Fi answers to every HTTP request before the user signs in ([`PORTAL_BODY`]).
+    pub async fn portal(bind: IpAddr) -> io::Result<HttpServer> {
+        Self::start(bind, None, Routes::Portal).await
     }
 
     /// Starts an HTTPS server on `bind`, on an ephemeral port, with the given TLS configuration.
     ///
     /// If the configuration offers only `http/1.1` by ALPN, the server speaks only HTTP/1.1.
     pub async fn tls(bind: IpAddr, cfg: Arc<rustls::ServerConfig>) -> io::Result<HttpServer> {
-        Self::start(bind, Some(cfg)).await
+        Self::start(bind, Some(cfg), Routes::Standard).await
     }
 
     /// The address the server listens on.
@@ -67,7 +76,11 @@ impl HttpServer {
         self.requests.load(Ordering::Relaxed)
     }
 
-    async fn start(bind: IpAddr, tls: Option<Arc<rustls::ServerConfig>>) -> io::Result<Self> {
+    async fn start(
+        bind: IpAddr,
+        tls: Option<Arc<rustls::ServerConfig>>,
+        routes: Routes,
+    ) -> io::Result<Self> {
         let listener = TcpListener::bind(SocketAddr::new(bind, 0)).await?;
         let addr = listener.local_addr()?;
         let requests = Arc::new(AtomicU64::new(0));
@@ -76,6 +89,7 @@ impl HttpServer {
             .as_ref()
             .is_some_and(|cfg| !cfg.alpn_protocols.iter().any(|p| p == b"h2"));
         let acceptor = tls.map(TlsAcceptor::from);
+        let flaky = Arc::new(AtomicU64::new(0));
         let (count, spawner) = (requests.clone(), tasks.clone());
         tasks.spawn(async move {
             loop {
@@ -87,13 +101,17 @@ impl HttpServer {
                 let _ = stream.set_nodelay(true);
                 let (count, exec) = (count.clone(), spawner.clone());
                 let acceptor = acceptor.clone();
+                let state = State {
+                    routes,
+                    flaky: flaky.clone(),
+                };
                 spawner.spawn(async move {
                     match acceptor {
-                        None => serve(stream, count, exec, h1_only).await,
+                        None => serve(stream, count, exec, h1_only, state).await,
                         Some(acceptor) => {
                             // A failed handshake is the client's business (that is the test).
                             if let Ok(tls) = acceptor.accept(stream).await {
-                                serve(tls, count, exec, h1_only).await;
+                                serve(tls, count, exec, h1_only, state).await;
                             }
                         }
                     }
@@ -116,8 +134,28 @@ impl std::fmt::Debug for HttpServer {
     }
 }
 
+/// Which set of routes a server answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Routes {
+    /// The test routes.
+    Standard,
+    /// A captive portal: everything leads to its sign-in page.
+    Portal,
+}
+
+/// What the routes of one server share.
+#[derive(Clone, Debug)]
+struct State {
+    routes: Routes,
+    /// Requests to `/flaky` so far.
+    flaky: Arc<AtomicU64>,
+}
+
+/// The sign-in page of [`HttpServer::portal`].
+pub const PORTAL_BODY: &str = "<html><body><h1>Welcome to Hotel Wi-Fi</h1><form action=\"/login\">Sign in</form></body></html>";
+
 /// Serves one connection until it ends; errors (clients hanging up mid-body) end it quietly.
-async fn serve<S>(stream: S, count: Arc<AtomicU64>, exec: Tasks, h1_only: bool)
+async fn serve<S>(stream: S, count: Arc<AtomicU64>, exec: Tasks, h1_only: bool, state: State)
 where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
@@ -129,7 +167,13 @@ where
     }
     let service = hyper::service::service_fn(move |req| {
         count.fetch_add(1, Ordering::Relaxed);
-        route(req)
+        let state = state.clone();
+        async move {
+            match state.routes {
+                Routes::Standard => route(req, &state).await,
+                Routes::Portal => Ok(portal(&req)),
+            }
+        }
     });
     let _ = builder
         .serve_connection(TokioIo::new(stream), service)
@@ -161,7 +205,19 @@ fn streaming(body: Endless) -> Response<ResBody> {
     res
 }
 
-async fn route(req: Request<Incoming>) -> Result<Response<ResBody>, Infallible> {
+/// The captive portal: a sign-in page at `/login`, a redirect to it from everywhere else.
+fn portal(req: &Request<Incoming>) -> Response<ResBody> {
+    if req.uri().path() == "/login" {
+        let mut res = text(StatusCode::OK, PORTAL_BODY);
+        res.headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        res
+    } else {
+        redirect("/login".to_owned())
+    }
+}
+
+async fn route(req: Request<Incoming>, state: &State) -> Result<Response<ResBody>, Infallible> {
     let path = req.uri().path().to_owned();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let res = match segments.as_slice() {
@@ -219,6 +275,13 @@ async fn route(req: Request<Incoming>) -> Result<Response<ResBody>, Infallible> 
             text(StatusCode::OK, body)
         }
         ["method"] => text(StatusCode::OK, req.method().as_str().to_owned()),
+        ["flaky"] => {
+            if state.flaky.fetch_add(1, Ordering::Relaxed) % 2 == 0 {
+                text(StatusCode::OK, "flaky: fine this time")
+            } else {
+                text(StatusCode::SERVICE_UNAVAILABLE, "flaky: failing this time")
+            }
+        }
         ["big", n] => match n.parse::<usize>() {
             Ok(n) => {
                 let mut body = vec![b'a'; n.min(BIG_MAX)];

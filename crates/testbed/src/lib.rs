@@ -25,10 +25,10 @@ mod tasks;
 mod tcp;
 mod zone;
 
-pub use bed::TestBed;
+pub use bed::{JITTERY_DELAY, JITTERY_JITTER, TestBed};
 pub use ca::{Alpn, CertKind, SERVER_NAMES, TestCa};
 pub use dns::DnsServer;
-pub use http::{BIG_MAX, HttpServer, INDEX_BODY};
+pub use http::{BIG_MAX, HttpServer, INDEX_BODY, PORTAL_BODY};
 pub use tcp::{DelayProxy, GARBAGE_LINE, GarbageServer, SilentServer, closed_port};
 pub use zone::{Behaviour, Zone};
 
