@@ -1,0 +1,153 @@
+//! Real outages seen by the resident (`downwatch run --headless`) inside a private network
+//! namespace, and what a real notification daemon (dunst) and the command hook receive:
+//! one "down" and one "back up" per outage, and one grouped notification when a provider's
+//! watches fail together. Root only (namespaces, nftables); see `tests/src/resident.rs`.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+use downwatch_e2e::resident::{Scene, Timings, delivered, notices};
+use serde_json::{Value, json};
+
+/// Checks of `watch` that failed after its `state` event to `down`.
+fn failed_while_down(events: &[Value], watch: &str) -> usize {
+    let Some(down_at) = events
+        .iter()
+        .position(|e| e["event"] == "state" && e["watch"] == watch && e["to"] == "down")
+    else {
+        return 0;
+    };
+    events[down_at..]
+        .iter()
+        .filter(|e| e["event"] == "check" && e["watch"] == watch && e["status"] == "down")
+        .count()
+}
+
+/// A black hole on a watch's port (every probe times out) that lasts a while, then heals:
+/// exactly one "down" and one "back up", on the daemon and through the hook, and nothing
+/// about the watch that kept working.
+#[test]
+fn hard_outage_gives_one_down_and_one_recovered_notification() {
+    let Some(s) = Scene::start("hard_outage") else {
+        return;
+    };
+    let watches = [
+        s.https("Web", "https_valid", "/"),
+        s.https("Mail", "https_h1", "/"),
+    ];
+    let dw = s.run(&s.config(&Timings::default(), &watches));
+    dw.wait_up(&["Web", "Mail"], 20);
+
+    s.ns.drop_port("tcp", s.bed.port("https_valid"), "", "drop");
+    let down = dw.wait_for("the down notification", 30, |ev| {
+        notices(ev, "down").first().map(|n| (*n).clone())
+    });
+    assert_eq!(down["watches"], json!(["Web"]), "{down}");
+    assert_eq!(down["summary"], "Web is down", "{down}");
+    assert_eq!(
+        (&down["reason"]["layer"], &down["reason"]["cause"]),
+        (&json!("tcp"), &json!("tcp_timeout")),
+        "{down}"
+    );
+    assert!(down["incident"].is_string(), "{down}");
+    // A real outage lasts: the service stays down for several more checks.
+    dw.wait_for("5 failed checks while down", 40, |ev| {
+        (failed_while_down(ev, "Web") >= 5).then_some(())
+    });
+
+    s.ns.nft("delete table inet dwfault\n");
+    dw.wait_for("Web back up", 30, |ev| {
+        ev.iter()
+            .rev()
+            .find(|e| e["event"] == "state" && e["watch"] == "Web")
+            .is_some_and(|e| e["from"] == "down")
+            .then_some(())
+    });
+    // Then a few quiet rounds: nothing more may be said.
+    dw.wait_rounds("Web", 4, 30);
+
+    let titles = delivered(&s, &dw);
+    assert_eq!(
+        titles,
+        ["Web is down", "Web is back up"],
+        "{}",
+        dw.context()
+    );
+    let events = dw.events();
+    let recovered = notices(&events, "recovered");
+    assert_eq!(recovered[0]["watches"], json!(["Web"]));
+    assert!(
+        recovered[0]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Down for "),
+        "{}",
+        recovered[0]
+    );
+    assert_eq!(
+        recovered[0]["incident"], down["incident"],
+        "the same incident"
+    );
+}
+
+/// Three watches of one provider failing together (their server refuses connections):
+/// one notification naming the group and the three watches, not three; the provider's
+/// neighbour in another group says nothing.
+#[test]
+fn group_failing_together_gives_one_grouped_notification() {
+    let Some(s) = Scene::start("group_outage") else {
+        return;
+    };
+    let watches = [
+        s.https("WhatsApp", "https_valid", "/").in_group("Meta"),
+        s.https("Facebook", "https_valid", "/status/200")
+            .in_group("Meta"),
+        s.https("Instagram", "https_valid", "/method")
+            .in_group("Meta"),
+        s.https("Gmail", "https_h1", "/").in_group("Google"),
+    ];
+    let dw = s.run(&s.config(&Timings::default(), &watches));
+    dw.wait_up(&["WhatsApp", "Facebook", "Instagram", "Gmail"], 20);
+
+    s.ns.drop_port(
+        "tcp",
+        s.bed.port("https_valid"),
+        "",
+        "reject with tcp reset",
+    );
+    dw.wait_for("all three Meta watches down", 30, |ev| {
+        ["WhatsApp", "Facebook", "Instagram"]
+            .iter()
+            .all(|w| {
+                ev.iter()
+                    .any(|e| e["event"] == "state" && e["watch"] == *w && e["to"] == "down")
+            })
+            .then_some(())
+    });
+    // Long enough for any straggler to have been told separately.
+    for w in ["WhatsApp", "Facebook", "Instagram"] {
+        dw.wait_rounds(w, 3, 30);
+    }
+
+    let titles = delivered(&s, &dw);
+    assert_eq!(
+        titles,
+        ["Meta: WhatsApp, Facebook and Instagram are down"],
+        "{}",
+        dw.context()
+    );
+    let events = dw.events();
+    let down = notices(&events, "down")[0];
+    assert_eq!(down["group"], "Meta");
+    assert_eq!(
+        down["watches"],
+        json!(["WhatsApp", "Facebook", "Instagram"])
+    );
+    assert_eq!(down["reason"]["cause"], "tcp_refused", "{down}");
+    let hook = dw.hooked();
+    assert_eq!(hook[0]["kind"], "down");
+    assert_eq!(hook[0]["group"], "Meta");
+    assert_eq!(
+        hook[0]["watches"],
+        json!(["WhatsApp", "Facebook", "Instagram"])
+    );
+}
