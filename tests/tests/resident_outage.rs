@@ -151,3 +151,43 @@ fn group_failing_together_gives_one_grouped_notification() {
         json!(["WhatsApp", "Facebook", "Instagram"])
     );
 }
+
+/// A page that fails every other time (the bed's `/flaky`: 200, 503, 200...) never
+/// reaches the failure threshold, but fails far too often to be fine: exactly one
+/// "unstable" notice, no "down", however long it goes on.
+#[test]
+fn watch_failing_every_other_check_gives_one_unstable_notice() {
+    let Some(s) = Scene::start("unstable") else {
+        return;
+    };
+    let watches = [
+        s.http("Flaky", "/flaky"),
+        s.https("Web", "https_valid", "/"),
+    ];
+    let dw = s.run(&s.config(&Timings::default(), &watches));
+    let unstable = dw.wait_for("the unstable notification", 45, |ev| {
+        notices(ev, "unstable").first().map(|n| (*n).clone())
+    });
+    assert_eq!(unstable["watch"], "Flaky", "{unstable}");
+    assert_eq!(unstable["summary"], "Flaky is unstable", "{unstable}");
+    // It goes on failing every other check: nothing more may be said.
+    dw.wait_rounds("Flaky", 8, 40);
+
+    let titles = delivered(&s, &dw);
+    assert_eq!(titles, ["Flaky is unstable"], "{}", dw.context());
+    let events = dw.events();
+    let failed = events
+        .iter()
+        .filter(|e| e["event"] == "check" && e["watch"] == "Flaky" && e["status"] == "down")
+        .count();
+    let ok = events
+        .iter()
+        .filter(|e| e["event"] == "check" && e["watch"] == "Flaky" && e["status"] == "up")
+        .count();
+    assert!(failed >= 6 && ok >= 6, "{failed} failed, {ok} up");
+    let hook = dw.hooked();
+    assert_eq!(
+        (&hook[0]["kind"], &hook[0]["watch"]),
+        (&json!("unstable"), &json!("Flaky"))
+    );
+}
