@@ -17,9 +17,12 @@ app-name = Downwatch
 action-details = التفاصيل
 
 ## Lists of names: «أ»، «أ وب»، «أ، ب وج».
+## Each list starts with a RIGHT-TO-LEFT MARK: the list is placed in an isolate whose
+## direction comes from its first strong letter, and the Arabic comma is not one, so a list
+## of Latin names would otherwise be laid out left to right.
 
-list-pair = { $first } و{ $second }
-list-more = { $first }، { $rest }
+list-pair = {"\u200F"}{ $first } و{ $second }
+list-more = {"\u200F"}{ $first }، { $rest }
 watch-unnamed = (بلا اسم)
 
 ## Durations.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use downwatch_monitor::messages::{Lang, Messages};
 use downwatch_monitor::{NoticeKind, WatchState};
 use downwatch_probe::{Cause, Layer};
-use messages_support::{FSI, PDI, names, notice, servfail};
+use messages_support::{FSI, PDI, RLM, names, notice, servfail};
 
 #[test]
 fn english_durations() {
@@ -39,17 +39,18 @@ fn lists_join_in_both_languages() {
     assert_eq!(en.list(&["A", "B", "C"]), "A, B and C");
     assert_eq!(en.list(&["A", "B", "C", "D"]), "A, B, C and D");
     let ar = Messages::try_new(Lang::Ar).unwrap();
-    let plain = |s: String| s.replace([FSI, PDI], "");
+    let plain = |s: String| s.replace([FSI, PDI, RLM], "");
     assert_eq!(plain(ar.list(&["A", "B"])), "A وB");
     assert_eq!(plain(ar.list(&["A", "B", "C"])), "A، B وC");
-    // Every name is isolated on its own.
-    assert_eq!(ar.list(&["A", "B"]), format!("{FSI}A{PDI} و{FSI}B{PDI}"));
+    // Every name is isolated on its own, and the list opens with a right-to-left mark so
+    // that it is laid out right to left even when every name is Latin.
+    assert_eq!(ar.list(&["A", "B"]), format!("{RLM}{FSI}A{PDI} و{FSI}B{PDI}"));
 }
 
 #[test]
 fn arabic_has_six_plural_forms() {
     let ar = Messages::try_new(Lang::Ar).unwrap();
-    let plain = |s: String| s.replace([FSI, PDI], "");
+    let plain = |s: String| s.replace([FSI, PDI, RLM], "");
     let held: Vec<String> = [0u32, 1, 2, 3, 11, 100]
         .iter()
         .map(|n| {

@@ -133,10 +133,24 @@ impl Messages {
             }
         };
         Rendered {
-            title,
-            body,
+            title: self.base_direction(title),
+            body: self.base_direction(body),
             lang: self.lang,
         }
+    }
+
+    /// Starts every line of right-to-left text with a RIGHT-TO-LEFT MARK. A line that opens
+    /// with a Latin name ("Meta: ...") would otherwise be laid out left to right by
+    /// renderers that take the paragraph direction from the first strong letter and do not
+    /// skip isolates (seen in dunst/Pango).
+    fn base_direction(&self, text: String) -> String {
+        if !self.lang.is_rtl() {
+            return text;
+        }
+        text.lines()
+            .map(|line| format!("\u{200F}{line}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// "WhatsApp Web is down", or with the provider when several watches of one group fail

@@ -10,6 +10,8 @@ use downwatch_probe::{Cause, Layer};
 pub const FSI: char = '\u{2068}';
 /// Pop directional isolate.
 pub const PDI: char = '\u{2069}';
+/// RIGHT-TO-LEFT MARK, starting every line of right-to-left text.
+pub const RLM: char = '\u{200F}';
 
 pub fn notice(kind: NoticeKind) -> Notice {
     Notice {
