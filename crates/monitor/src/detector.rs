@@ -332,6 +332,9 @@ impl Detector {
         self.bad_since = None;
         self.run_start = None;
         self.run_reasons.clear();
+        // A fresh window: the failures of the outage just ended must not make the watch
+        // look unstable the moment it is back.
+        self.recent.clear();
         self.ok_streak = 0;
         change
     }
