@@ -27,7 +27,19 @@ fn failed_while_down(events: &[Value], watch: &str) -> usize {
 /// about the watch that kept working.
 #[test]
 fn hard_outage_gives_one_down_and_one_recovered_notification() {
-    let Some(s) = Scene::start("hard_outage") else {
+    outage("hard_outage", 5);
+}
+
+/// The same outage healed as soon as it is told (no failed check while down, or one).
+#[test]
+fn brief_hard_outage_gives_one_down_and_one_recovered_notification() {
+    outage("brief_hard_outage", 0);
+}
+
+/// Black-holes the `Web` watch until it is told down and `failed_after` more checks failed,
+/// then heals it; asserts on what was told.
+fn outage(test: &str, failed_after: usize) {
+    let Some(s) = Scene::start(test) else {
         return;
     };
     let watches = [
@@ -49,10 +61,12 @@ fn hard_outage_gives_one_down_and_one_recovered_notification() {
         "{down}"
     );
     assert!(down["incident"].is_string(), "{down}");
-    // A real outage lasts: the service stays down for several more checks.
-    dw.wait_for("5 failed checks while down", 40, |ev| {
-        (failed_while_down(ev, "Web") >= 5).then_some(())
-    });
+    // A real outage lasts: the service stays down for more checks.
+    dw.wait_for(
+        &format!("{failed_after} failed checks while down"),
+        40,
+        |ev| (failed_while_down(ev, "Web") >= failed_after).then_some(()),
+    );
 
     s.ns.nft("delete table inet dwfault\n");
     dw.wait_for("Web back up", 30, |ev| {
