@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The headless resident's footprint with 20 watches (default timings: every 30 s) over
+# 10 minutes: PSS (and RSS) from /proc/PID/smaps_rollup every 30 s, and its average CPU
+# (utime+stime from /proc/PID/stat, % of one core).
+#
+# The watches run against the test bed on loopback (HTTPS over HTTP/2 by name and by
+# address, HTTPS over HTTP/1.1, plain HTTP, TCP, DNS, a TLS certificate check), the
+# connectivity controls too, inside a private network namespace (as root). Desktop
+# notifications are off (DESKTOP=true turns them on; that needs a session bus), so no
+# D-Bus connection is open; the command hook is not configured either.
+#
+# The CPU window starts WARMUP s after start-up (the first round and the loading of the
+# system's root certificates are start-up work) and lasts DURATION s; the CPU from process
+# start to the end is reported as well. At the end, PSS by mapping (smaps) tells what
+# dominates.
+#
+# Usage: bench/resident.sh     Knobs: DURATION (600), WARMUP (30), SAMPLE (30), DESKTOP, OUT.
+set -euo pipefail
+SCRIPT_NAME=resident
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DURATION=${DURATION:-600}
+WARMUP=${WARMUP:-30}
+SAMPLE=${SAMPLE:-30}
+DESKTOP=${DESKTOP:-false}
+OUT=${OUT:-bench-results/resident-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+
+need_tools
+build
+machine_info
+make_netns
+start_bed
+cp "$TMP/bed.json" "$OUT/testbed.json"
+
+CONFIG="$OUT/config.toml"
+watch() { # name target [extra line]
+    printf '\n[[watch]]\nname = "%s"\ntarget = "%s"\n' "$1" "$2"
+    [[ $2 == https://* || $2 == tls://* ]] && echo "ca = \"$CA\""
+    [[ $2 == *.test* ]] && echo "resolver = \"$DNS\""
+    true
+}
+{
+    echo "# bench/resident.sh: 20 watches, default timings"
+    echo "[notifications]"
+    echo "desktop = $DESKTOP"
+    echo
+    echo "[connectivity]"
+    controls_toml
+    for i in 1 2 3 4 5 6; do watch "HTTPS name $i" "https://ok.test:${HTTPS##*:}/"; done
+    for i in 1 2; do watch "HTTPS address $i" "https://$HTTPS/"; done
+    for i in 1 2; do watch "HTTPS h1 $i" "https://h1.test:${HTTPS_H1##*:}/"; done
+    for i in 1 2 3 4; do watch "HTTP $i" "http://$HTTP/"; done
+    for i in 1 2 3; do watch "TCP $i" "tcp://$HTTP"; done
+    for i in 1 2; do watch "DNS $i" "dns://ok.test"; done
+    watch "TLS 1" "tls://ok.test:${HTTPS##*:}"
+} >"$CONFIG"
+[[ $(grep -c '^\[\[watch\]\]' "$CONFIG") == 20 ]] || die "expected 20 watches in $CONFIG"
+
+EVENTS="$OUT/events.jsonl"
+start_ms=$(now_ms)
+start_resident "$CONFIG" "$EVENTS"
+log "resident $RES_PID with 20 watches; window starts in ${WARMUP}s and lasts ${DURATION}s"
+sleep "$WARMUP"
+kill -0 "$RES_PID" || die "the resident exited: $(cat "$OUT/resident.stderr")"
+
+t0=$(now_ms)
+cpu0=$(cpu_ticks "$RES_PID")
+read -r busy0 total0 < <(machine_jiffies)
+printf 'elapsed_s\trss_kib\tpss_kib\tcpu_ticks\n' >"$OUT/memory.tsv"
+sample() {
+    printf '%s\t%s\t%s\t%s\n' $((($(now_ms) - t0) / 1000)) "$(rss_kib "$RES_PID")" \
+        "$(pss_kib "$RES_PID")" "$(cpu_ticks "$RES_PID")" >>"$OUT/memory.tsv"
+}
+sample
+end=$((t0 + DURATION * 1000))
+while (($(now_ms) < end)); do
+    left=$(((end - $(now_ms) + 999) / 1000)) # rounded up: no busy loop in the last second
+    ((left > 0)) && sleep $((left < SAMPLE ? left : SAMPLE))
+    sample
+done
+t1=$(now_ms)
+cpu1=$(cpu_ticks "$RES_PID")
+read -r busy1 total1 < <(machine_jiffies)
+cp "/proc/$RES_PID/smaps" "$OUT/smaps.txt"
+cp "/proc/$RES_PID/smaps_rollup" "$OUT/smaps_rollup.txt"
+cp "/proc/$RES_PID/status" "$OUT/resident-status.txt"
+stop_resident
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+
+checks=$(jq -c 'select(.event == "check" and .ts != null)' "$EVENTS" | wc -l)
+not_up=$(jq -c 'select(.event == "check" and .status != "up")' "$EVENTS" | wc -l)
+ncpu=$(nproc)
+{
+    awk -v s0="$start_ms" -v t0="$t0" -v t1="$t1" -v c0="$cpu0" -v c1="$cpu1" -v hz="$CLK_TCK" \
+        -v m0="$busy0" -v m1="$busy1" -v n0="$total0" -v n1="$total1" -v ncpu="$ncpu" \
+        -v checks="$checks" -v notup="$not_up" '
+        BEGIN {
+            s = (t1 - t0) / 1000
+            printf "window: %.0f s (from %.0f s after start)\n", s, (t0 - s0) / 1000
+            printf "resident CPU over the window: %.2f s = %.3f %% of one core\n", (c1 - c0) / hz, 100 * (c1 - c0) / hz / s
+            printf "resident CPU since start: %.2f s over %.0f s = %.3f %% of one core\n", c1 / hz, (t1 - s0) / 1000, 100 * c1 / hz / ((t1 - s0) / 1000)
+            printf "checks: %d (%d not up)\n", checks, notup
+            printf "machine busy: %.0f %% of one core (all %d CPUs)\n", (m1 - m0) / (n1 - n0) * ncpu * 100, ncpu
+        }'
+    awk -F'\t' 'NR > 1 { if ($3 > p) p = $3; if ($2 > r) r = $2; lp = $3; lr = $2 }
+        END { printf "PSS: max %.2f MiB, final %.2f MiB; RSS: max %.2f MiB, final %.2f MiB\n", p/1024, lp/1024, r/1024, lr/1024 }' \
+        "$OUT/memory.tsv"
+    grep -E '^(Threads|VmHWM)' "$OUT/resident-status.txt" | tr -s '\t ' ' '
+    grep -E '^(Pss_Anon|Pss_File|Pss_Shmem)' "$OUT/smaps_rollup.txt" | tr -s '\t ' ' '
+    echo "PSS by mapping at the end (KiB):"
+    # smaps: a header line per mapping (address range first), then its counters.
+    awk '$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { name = ($6 == "" ? "[anonymous]" : $6); next }
+         $1 == "Pss:" { pss[name] += $2 }
+         END { for (n in pss) if (pss[n] > 0) printf "%8d  %s\n", pss[n], n }' "$OUT/smaps.txt" |
+        sort -rn | head -12
+} >"$OUT/summary.txt"
+cat "$OUT/summary.txt"
+log "results in $OUT (bars: PSS under 15 MB, CPU under 0.2 % of one core)"
