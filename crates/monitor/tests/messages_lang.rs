@@ -44,7 +44,10 @@ fn lists_join_in_both_languages() {
     assert_eq!(plain(ar.list(&["A", "B", "C"])), "A، B وC");
     // Every name is isolated on its own, and the list opens with a right-to-left mark so
     // that it is laid out right to left even when every name is Latin.
-    assert_eq!(ar.list(&["A", "B"]), format!("{RLM}{FSI}A{PDI} و{FSI}B{PDI}"));
+    assert_eq!(
+        ar.list(&["A", "B"]),
+        format!("{RLM}{FSI}A{PDI} و{FSI}B{PDI}")
+    );
 }
 
 #[test]

@@ -251,7 +251,10 @@ impl ProbeResult {
     /// down at the TLS layer, saying why.
     pub fn setup_failure(message: &str) -> Self {
         let mut result = ProbeResult::new();
-        result.fail(Failure::new(Cause::TlsHandshake, format!("cannot set up the probe: {message}")));
+        result.fail(Failure::new(
+            Cause::TlsHandshake,
+            format!("cannot set up the probe: {message}"),
+        ));
         result
     }
 
