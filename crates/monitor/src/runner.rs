@@ -104,6 +104,8 @@ struct WatchRt {
     parked: Option<(ProbeResult, SystemTime)>,
     down_since: Option<Instant>,
     last_late: Duration,
+    /// When the last probe started (retries are spaced from starts, not ends).
+    last_started: Option<Instant>,
 }
 
 struct Done {
@@ -113,6 +115,8 @@ struct Done {
     epoch: u64,
     /// How late the probe started against its schedule (loop and concurrency limit).
     late: Duration,
+    /// When it started.
+    started: Instant,
 }
 
 mod core;

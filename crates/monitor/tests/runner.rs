@@ -22,6 +22,8 @@ struct World {
     failing: Vec<String>,
     /// Fail every other probe of these targets.
     alternating: Vec<String>,
+    /// Failing probes of these targets hang until their 8 s timeout (a black hole).
+    black_holes: Vec<String>,
     /// Fail only the next N probes of these targets.
     fail_next: std::collections::HashMap<String, u32>,
     calls: std::collections::HashMap<String, u32>,
@@ -68,8 +70,18 @@ impl ProbeExec for FakeExec {
                 .iter()
                 .any(|t| target.contains(t.as_str()))
                 && n % 2 == 0);
+        let hang = fail
+            && world
+                .black_holes
+                .iter()
+                .any(|t| target.contains(t.as_str()));
+        let latency = if hang {
+            check.timeout
+        } else {
+            Duration::from_millis(20)
+        };
         Box::pin(async move {
-            sleep(Duration::from_millis(20)).await;
+            sleep(latency).await;
             if fail {
                 result(Status::Down, Some(Cause::TcpRefused))
             } else {
@@ -453,4 +465,51 @@ async fn starting_offline_is_silent_and_so_is_coming_online() {
         (verdicts[0]["to"].as_str(), verdicts[1]["to"].as_str()),
         (Some("offline"), Some("online"))
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_black_hole_is_notified_within_a_minute() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(100)).await;
+    {
+        let mut world = h.world.lock().unwrap();
+        world.failing = vec!["mail.test".into()];
+        world.black_holes = vec!["mail.test".into()];
+    }
+    sleep(Duration::from_secs(120)).await;
+    let notices = h.notices();
+    assert_eq!(downs(&notices).len(), 1, "{notices:?}");
+    let delay = notices[0].0 - Duration::from_secs(100);
+    // At worst: 30 s to the next check, three 8 s timeouts retried back to back, 5 s wait.
+    assert!(
+        delay <= Duration::from_secs(60),
+        "notified {delay:?} after the fault"
+    );
+    let down_at = h
+        .events("state")
+        .into_iter()
+        .find(|s| s["to"] == "down")
+        .unwrap()["ts"]
+        .clone();
+    let ts = |c: &serde_json::Value| c["ts"].as_str().unwrap().to_owned();
+    let before: Vec<String> = h
+        .events("check")
+        .iter()
+        .filter(|c| c["status"] == "down" && ts(c).as_str() <= down_at.as_str().unwrap())
+        .map(ts)
+        .collect();
+    // Three timed-out checks confirm it, retried as soon as the previous one timed out
+    // (8 s apart: start-to-start spacing of at least the retry interval).
+    assert_eq!(before.len(), 3, "{before:?}");
+    let at = |t: &String| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+    for pair in before.windows(2) {
+        let gap = (at(&pair[1]) - at(&pair[0])).num_milliseconds();
+        assert!(
+            (7_900..=8_100).contains(&gap),
+            "retried {gap} ms after the previous timeout ended: {before:?}"
+        );
+    }
 }

@@ -117,6 +117,7 @@ impl Monitor {
                         parked: None,
                         down_since: None,
                         last_late: Duration::ZERO,
+                        last_started: None,
                     }
                 }
             };

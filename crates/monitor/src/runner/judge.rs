@@ -75,6 +75,7 @@ impl Monitor {
         };
         self.watches[i].running = false;
         self.watches[i].last_late = done.late;
+        self.watches[i].last_started = Some(done.started);
         let now = self.deps.clock.now();
         if done.epoch != self.epoch || self.settling(now) {
             // Taken across a sleep or a network change: recorded, not judged.

@@ -100,7 +100,8 @@ impl Monitor {
                 let Ok(_permit) = permits.acquire_owned().await else {
                     return;
                 };
-                let late = clock.now().saturating_duration_since(scheduled);
+                let started = clock.now();
+                let late = started.saturating_duration_since(scheduled);
                 let at = clock.wall();
                 let result = exec.run(check, settings).await;
                 let _ = tx.send(Done {
@@ -109,6 +110,7 @@ impl Monitor {
                     at,
                     epoch,
                     late,
+                    started,
                 });
             });
         }
@@ -140,7 +142,10 @@ impl Monitor {
     pub(super) fn reschedule(&mut self, i: usize, now: Instant) {
         let w = &mut self.watches[i];
         if w.detector.confirming() {
-            w.next = now + w.cfg.retry_interval;
+            // Spaced from the start of the last probe: a black-holed check that took its
+            // whole 8 s timeout is retried at once, not 5 s later again.
+            let from = w.last_started.unwrap_or(now);
+            w.next = (from + w.cfg.retry_interval).max(now);
         } else {
             let down_for = w
                 .down_since
