@@ -166,3 +166,45 @@ fn ipv6_loopback_paths() {
     );
     assert_eq!(run.json()["dns"]["answers"][0], "::1");
 }
+
+#[test]
+fn a_black_holed_first_address_costs_a_quarter_second_not_the_deadline() {
+    if !netns_available("happy_eyeballs") {
+        return;
+    }
+    let ns = Netns::create();
+    let v6 = Bed::start_on("::1", Some(&ns));
+    let (dns, ca) = (v6.addr("dns"), v6.ca());
+    let port = v6.port("https_valid");
+    // ok.test has A 127.0.0.1 (tried first) and AAAA ::1. The IPv4 attempt hangs in a black
+    // hole; the IPv6 one, started 250 ms later, wins.
+    ns.nft(&format!(
+        "table ip dwfault {{\n chain inbound {{\n  type filter hook input priority 0;\n  tcp dport {port} drop\n }}\n}}\n"
+    ));
+    let target = format!("https://ok.test:{port}/");
+    let run = downwatch(
+        Some(&ns),
+        &[
+            "check",
+            &target,
+            "--resolver",
+            &dns,
+            "--ca",
+            &ca,
+            "--timeout",
+            "5s",
+            "--json",
+        ],
+    );
+    let doc = run.json();
+    assert_eq!(doc["status"], "up", "{doc}");
+    assert!(
+        doc["address"].as_str().unwrap().starts_with("[::1]:"),
+        "{doc}"
+    );
+    let connect = doc["phases_ms"]["connect"].as_f64().unwrap();
+    assert!(
+        (250.0..1500.0).contains(&connect),
+        "connect took {connect} ms"
+    );
+}

@@ -1,43 +1,93 @@
 //! The TCP layer: connecting to one of the resolved addresses.
+//!
+//! Addresses are raced as in Happy Eyeballs (RFC 8305), simplified: the first attempt starts at
+//! once, each next one 250 ms later or as soon as the previous one failed, and the first
+//! connection made wins (the others are dropped). So a black-holed first address costs
+//! 250 ms, not the whole deadline. The order is the resolver's: IPv4 first, then IPv6.
 
 use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use tokio::net::TcpStream;
-use tokio::time::{Instant, timeout_at};
+use tokio::task::JoinSet;
+use tokio::time::{Instant, sleep_until, timeout_at};
 
 use crate::outcome::{Cause, Failure};
 
-/// Connects to the addresses in order, moving on after an error; the last error (or the
-/// deadline) decides the failure. Returns the stream and the address it reached.
+/// Delay before the next address is tried while the previous attempt is still pending.
+const ATTEMPT_DELAY: Duration = Duration::from_millis(250);
+
+/// Connects to one of `addrs` on `port`; returns the stream and the address it reached, or
+/// the failure (the last attempt's error, or a timeout naming the first address) with the
+/// address it concerns.
 pub(crate) async fn connect(
     addrs: &[IpAddr],
     port: u16,
     deadline: Instant,
 ) -> Result<(TcpStream, SocketAddr), (Failure, Option<SocketAddr>)> {
-    let mut last = None;
-    for ip in addrs {
-        let addr = SocketAddr::new(*ip, port);
-        match timeout_at(deadline, TcpStream::connect(addr)).await {
-            Ok(Ok(stream)) => {
-                // Probes are small request/response exchanges: do not wait to coalesce.
-                let _ = stream.set_nodelay(true);
-                return Ok((stream, addr));
-            }
-            Ok(Err(e)) => last = Some((io_failure(&e, addr), Some(addr))),
-            Err(_) => {
-                let failure = Failure::new(
-                    Cause::TcpTimeout,
-                    format!("no answer from {addr} (connection timed out)"),
-                );
-                return Err((failure, Some(addr)));
-            }
-        }
-    }
-    Err(last.unwrap_or_else(|| {
-        (
+    let targets: Vec<SocketAddr> = addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
+    let Some(first) = targets.first().copied() else {
+        return Err((
             Failure::new(Cause::TcpError, "no address to connect to"),
             None,
+        ));
+    };
+    match timeout_at(deadline, race(&targets)).await {
+        Ok(Ok((stream, addr))) => {
+            // Probes are small request/response exchanges: do not wait to coalesce.
+            let _ = stream.set_nodelay(true);
+            Ok((stream, addr))
+        }
+        Ok(Err((error, addr))) => Err((io_failure(&error, addr), Some(addr))),
+        Err(_) => {
+            let failure = Failure::new(
+                Cause::TcpTimeout,
+                format!("no answer from {first} (connection timed out)"),
+            );
+            Err((failure, Some(first)))
+        }
+    }
+}
+
+/// Races the attempts; when every attempt failed, the last error and its address.
+async fn race(
+    targets: &[SocketAddr],
+) -> Result<(TcpStream, SocketAddr), (std::io::Error, SocketAddr)> {
+    let mut pending: JoinSet<(SocketAddr, std::io::Result<TcpStream>)> = JoinSet::new();
+    let mut next = 0;
+    let mut last_error = None;
+    loop {
+        if next < targets.len() && pending.is_empty() {
+            let addr = targets[next];
+            next += 1;
+            pending.spawn(async move { (addr, TcpStream::connect(addr).await) });
+        }
+        let more = next < targets.len();
+        let stagger = sleep_until(Instant::now() + ATTEMPT_DELAY);
+        tokio::select! {
+            joined = pending.join_next() => match joined {
+                Some(Ok((addr, Ok(stream)))) => return Ok((stream, addr)),
+                Some(Ok((addr, Err(error)))) => last_error = Some((error, addr)),
+                // A connect task cannot panic; if it were cancelled, the others go on.
+                Some(Err(_)) => {}
+                None if !more => break,
+                None => {}
+            },
+            () = stagger, if more => {
+                let addr = targets[next];
+                next += 1;
+                pending.spawn(async move { (addr, TcpStream::connect(addr).await) });
+            }
+        }
+        if pending.is_empty() && next >= targets.len() {
+            break;
+        }
+    }
+    Err(last_error.unwrap_or_else(|| {
+        (
+            std::io::Error::other("no connection attempt completed"),
+            targets[0],
         )
     }))
 }
