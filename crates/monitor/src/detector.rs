@@ -242,7 +242,11 @@ impl Detector {
                 if self.fail_streak >= t.failures_to_down {
                     return Some(self.enter_bad(WatchState::Down, at));
                 }
-                if recent_failures >= UNSTABLE_FAILURES || self.flips.len() >= FLAPS {
+                // The failures of the run still being confirmed are not "intermittent": with a
+                // high failure threshold they would otherwise call a hard outage unstable
+                // before it is confirmed down.
+                let intermittent = recent_failures.saturating_sub(self.fail_streak as usize);
+                if intermittent >= UNSTABLE_FAILURES || self.flips.len() >= FLAPS {
                     return Some(self.enter_bad(WatchState::Unstable, at));
                 }
                 match (self.state, outcome) {
@@ -265,12 +269,9 @@ impl Detector {
                         // Coming back only to go down again: call it unstable, once.
                         return Some(self.enter_bad(WatchState::Unstable, at));
                     }
-                    let to = if matches!(outcome, Outcome::Degraded(_)) {
-                        WatchState::Degraded
-                    } else {
-                        WatchState::Up
-                    };
-                    return Some(self.settle_good(to, at));
+                    // It works again: that is a recovery, told as such. Slowness after it is a
+                    // new run, confirmed (and reasoned) on its own.
+                    return Some(self.settle_good(WatchState::Up, at));
                 }
                 None
             }

@@ -61,9 +61,9 @@ fn scenarios() {
         ("a single failure is never an alarm", "uuuf uuuu", &[]),
         ("two failures are not enough", "ff uuuuuuuu ff uu", &[]),
         (
-            "four failures among ten checks are unstable",
-            "ff uu ff",
-            &[(5, Up, Unstable, false)],
+            "four failures among ten checks are unstable, once the run is over",
+            "ff uu ff u",
+            &[(6, Up, Unstable, false)],
         ),
         (
             "three in a row confirm down",
@@ -89,7 +89,7 @@ fn scenarios() {
         (
             "every other check failing is unstable, once",
             "fu fu fu fu fu fu",
-            &[(6, Up, Unstable, false)],
+            &[(7, Up, Unstable, false)],
         ),
         (
             "flapping down and up is unstable, not a stream",
@@ -104,18 +104,54 @@ fn scenarios() {
         (
             "unstable clears after a clean window",
             "fu fu fu fu uuuuuuuuuu",
-            &[(6, Up, Unstable, false), (16, Unstable, Up, false)],
+            &[(7, Up, Unstable, false), (16, Unstable, Up, false)],
         ),
         (
             "a sustained outage while unstable is a down",
             "fu fu fu fu ffffff",
-            &[(6, Up, Unstable, false), (13, Unstable, Down, false)],
+            &[(7, Up, Unstable, false), (13, Unstable, Down, false)],
         ),
     ];
     for (name, steps, expected) in cases {
         let (_, changes) = walk(steps, true);
         assert_eq!(&changes, expected, "{name}");
     }
+}
+
+#[test]
+fn a_high_failure_threshold_is_down_not_unstable() {
+    let t = Thresholds {
+        failures_to_down: 5,
+        successes_to_up: 2,
+    };
+    let mut d = Detector::new(t);
+    d.observe(&Outcome::Up, at(0));
+    let mut changes = Vec::new();
+    for step in 1..=5 {
+        if let Some(c) = d.observe(&Outcome::Down(reason(Cause::TcpRefused)), at(step)) {
+            changes.push((step, c.to, c.since));
+        }
+    }
+    assert_eq!(
+        changes,
+        vec![(5, Down, at(1))],
+        "one confirmed down, back-dated"
+    );
+}
+
+#[test]
+fn down_then_slow_then_fine_is_down_back_up_then_degraded() {
+    // A recovery that comes back slow is told as a recovery; the slowness is its own run.
+    let (_, changes) = walk("fff dd d uu", true);
+    assert_eq!(
+        changes,
+        vec![
+            (2, Up, Down, false),
+            (4, Down, Up, false),
+            (5, Up, Degraded, false),
+            (7, Degraded, Up, false)
+        ]
+    );
 }
 
 #[test]
