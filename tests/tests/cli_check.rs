@@ -241,6 +241,10 @@ fn bad_input_is_one_clear_line_and_exit_3() {
             "is not a duration",
         ),
         (
+            vec!["check", "https://x.test/", "--timeout", "500000000000years"],
+            "longest allowed duration",
+        ),
+        (
             vec!["check", "https://x.test/", "--resolver", "dns.google"],
             "is not `system`, an IP address or IP:PORT",
         ),

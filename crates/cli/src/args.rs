@@ -121,8 +121,7 @@ fn parse_status(text: &str) -> Result<StatusSet, String> {
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    let duration = humantime::parse_duration(text)
-        .map_err(|e| format!("`{text}` is not a duration ({e}); write e.g. 3s or 500ms"))?;
+    let duration = downwatch_probe::parse_duration(text)?;
     if duration.is_zero() {
         return Err("the duration must be more than zero".into());
     }

@@ -22,6 +22,10 @@ const BAD: &[(&str, &str)] = &[
     ),
     ("zero_interval", "3:12: `interval` must be more than zero"),
     (
+        "duration_too_long",
+        "2:12: `500000000000years` is longer than the longest allowed duration (24h)",
+    ),
+    (
         "zero_timeout",
         "5:11: watch \"Gmail\": `timeout` must be more than zero",
     ),

@@ -16,6 +16,7 @@
 
 mod body;
 mod dns;
+mod duration;
 mod error;
 mod http;
 mod outcome;
@@ -28,6 +29,7 @@ mod tls;
 
 pub use body::{BodyMatch, Pattern};
 pub use dns::DnsExpect;
+pub use duration::{MAX_DURATION, parse_duration};
 pub use error::{Error, Result};
 pub use http::HttpOptions;
 pub use outcome::{Cause, DnsInfo, Failure, HttpInfo, Layer, Phases, ProbeResult, Status, TlsInfo};

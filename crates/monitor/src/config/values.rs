@@ -7,8 +7,7 @@ use downwatch_probe::{Error as ProbeError, Resolver};
 
 /// A humantime duration: `30s`, `5m`, `1h 30m`, `500ms`.
 pub(crate) fn duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text.trim())
-        .map_err(|_| format!("`{text}` is not a duration (e.g. 30s, 5m)"))
+    downwatch_probe::parse_duration(text)
 }
 
 /// `HH:MM` (00:00 to 23:59), as minutes since midnight.
