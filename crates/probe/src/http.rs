@@ -83,9 +83,14 @@ pub(crate) async fn probe(
     let mut url = start_url.clone();
     let mut method = opts.method.clone();
     let mut info = HttpInfo::default();
+    // Credentials go only to the origin they were given for (as curl and browsers do).
+    let mut hop_opts = std::borrow::Cow::Borrowed(opts);
     loop {
+        if url.origin() != start_url.origin() && matches!(hop_opts, std::borrow::Cow::Borrowed(_)) {
+            hop_opts = std::borrow::Cow::Owned(without_credentials(opts));
+        }
         let mut hop = Phases::default();
-        let outcome = exchange(prober, &url, &method, opts, deadline, &mut hop, result).await;
+        let outcome = exchange(prober, &url, &method, &hop_opts, deadline, &mut hop, result).await;
         result.phases.add_hop(&hop);
         let (response, _conn) = match outcome {
             Ok(pair) => pair,
@@ -234,6 +239,17 @@ async fn exchange(
             Ok(pair)
         }
     }
+}
+
+/// The options minus the headers that carry credentials: `Authorization`,
+/// `Proxy-Authorization`, `Cookie`, and any header marked sensitive (secret in the config).
+fn without_credentials(opts: &HttpOptions) -> HttpOptions {
+    use hyper::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
+    let mut stripped = opts.clone();
+    stripped.headers.retain(|(name, value)| {
+        !(value.is_sensitive() || [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE].contains(name))
+    });
+    stripped
 }
 
 fn build_request(

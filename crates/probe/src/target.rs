@@ -177,6 +177,12 @@ impl Target {
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Target::Http(url) if url.password().is_some() => {
+                // Never print a password given in the URL.
+                let mut shown = url.clone();
+                let _ = shown.set_password(Some("***"));
+                write!(f, "{shown}")
+            }
             Target::Http(url) => write!(f, "{url}"),
             Target::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
             Target::Tls { host, port } => write!(f, "tls://{host}:{port}"),
@@ -245,6 +251,12 @@ mod tests {
                 kind: RecordKind::Mx
             }
         );
+    }
+
+    #[test]
+    fn passwords_in_urls_are_not_shown() {
+        let t = Target::parse("https://me:pa55@example.test/x", RecordKind::A).unwrap();
+        assert_eq!(t.to_string(), "https://me:***@example.test/x");
     }
 
     #[test]

@@ -327,3 +327,52 @@ async fn delay_and_jitter_through_a_proxy() {
     assert_eq!(r.status, Status::Degraded);
     assert_eq!(r.cause().unwrap().code(), "too_slow");
 }
+
+#[tokio::test]
+async fn credentials_do_not_follow_a_redirect_to_another_origin() {
+    let env = env().await;
+    let port = env.bed.http.addr().port();
+    let with_credentials = |c: &mut downwatch_probe::Check, present: bool| {
+        c.http.headers.push((
+            HeaderName::from_static("authorization"),
+            HeaderValue::from_static("Bearer s3cret"),
+        ));
+        let mut secret = HeaderValue::from_static("hidden");
+        secret.set_sensitive(true);
+        c.http
+            .headers
+            .push((HeaderName::from_static("x-api-key"), secret));
+        c.http.headers.push((
+            HeaderName::from_static("x-plain"),
+            HeaderValue::from_static("kept"),
+        ));
+        let pattern = "(?im)^(authorization|x-api-key):";
+        c.http.body_match = Some(BodyMatch {
+            must_appear: present,
+            ..BodyMatch::regex(pattern).unwrap()
+        });
+    };
+    let t = Duration::from_secs(5);
+    // Same origin after the redirect: the credentials are still sent.
+    let same = format!("http://ok.test:{port}/goto/ok.test:{port}/headers");
+    let r = env.run_with(&same, t, |c| with_credentials(c, true)).await;
+    assert_eq!(r.status, Status::Up, "{r:?}");
+    // Another origin (another host name): dropped; ordinary headers still go.
+    let other = format!("http://ok.test:{port}/goto/h1.test:{port}/headers");
+    let r = env
+        .run_with(&other, t, |c| with_credentials(c, false))
+        .await;
+    assert_eq!(
+        r.status,
+        Status::Up,
+        "credentials leaked to another origin: {r:?}"
+    );
+    assert_eq!(r.http.unwrap().redirects, 1);
+    let r = env
+        .run_with(&other, t, |c| {
+            with_credentials(c, false);
+            c.http.body_match = Some(BodyMatch::regex("(?m)^x-plain: kept").unwrap());
+        })
+        .await;
+    assert_eq!(r.status, Status::Up);
+}

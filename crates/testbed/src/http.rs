@@ -35,7 +35,8 @@ type ResBody = BoxBody<Bytes, Infallible>;
 
 /// A hyper server (HTTP/1.1 and h2) on a loopback port, plain or TLS, serving the test routes.
 ///
-/// Routes: `/`, `/status/{code}`, `/redirect/{n}`, `/loop`, `/slow-headers`, `/delay/{ms}`,
+/// Routes: `/`, `/status/{code}`, `/redirect/{n}`, `/loop`, `/goto/{host:port}/{path}` (a
+/// redirect to another origin), `/slow-headers`, `/delay/{ms}`,
 /// `/drip`, `/endless`, `/huge-length`, `/headers`, `/method`, `/big/{bytes}`, `/flaky`
 /// (200, then 503, then 200... counted per server); anything else is 404. A captive-portal
 /// server ([`HttpServer::portal`]) answers every path but `/login` with a 302 to `/login`,
@@ -241,6 +242,10 @@ async fn route(req: Request<Incoming>, state: &State) -> Result<Response<ResBody
             Err(_) => text(StatusCode::BAD_REQUEST, "bad redirect count\n"),
         },
         ["loop"] => redirect("/loop".to_owned()),
+        // A redirect to another origin: `/goto/HOST:PORT/path` → `http://HOST:PORT/path`.
+        ["goto", authority, rest @ ..] => {
+            redirect(format!("http://{authority}/{}", rest.join("/")))
+        }
         ["slow-headers"] => {
             tokio::time::sleep(Duration::from_secs(120)).await;
             text(StatusCode::OK, "too late")
