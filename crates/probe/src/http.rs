@@ -98,7 +98,7 @@ pub(crate) async fn probe(
         };
         info.status = Some(response.status().as_u16());
         info.version = Some(version_name(response.version()).to_owned());
-        info.final_url = Some(url.to_string());
+        info.final_url = Some(crate::Target::Http(url.clone()).to_string());
         result.http = Some(info.clone());
         if let Some(next) = redirect_target(&url, &response) {
             let next = match next {
