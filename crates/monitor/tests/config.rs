@@ -495,3 +495,15 @@ fn default_path_is_in_the_config_directory() {
         );
     }
 }
+
+#[test]
+fn controls_default_or_explicitly_none() {
+    let path = std::path::Path::new("t.toml");
+    let defaults = config::parse("", path).unwrap();
+    assert_eq!(defaults.connectivity.controls.len(), 5);
+    let none = config::parse("[connectivity]\ncontrol = []\n", path).unwrap();
+    assert!(
+        none.connectivity.controls.is_empty(),
+        "an empty list means no controls"
+    );
+}

@@ -114,14 +114,13 @@ fn defaults(cx: &Cx<'_>, raw: &RawDefaults) -> Result<Defaults, ConfigError> {
 }
 
 fn connectivity(cx: &Cx<'_>, raw: &RawConnectivity) -> Result<Connectivity, ConfigError> {
-    let controls = if raw.control.is_empty() {
-        default::controls()
-    } else {
-        raw.control
+    let controls = match &raw.control {
+        None => default::controls(),
+        Some(list) => list
             .iter()
             .enumerate()
             .map(|(i, c)| control(cx, i + 1, c))
-            .collect::<Result<_, _>>()?
+            .collect::<Result<_, _>>()?,
     };
     Ok(Connectivity {
         controls,

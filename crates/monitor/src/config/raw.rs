@@ -47,8 +47,10 @@ pub(crate) struct RawDefaults {
 pub(crate) struct RawConnectivity {
     pub interval: Text,
     pub settle: Text,
+    /// Absent: the built-in controls. `control = []`: none (a network without internet,
+    /// where every failure is the service's).
     #[serde(default)]
-    pub control: Vec<Spanned<RawEntry>>,
+    pub control: Option<Vec<Spanned<RawEntry>>>,
 }
 
 /// `[notifications]`.
