@@ -228,6 +228,15 @@ pub fn to_json(at: SystemTime, event: &Event<'_>) -> Value {
         } => {
             put("event", json!("notification"));
             if let Ok(Value::Object(fields)) = serde_json::to_value(notice) {
+                // The documented top-level fields, filled from the notice's own shape.
+                if let Some(Value::Array(watches)) = fields.get("watches") {
+                    let names: Vec<&str> = watches.iter().filter_map(Value::as_str).collect();
+                    put("watch", json!(names.join(", ")));
+                }
+                if let Some(reason) = fields.get("reason") {
+                    put("layer", reason["layer"].clone());
+                    put("cause", reason["cause"].clone());
+                }
                 for (k, v) in fields {
                     if k != "at" {
                         put(&k, v);

@@ -277,6 +277,12 @@ async fn a_hard_outage_is_one_down_and_one_recovered_within_45_s() {
     let opened = h.events("incident_opened");
     let closed = h.events("incident_closed");
     assert_eq!((opened.len(), closed.len()), (1, 1));
+    let sent = h.events("notification");
+    assert_eq!(
+        (sent[0]["watch"].as_str(), sent[0]["cause"].as_str()),
+        (Some("Gmail"), Some("tcp_refused"))
+    );
+    assert_eq!(sent[0]["layer"], "tcp");
     assert_eq!(opened[0]["cause"], "tcp_refused");
 }
 
