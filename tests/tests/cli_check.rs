@@ -245,6 +245,19 @@ fn bad_input_is_one_clear_line_and_exit_3() {
             "longest allowed duration",
         ),
         (
+            vec!["check", "tcp://x.test:80", "--keyword", "hello"],
+            "--keyword applies only to http:// and https:// targets",
+        ),
+        (
+            vec!["check", "https://x.test/", "--type", "MX"],
+            "--type applies only to dns:// targets",
+        ),
+        (
+            vec!["check", "dns://x.test", "--expect-rcode", "BOGUS"],
+            "is not a DNS response code",
+        ),
+        (vec!["check", "https://a..b/"], "is not a valid host name"),
+        (
             vec!["check", "https://x.test/", "--resolver", "dns.google"],
             "is not `system`, an IP address or IP:PORT",
         ),

@@ -97,7 +97,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DAYS")]
     pub cert_warn_days: Option<i64>,
     /// Expected DNS response code for dns:// targets (default NOERROR).
-    #[arg(long, value_name = "RCODE")]
+    #[arg(long, value_name = "RCODE", value_parser = downwatch_probe::resolver::parse_rcode)]
     pub expect_rcode: Option<String>,
     /// A text that one DNS answer must contain.
     #[arg(long, value_name = "TEXT")]

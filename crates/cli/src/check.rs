@@ -58,6 +58,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// Turns the arguments into a check; every problem is one sentence.
 fn build(args: &CheckArgs) -> Result<(Check, ProberOptions), String> {
     let target = Target::parse(&args.target, args.record_type).map_err(|e| e.to_string())?;
+    refuse_misplaced(args, &target)?;
     let mut check = Check::new(target);
     check.timeout = args.timeout;
     if let Some(days) = args.cert_warn_days {
@@ -102,4 +103,37 @@ fn build(args: &CheckArgs) -> Result<(Check, ProberOptions), String> {
         verify_tls: !args.insecure,
     };
     Ok((check, options))
+}
+
+/// An option that does not apply to the target is an error, not silently ignored (the
+/// configuration file refuses the same).
+fn refuse_misplaced(args: &CheckArgs, target: &Target) -> Result<(), String> {
+    let http = matches!(target, Target::Http(_));
+    let dns = matches!(target, Target::Dns { .. });
+    let http_only = [
+        ("--keyword", args.keyword.is_some()),
+        ("--regex", args.regex.is_some()),
+        ("--absent", args.absent),
+        ("--expect-status", args.expect_status.is_some()),
+        ("--header", !args.header.is_empty()),
+        ("--degraded-after", args.degraded_after.is_some()),
+        ("--method", !args.method.eq_ignore_ascii_case("GET")),
+    ];
+    let dns_only = [
+        ("--type", args.record_type != downwatch_probe::RecordKind::A),
+        ("--expect-rcode", args.expect_rcode.is_some()),
+        ("--expect-answer", args.expect_answer.is_some()),
+    ];
+    if let Some((flag, _)) = http_only.iter().find(|(_, set)| *set && !http) {
+        return Err(format!(
+            "{flag} applies only to http:// and https:// targets"
+        ));
+    }
+    if let Some((flag, _)) = dns_only.iter().find(|(_, set)| *set && !dns) {
+        return Err(format!("{flag} applies only to dns:// targets"));
+    }
+    if args.keyword.as_deref() == Some("") {
+        return Err("--keyword is empty".into());
+    }
+    Ok(())
 }

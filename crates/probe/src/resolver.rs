@@ -289,6 +289,25 @@ async fn tcp_exchange(
     }
 }
 
+/// A response code as written by a user (`nxdomain`, `RCODE9`), in the form the probe
+/// reports (`NXDOMAIN`): the one parser of the command line and the configuration.
+pub fn parse_rcode(text: &str) -> Result<String, String> {
+    const NAMES: [&str; 6] = [
+        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+    ];
+    let upper = text.trim().to_ascii_uppercase();
+    let numbered = upper
+        .strip_prefix("RCODE")
+        .is_some_and(|n| n.parse::<u16>().is_ok_and(|n| n < 4096));
+    if NAMES.contains(&upper.as_str()) || numbered {
+        Ok(upper)
+    } else {
+        Err(format!(
+            "`{text}` is not a DNS response code (NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP or RCODE<n>)"
+        ))
+    }
+}
+
 /// The conventional upper-case name of a response code.
 pub fn rcode_name(code: ResponseCode) -> String {
     match code {

@@ -24,10 +24,13 @@ impl Host {
         if let Ok(ip) = bare.parse() {
             return Ok(Host::Ip(ip));
         }
-        let valid = !text.is_empty()
-            && text.len() <= 253
-            && text.split('.').filter(|l| !l.is_empty()).all(|label| {
-                label.len() <= 63
+        // One trailing dot (a fully qualified name) is fine; an empty label anywhere else is not.
+        let bare_name = text.strip_suffix('.').unwrap_or(text);
+        let valid = !bare_name.is_empty()
+            && bare_name.len() <= 253
+            && bare_name.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
                     && label
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -267,6 +270,7 @@ mod tests {
             ("tcp://example.com", "needs a port"),
             ("tcp://example.com:99999", "not a port"),
             ("tcp://exa mple.com:80", "not a valid host"),
+            ("https://a..b/", "not a valid host"),
             ("dns://127.0.0.1", "takes a name"),
             ("https://", "not a valid URL"),
         ] {

@@ -33,20 +33,7 @@ pub(crate) fn resolver(text: &str) -> Result<Resolver, String> {
 /// A DNS response code name as the probe reports them (`NOERROR`, `NXDOMAIN`... or
 /// `RCODE<n>`), upper-cased.
 pub(crate) fn rcode(text: &str) -> Result<String, String> {
-    const NAMES: [&str; 6] = [
-        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-    ];
-    let upper = text.trim().to_ascii_uppercase();
-    let numbered = upper
-        .strip_prefix("RCODE")
-        .is_some_and(|n| n.parse::<u16>().is_ok_and(|n| n < 4096));
-    if NAMES.contains(&upper.as_str()) || numbered {
-        Ok(upper)
-    } else {
-        Err(format!(
-            "`{text}` is not a DNS response code (NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP or RCODE<n>)"
-        ))
-    }
+    downwatch_probe::resolver::parse_rcode(text)
 }
 
 /// A BCP 47 language tag (`en`, `ar`, `ar-EG`), in its canonical form.
