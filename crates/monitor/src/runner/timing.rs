@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use downwatch_probe::ProbeResult;
 use tokio::time::Instant;
 
 use super::core::Monitor;
@@ -16,12 +17,14 @@ impl Monitor {
     /// Notices suspends (wall clock ahead of monotonic) and network changes.
     pub(super) fn check_clocks(&mut self) {
         let now = self.deps.clock.now();
-        if now >= self.next_tick {
-            self.next_tick = now + TICK;
-        }
         if let Some(gap) = self.gaps.observe(now, self.deps.clock.wall()) {
             self.settle("the computer slept or its clock changed", Some(gap));
         }
+        // The routing tables are read once per tick, not on every result.
+        if now < self.next_tick {
+            return;
+        }
+        self.next_tick = now + TICK;
         let print = self.deps.network_fingerprint.as_ref().map(|f| f());
         if print.is_some() && print != self.net_print {
             let first = self.net_print.is_none();
@@ -134,7 +137,13 @@ impl Monitor {
             let runs = controls
                 .into_iter()
                 .map(|(check, settings)| exec.run(check, settings));
-            let results = futures_join_all(runs).await;
+            let results = futures_join_all(runs)
+                .await
+                .into_iter()
+                .map(|r| {
+                    r.unwrap_or_else(|| ProbeResult::setup_failure("the control probe task failed"))
+                })
+                .collect();
             let _ = tx.send((epoch, results));
         });
     }
@@ -178,16 +187,15 @@ impl Monitor {
 }
 
 /// Runs futures concurrently and returns their outputs in order.
-/// A probe never panics; if one did, its control is left out (the verdict uses the others).
 async fn futures_join_all<T: Send + 'static>(
     futs: impl Iterator<Item = super::BoxFuture<T>>,
-) -> Vec<T> {
+) -> Vec<Option<T>> {
     let handles: Vec<_> = futs.map(tokio::spawn).collect();
     let mut out = Vec::with_capacity(handles.len());
     for h in handles {
-        if let Ok(v) = h.await {
-            out.push(v);
-        }
+        // Results stay aligned with their controls: a failed task (it cannot panic in
+        // practice) counts as that control failing.
+        out.push(h.await.ok());
     }
     out
 }
