@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
+use downwatch_probe::{Cause, Layer};
 use serde::{Deserialize, Serialize};
 
 use crate::detector::Change;
@@ -61,10 +62,10 @@ pub struct Incident {
     /// Recovery, when closed.
     #[serde(with = "unix_ms_opt", default)]
     pub end: Option<SystemTime>,
-    /// Dominant layer (`dns`...), when known.
-    pub layer: Option<String>,
-    /// Dominant cause code, when known.
-    pub cause: Option<String>,
+    /// Dominant layer, when known.
+    pub layer: Option<Layer>,
+    /// Dominant cause, when known.
+    pub cause: Option<Cause>,
     /// The probe's message for that cause.
     pub detail: Option<String>,
 }
@@ -148,8 +149,8 @@ impl IncidentBook {
                             open.kind
                         };
                         if let Some(r) = reason {
-                            open.layer = Some(r.layer.as_str().to_owned());
-                            open.cause = Some(r.cause.code().to_owned());
+                            open.layer = Some(r.layer);
+                            open.cause = Some(r.cause);
                             open.detail = Some(r.detail.clone());
                         }
                         return Some(IncidentEvent::Updated(open.clone()));
@@ -180,8 +181,8 @@ impl IncidentBook {
                     kind,
                     start,
                     end: None,
-                    layer: reason.map(|r| r.layer.as_str().to_owned()),
-                    cause: reason.map(|r| r.cause.code().to_owned()),
+                    layer: reason.map(|r| r.layer),
+                    cause: reason.map(|r| r.cause),
                     detail: reason.map(|r| r.detail.clone()),
                 };
                 self.open.insert(watch.to_owned(), incident.clone());

@@ -384,10 +384,7 @@ fn incidents_open_back_dated_group_and_close() {
     else {
         panic!()
     };
-    assert_eq!(
-        (first.start, first.cause.as_deref()),
-        (t0, Some("dns_servfail"))
-    );
+    assert_eq!((first.start, first.cause), (t0, Some(Cause::DnsServfail)));
     down.since = t0 + Duration::from_secs(20);
     let Some(IncidentEvent::Opened(second)) =
         book.on_change("Instagram", Some("Meta"), &down, window)
@@ -429,4 +426,20 @@ fn incidents_open_back_dated_group_and_close() {
     let json = serde_json::to_string(&book).unwrap();
     let back: IncidentBook = serde_json::from_str(&json).unwrap();
     assert_eq!(back.open().count(), 2, "open incidents survive a restart");
+}
+
+#[test]
+fn a_corrupt_incident_file_is_refused_not_half_read() {
+    // Unknown layer or cause names must not load (the runner then moves the file aside).
+    let corrupt = r#"{"open":{"Web":{"id":"web-1","watch":"Web","group":null,"group_incident":null,
+        "kind":"down","start":1,"end":null,"layer":"banana","cause":"not_a_cause","detail":null}}}"#;
+    assert!(serde_json::from_str::<IncidentBook>(corrupt).is_err());
+    let fine = corrupt
+        .replace("banana", "dns")
+        .replace("not_a_cause", "dns_servfail");
+    let book: IncidentBook = serde_json::from_str(&fine).unwrap();
+    assert_eq!(
+        book.open_for("Web").unwrap().cause,
+        Some(Cause::DnsServfail)
+    );
 }

@@ -175,6 +175,10 @@ struct Harness {
 }
 
 fn start(cfg: Config, world: World) -> Harness {
+    start_in(cfg, world, None)
+}
+
+fn start_in(cfg: Config, world: World, data_dir: Option<std::path::PathBuf>) -> Harness {
     let world = Arc::new(Mutex::new(world));
     let rec = Recorder::default();
     let clock = Arc::new(SteppedClock::new(
@@ -190,7 +194,7 @@ fn start(cfg: Config, world: World) -> Harness {
         exec: Arc::new(FakeExec(world.clone())),
         sink: Box::new(rec.clone()),
         announcer: Arc::new(rec.clone()),
-        data_dir: None,
+        data_dir,
         network_fingerprint: None,
     };
     let inputs = Inputs {
@@ -518,4 +522,24 @@ async fn a_black_hole_is_notified_within_a_minute() {
             "retried {gap} ms after the previous timeout ended: {before:?}"
         );
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn open_incidents_survive_a_restart_and_a_corrupt_file_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = || config(vec![watch_of("Gmail", None, "https://mail.test/")]);
+    let h = start_in(cfg(), World::default(), Some(dir.path().to_owned()));
+    sleep(Duration::from_secs(60)).await;
+    h.set_failing(&["mail.test"]);
+    sleep(Duration::from_secs(60)).await;
+    let saved = std::fs::read_to_string(dir.path().join("incidents.json")).unwrap();
+    assert!(saved.contains("tcp_refused"), "{saved}");
+    drop(h);
+    // A file the next start cannot read is kept beside, never silently dropped.
+    std::fs::write(dir.path().join("incidents.json"), "{ not json").unwrap();
+    let h = start_in(cfg(), World::default(), Some(dir.path().to_owned()));
+    sleep(Duration::from_secs(1)).await;
+    let kept = std::fs::read_to_string(dir.path().join("incidents.json.corrupt")).unwrap();
+    assert_eq!(kept, "{ not json");
+    drop(h);
 }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The verdict of one probe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -30,7 +30,7 @@ impl Status {
 }
 
 /// The network layer a failure is pinned to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Layer {
     /// Name resolution.
@@ -59,7 +59,7 @@ macro_rules! causes {
     ($($variant:ident => $code:literal, $layer:ident, $doc:literal;)*) => {
         /// Why a probe was not up. The codes are stable: scripts, the history and the
         /// notifications key on them.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum Cause {
             $(#[doc = $doc] #[serde(rename = $code)] $variant,)*
         }

@@ -10,6 +10,9 @@ use crate::notice::{IncidentId, Notice, NoticeKind};
 use crate::state::Verdict;
 
 /// The app name the daemon shows and groups by.
+/// How long a "Details" click on a notification is listened for.
+const CLICK_WINDOW: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
 const APP_NAME: &str = "Downwatch";
 /// The action a click on the notification itself sends (by the spec's convention).
 const ACTION_DEFAULT: &str = "default";
@@ -96,17 +99,19 @@ impl DesktopNotifier {
         if let Some(incident) = notice.incident.clone() {
             let clicks = self.clicks.clone();
             // Waits for a click or for the notification to close (expired, dismissed,
-            // replaced); the task ends either way, and with the runtime.
+            // replaced); the task ends either way, and with the runtime. A critical
+            // notification can stay on screen for days, and a daemon restart loses its
+            // "closed" signal: after CLICK_WINDOW the task (and its D-Bus connection) goes,
+            // so a resident that runs for weeks does not accumulate them.
             tokio::spawn(async move {
-                handle
-                    .wait_for_action_async(|response| {
-                        if let NotificationResponse::Default | NotificationResponse::Action(_) =
-                            response
-                        {
-                            let _ = clicks.send(incident);
-                        }
-                    })
-                    .await;
+                let wait = handle.wait_for_action_async(|response| {
+                    if let NotificationResponse::Default | NotificationResponse::Action(_) =
+                        response
+                    {
+                        let _ = clicks.send(incident);
+                    }
+                });
+                let _ = tokio::time::timeout(CLICK_WINDOW, wait).await;
             });
         }
         Ok(())
