@@ -19,7 +19,7 @@ use crate::outcome::{Cause, Failure};
 const ATTEMPT_DELAY: Duration = Duration::from_millis(250);
 
 /// Connects to one of `addrs` on `port`; returns the stream and the address it reached, or
-/// the failure (the last attempt's error, or a timeout naming the first address) with the
+/// the failure (the most telling attempt's error, or a timeout naming the first address) with the
 /// address it concerns.
 pub(crate) async fn connect(
     addrs: &[IpAddr],
@@ -50,7 +50,7 @@ pub(crate) async fn connect(
     }
 }
 
-/// Races the attempts; when every attempt failed, the last error and its address.
+/// Races the attempts; when every attempt failed, the most telling error and its address.
 async fn race(
     targets: &[SocketAddr],
 ) -> Result<(TcpStream, SocketAddr), (std::io::Error, SocketAddr)> {
@@ -68,7 +68,14 @@ async fn race(
         tokio::select! {
             joined = pending.join_next() => match joined {
                 Some(Ok((addr, Ok(stream)))) => return Ok((stream, addr)),
-                Some(Ok((addr, Err(error)))) => last_error = Some((error, addr)),
+                // Keep the most telling error: a refusal says more about the service than
+                // "network unreachable" on a host without an IPv6 route.
+                Some(Ok((addr, Err(error))))
+                    if last_error.as_ref().is_none_or(|(e, _)| rank(&error) >= rank(e)) =>
+                {
+                    last_error = Some((error, addr));
+                }
+                Some(Ok((_, Err(_)))) => {}
                 // A connect task cannot panic; if it were cancelled, the others go on.
                 Some(Err(_)) => {}
                 None if !more => break,
@@ -90,6 +97,16 @@ async fn race(
             targets[0],
         )
     }))
+}
+
+/// How much an error says about the service itself (higher: more).
+fn rank(error: &std::io::Error) -> u8 {
+    match error.kind() {
+        ErrorKind::ConnectionRefused => 3,
+        ErrorKind::TimedOut => 2,
+        ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => 0,
+        _ => 1,
+    }
 }
 
 fn io_failure(error: &std::io::Error, addr: SocketAddr) -> Failure {
