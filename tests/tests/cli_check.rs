@@ -199,7 +199,12 @@ fn dns_targets_with_record_types() {
         ],
     );
     assert_eq!(run.code, Some(0));
-    assert_eq!(run.json()["dns"]["answers"][0], "10 mx.ok.test.");
+    let doc = run.json();
+    assert_eq!(doc["dns"]["answers"][0], "10 mx.ok.test.");
+    assert_eq!(
+        (doc["target"].as_str(), doc["dns"]["type"].as_str()),
+        (Some("dns://mail.test"), Some("MX"))
+    );
     let run = downwatch(
         None,
         &[

@@ -221,7 +221,11 @@ fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
 pub fn json(check: &Check, result: &ProbeResult) -> String {
     let phase = |d: Option<Duration>| d.map_or(Value::Null, |d| json!(ms(d)));
     let doc = json!({
-        "target": check.target.to_string(),
+        // A target a script can pass back to `downwatch check` (the record type is in `dns`).
+        "target": match &check.target {
+            Target::Dns { name, .. } => format!("dns://{name}"),
+            other => other.to_string(),
+        },
         "status": result.status,
         "layer": result.layer(),
         "cause": result.cause(),
@@ -252,6 +256,10 @@ pub fn json(check: &Check, result: &ProbeResult) -> String {
             "days_left": t.days_left,
         })),
         "dns": result.dns.as_ref().map(|d| json!({
+            "type": match &check.target {
+                Target::Dns { kind, .. } => Some(kind.as_str()),
+                _ => None,
+            },
             "rcode": d.rcode,
             "server": d.server,
             "over_tcp": d.over_tcp,
