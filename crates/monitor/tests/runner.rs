@@ -543,3 +543,38 @@ async fn open_incidents_survive_a_restart_and_a_corrupt_file_is_moved_aside() {
     assert_eq!(kept, "{ not json");
     drop(h);
 }
+
+#[tokio::test(start_paused = true)]
+async fn failures_on_both_sides_of_a_suspend_do_not_add_up() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    // Two failures in a row while the controls work (one short of "down")...
+    h.set_failing(&["mail.test"]);
+    while h
+        .events("check")
+        .iter()
+        .filter(|c| c["status"] == "down")
+        .count()
+        < 2
+    {
+        sleep(Duration::from_millis(100)).await;
+    }
+    // ...then the lid closes, an hour passes, the lid opens, and the service still fails
+    // for a few seconds after wake-up (the Wi-Fi reconnecting) before it answers again.
+    h.power.send(PowerSignal::Suspending).unwrap();
+    sleep(Duration::from_secs(1)).await;
+    h.clock.jump(Duration::from_secs(3600));
+    h.power.send(PowerSignal::Resumed).unwrap();
+    sleep(Duration::from_secs(10)).await;
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(120)).await;
+    assert!(h.notices().is_empty(), "{:?}", h.notices());
+    assert!(
+        h.events("state").iter().all(|s| s["to"] != "down"),
+        "{:?}",
+        h.events("state")
+    );
+}
