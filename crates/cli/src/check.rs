@@ -3,10 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use downwatch_probe::{
-    BodyMatch, Check, HeaderName, HeaderValue, Method, Prober, ProberOptions, Resolver, Status,
-    Target,
-};
+use downwatch_probe::{BodyMatch, Check, Prober, ProberOptions, Resolver, Status, Target};
 
 use crate::EXIT_UNKNOWN;
 use crate::args::CheckArgs;
@@ -65,16 +62,13 @@ fn build(args: &CheckArgs) -> Result<(Check, ProberOptions), String> {
         check.cert_warn_days = Some(days);
     }
     let http = &mut check.http;
-    http.method = Method::from_bytes(args.method.to_ascii_uppercase().as_bytes())
-        .map_err(|_| format!("`{}` is not an HTTP method", args.method))?;
+    http.method = downwatch_probe::parse_method(&args.method)?;
     for header in &args.header {
         let (name, value) = header
             .split_once(':')
             .ok_or_else(|| format!("header `{header}` must be written `Name: value`"))?;
-        let name = HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|_| format!("`{}` is not a valid header name", name.trim()))?;
-        let value = HeaderValue::from_str(value.trim())
-            .map_err(|_| format!("the value of header `{name}` has invalid characters"))?;
+        let name = downwatch_probe::parse_header_name(name)?;
+        let value = downwatch_probe::parse_header_value(&name, value)?;
         http.headers.push((name, value));
     }
     if let Some(set) = &args.expect_status {

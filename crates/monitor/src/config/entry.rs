@@ -5,9 +5,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use downwatch_probe::{
-    BodyMatch, Check, HeaderName, HeaderValue, Method, RecordKind, StatusSet, Target,
-};
+use downwatch_probe::{BodyMatch, Check, HeaderName, HeaderValue, RecordKind, StatusSet, Target};
 use toml::Spanned;
 
 use super::error::ConfigError;
@@ -109,10 +107,7 @@ pub(crate) fn build(
     }
     let http = &mut check.http;
     http.degraded_after = degraded_after;
-    if let Some(method) = cx.value(&raw.method, |m| {
-        Method::from_bytes(m.trim().to_ascii_uppercase().as_bytes())
-            .map_err(|_| format!("`{m}` is not an HTTP method"))
-    })? {
+    if let Some(method) = cx.value(&raw.method, |m| downwatch_probe::parse_method(m))? {
         http.method = method;
     }
     if let Some(set) = cx.value(&raw.expect_status, |s| {
@@ -226,12 +221,8 @@ fn headers_of(
 ) -> Result<Vec<(HeaderName, HeaderValue)>, ConfigError> {
     let mut out = Vec::with_capacity(headers.len());
     for (key, value) in headers {
-        let name = HeaderName::from_bytes(key.get_ref().as_bytes()).map_err(|_| {
-            cx.err(
-                key.span(),
-                format!("`{}` is not a valid header name", key.get_ref()),
-            )
-        })?;
+        let name = downwatch_probe::parse_header_name(key.get_ref())
+            .map_err(|message| cx.err(key.span(), message))?;
         let shape = || {
             cx.err(
                 value.span(),
@@ -256,12 +247,8 @@ fn headers_of(
             }
             _ => return Err(shape()),
         };
-        let mut header = HeaderValue::from_str(text).map_err(|_| {
-            cx.err(
-                value.span(),
-                format!("the value of header `{name}` has invalid characters"),
-            )
-        })?;
+        let mut header = downwatch_probe::parse_header_value(&name, text)
+            .map_err(|message| cx.err(value.span(), message))?;
         if is_secret {
             header.set_sensitive(true);
             secret.push(name.as_str().to_owned());
