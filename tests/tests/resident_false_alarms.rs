@@ -112,8 +112,14 @@ fn sleep_with_faults_gives_no_notification() {
         "table inet dwfault {{\n chain inbound {{\n  type filter hook input priority 0;\n  \
          tcp dport {{ {ports} }} drop\n }}\n}}\n"
     ));
-    // Probes in flight when the signal came end within the timeout (1 s): after that,
-    // none may start while asleep.
+    // Once the resident says it took the signal, probes in flight end within the timeout
+    // (1 s): after that, none may start while asleep.
+    dw.wait_for("the resident going to sleep", 10, |ev| {
+        of_kind(ev, "settling")
+            .iter()
+            .any(|e| e["summary"] == "the computer is going to sleep")
+            .then_some(())
+    });
     let asleep = Instant::now();
     std::thread::sleep(Duration::from_millis(1500));
     let checks_asleep = of_kind(&dw.events(), "check").len();

@@ -63,6 +63,12 @@ impl Monitor {
                     w.detector.reset_streaks();
                     w.parked = None;
                 }
+                let wall = self.deps.clock.wall();
+                let event = Event::Settling {
+                    why: "the computer is going to sleep",
+                    gap: None,
+                };
+                self.deps.sink.record(wall, &event);
             }
             PowerSignal::Resumed => {
                 self.sleeping = false;
