@@ -96,6 +96,9 @@ const VERDICT_FRESH: Duration = Duration::from_secs(5);
 const GAP_TOLERANCE: Duration = Duration::from_secs(10);
 
 struct WatchRt {
+    /// Tells this watch from an earlier one of the same name (removed and re-added by a
+    /// reload while its probe was in flight).
+    id: u64,
     cfg: crate::config::Watch,
     detector: Detector,
     anchor: Instant,
@@ -109,7 +112,8 @@ struct WatchRt {
 }
 
 struct Done {
-    name: String,
+    /// The [`WatchRt::id`] the probe was started for.
+    id: u64,
     result: ProbeResult,
     at: SystemTime,
     epoch: u64,

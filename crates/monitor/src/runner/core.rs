@@ -35,6 +35,7 @@ pub(super) struct Monitor {
     pub(super) settle_until: Option<Instant>,
     pub(super) sleeping: bool,
     pub(super) epoch: u64,
+    pub(super) next_id: u64,
     pub(super) gaps: GapDetector,
     pub(super) net_print: Option<u64>,
     pub(super) next_tick: Instant,
@@ -74,6 +75,7 @@ impl Monitor {
             settle_until: None,
             sleeping: false,
             epoch: 0,
+            next_id: 0,
             gaps: GapDetector::new(GAP_TOLERANCE),
             net_print,
             next_tick: now,
@@ -108,7 +110,9 @@ impl Monitor {
                 }
                 None => {
                     let first = now + schedule::initial_offset(&cfg.name, cfg.interval);
+                    self.next_id += 1;
                     WatchRt {
+                        id: self.next_id,
                         cfg: cfg.clone(),
                         detector: Detector::new(thresholds(cfg)),
                         anchor: first,

@@ -70,7 +70,7 @@ impl Monitor {
     }
 
     pub(super) fn on_done(&mut self, done: Done) {
-        let Some(i) = self.watches.iter().position(|w| w.cfg.name == done.name) else {
+        let Some(i) = self.watches.iter().position(|w| w.id == done.id) else {
             return;
         };
         self.watches[i].running = false;

@@ -101,8 +101,7 @@ impl Monitor {
                 self.permits.clone(),
                 self.epoch,
             );
-            let (check, settings, name) =
-                (w.cfg.check.clone(), w.cfg.probe.clone(), w.cfg.name.clone());
+            let (check, settings, id) = (w.cfg.check.clone(), w.cfg.probe.clone(), w.id);
             let clock = self.deps.clock.clone();
             let scheduled = w.next;
             tokio::spawn(async move {
@@ -114,7 +113,7 @@ impl Monitor {
                 let at = clock.wall();
                 let result = exec.run(check, settings).await;
                 let _ = tx.send(Done {
-                    name,
+                    id,
                     result,
                     at,
                     epoch,
