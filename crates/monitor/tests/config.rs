@@ -130,6 +130,10 @@ const BAD: &[(&str, &str)] = &[
         "5:6: watch \"Gmail\": cannot read CA file {dir}/no-such-ca.pem: ",
     ),
     (
+        "not_pem_ca",
+        "5:6: watch \"Gmail\": CA file {dir}/not_pem_ca.toml holds no usable PEM certificate",
+    ),
+    (
         "bad_dns_type",
         "5:12: watch \"Gmail\": unknown record type `SRV` (expected A, AAAA, CNAME, MX, TXT or NS)",
     ),

@@ -39,7 +39,7 @@ pub use request::{parse_header_name, parse_header_value, parse_method};
 pub use resolver::Resolver;
 pub use status::StatusSet;
 pub use target::{Host, RecordKind, Target};
-pub use tls::TlsContext;
+pub use tls::{TlsContext, check_ca_file};
 
 /// What every request says it is.
 pub const USER_AGENT: &str = concat!(

@@ -125,6 +125,12 @@ impl TlsContext {
     }
 }
 
+/// Checks that `path` is a readable PEM bundle with at least one usable certificate (what
+/// `--ca` and the config's `ca` need), without building a TLS context.
+pub fn check_ca_file(path: &Path) -> Result<()> {
+    add_pem_file(&mut RootCertStore::empty(), path)
+}
+
 fn add_pem_file(roots: &mut RootCertStore, path: &Path) -> Result<()> {
     let bytes = std::fs::read(path).map_err(|source| Error::CaFileRead {
         path: path.to_owned(),

@@ -262,7 +262,10 @@ fn headers_of(
 fn ca_file(config: &Path, ca: &str) -> Result<PathBuf, String> {
     let path = config.parent().unwrap_or_else(|| Path::new("")).join(ca);
     match std::fs::File::open(&path).and_then(|f| f.metadata()) {
-        Ok(meta) if meta.is_file() => Ok(path),
+        // Parsed here, so a file that is not PEM is reported at its line and column.
+        Ok(meta) if meta.is_file() => downwatch_probe::check_ca_file(&path)
+            .map(|()| path)
+            .map_err(|e| e.to_string()),
         Ok(_) => Err(format!("CA file {} is not a file", path.display())),
         Err(e) => Err(format!("cannot read CA file {}: {e}", path.display())),
     }
