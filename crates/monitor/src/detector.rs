@@ -232,7 +232,11 @@ impl Detector {
         match self.state {
             WatchState::Unknown => match outcome {
                 Outcome::Up => Some(self.settle_good(WatchState::Up, at)),
-                Outcome::Degraded(_) => Some(self.enter_bad(WatchState::Degraded, at)),
+                // Confirmed like anything else: one slow first answer is not a state.
+                Outcome::Degraded(_) if self.degraded_streak >= t.failures_to_down => {
+                    Some(self.enter_bad(WatchState::Degraded, at))
+                }
+                Outcome::Degraded(_) => None,
                 Outcome::Down(_) if self.fail_streak >= t.failures_to_down => {
                     Some(self.enter_bad(WatchState::Down, at))
                 }

@@ -161,6 +161,11 @@ fn first_judgement_is_silent_even_when_down() {
     assert_eq!(d.state(), Down);
     let (_, changes) = walk("u", false);
     assert_eq!(changes, vec![(0, Unknown, Up, true)]);
+    // A slow first answer is not a state either (found by the e2e jitter scenario).
+    let (_, changes) = walk("d u u", false);
+    assert_eq!(changes, vec![(1, Unknown, Up, true)]);
+    let (_, changes) = walk("ddd", false);
+    assert_eq!(changes, vec![(2, Unknown, Degraded, true)]);
 }
 
 #[test]
