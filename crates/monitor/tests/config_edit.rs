@@ -192,3 +192,21 @@ fn saving_keeps_the_file_permissions() {
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o640);
 }
+
+#[test]
+fn a_hand_edit_made_meanwhile_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = default_file(dir.path());
+    let mut editor = ConfigEditor::open(&path).unwrap();
+    editor.set("notifications", "locale", "ar").unwrap();
+    // The user edits the file by hand while the settings screen has it open.
+    let hand = std::fs::read_to_string(&path).unwrap() + "\n# a note added by hand\n";
+    std::fs::write(&path, &hand).unwrap();
+    let err = editor.save().unwrap_err().to_string();
+    assert!(err.contains("changed since it was opened"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        hand,
+        "the hand edit is kept"
+    );
+}

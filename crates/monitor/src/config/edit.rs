@@ -18,6 +18,8 @@ use super::parse::parse;
 pub struct ConfigEditor {
     path: PathBuf,
     doc: DocumentMut,
+    /// The text as read, to refuse a save over a hand edit made meanwhile.
+    original: String,
 }
 
 impl ConfigEditor {
@@ -33,6 +35,7 @@ impl ConfigEditor {
         Ok(ConfigEditor {
             path: path.to_path_buf(),
             doc,
+            original: text,
         })
     }
 
@@ -115,10 +118,21 @@ impl ConfigEditor {
 
     /// Validates the edited text and, when it is valid, writes it atomically and returns the
     /// new configuration. An invalid edit writes nothing and returns the error.
-    pub fn save(&self) -> Result<Config, ConfigError> {
+    /// Saving again later works: the editor then compares with what it wrote.
+    pub fn save(&mut self) -> Result<Config, ConfigError> {
         let text = self.text();
         let config = parse(&text, &self.path)?;
+        let now = std::fs::read_to_string(&self.path).map_err(|source| ConfigError::Read {
+            path: self.path.clone(),
+            source,
+        })?;
+        if now != self.original {
+            return Err(ConfigError::ChangedOnDisk {
+                path: self.path.clone(),
+            });
+        }
         write_atomic(&self.path, &text)?;
+        self.original = text;
         Ok(config)
     }
 

@@ -47,6 +47,13 @@ pub enum ConfigError {
         /// The dotted key.
         key: String,
     },
+    /// The file changed on disk since the editor read it (a hand edit meanwhile): saving
+    /// would lose that edit, so nothing is written.
+    #[error("{} changed since it was opened for editing; nothing was written (open it again)", path.display())]
+    ChangedOnDisk {
+        /// The file.
+        path: PathBuf,
+    },
     /// The file's directory could not be watched for changes.
     #[error("cannot watch {} for changes: {source}", path.display())]
     Watch {
