@@ -346,11 +346,21 @@ impl Policy {
                 self.pending = rest;
                 mates
             };
+            let mut reasons: Vec<Reason> = reason_of(&head.kind).into_iter().collect();
             for mate in mates {
                 merge(&mut notice_kind, &mate.kind);
+                reasons.extend(reason_of(&mate.kind));
                 if incident.is_none() {
                     incident = mate.incident;
                 }
+            }
+            // Watches failing together may fail differently: say the most common cause.
+            if let (
+                NoticeKind::Down { reason, .. } | NoticeKind::Degraded { reason, .. },
+                Some(common),
+            ) = (&mut notice_kind, most_common(&reasons))
+            {
+                *reason = common;
             }
             if quiet || !self.room() {
                 self.hold(&notice_kind);
@@ -411,6 +421,27 @@ fn reason_or_unknown(reason: Option<Reason>) -> Reason {
         cause: downwatch_probe::Cause::TcpError,
         detail: String::new(),
     })
+}
+
+fn reason_of(kind: &NoticeKind) -> Option<Reason> {
+    match kind {
+        NoticeKind::Down { reason, .. } | NoticeKind::Degraded { reason, .. } => {
+            Some(reason.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The reason whose cause is the most frequent (the earliest one on a tie).
+fn most_common(reasons: &[Reason]) -> Option<Reason> {
+    let count = |r: &Reason| reasons.iter().filter(|o| o.cause == r.cause).count();
+    let mut best: Option<&Reason> = None;
+    for r in reasons {
+        if best.is_none_or(|b| count(r) > count(b)) {
+            best = Some(r);
+        }
+    }
+    best.cloned()
 }
 
 fn mergeable(category: Category) -> bool {

@@ -443,3 +443,37 @@ fn a_corrupt_incident_file_is_refused_not_half_read() {
         Some(Cause::DnsServfail)
     );
 }
+
+#[test]
+fn a_grouped_notice_gives_the_most_common_cause() {
+    let clock = Clock::new();
+    let mut p = Policy::new(cfg());
+    let (now, wall) = clock.at(0);
+    let refused = Reason {
+        layer: Cause::TcpRefused.layer(),
+        cause: Cause::TcpRefused,
+        detail: "refused".into(),
+    };
+    let mut first = change(WatchState::Up, WatchState::Down, wall, false);
+    first.reason = Some(refused);
+    p.push(state("WhatsApp", Some("Meta"), first), now, wall);
+    for w in ["Facebook", "Instagram"] {
+        p.push(
+            state(
+                w,
+                Some("Meta"),
+                change(WatchState::Up, WatchState::Down, wall, false),
+            ),
+            now,
+            wall,
+        );
+    }
+    let out = p.release(clock.at(5).0, clock.at(5).1, 600);
+    match &out[..] {
+        [n] => assert!(
+            matches!(&n.kind, NoticeKind::Down { reason, watches, .. } if reason.cause == Cause::DnsServfail && watches.len() == 3),
+            "{n:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
