@@ -15,11 +15,11 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout_at};
 use url::Url;
 
+use crate::Prober;
 use crate::body::{BodyMatch, Scan};
 use crate::outcome::{Cause, Failure, HttpInfo, Phases, ProbeResult};
 use crate::status::StatusSet;
 use crate::target::Host;
-use crate::{Prober, dns, tcp};
 
 /// Options of an HTTP(S) probe.
 #[derive(Clone, Debug)]
@@ -160,31 +160,8 @@ async fn exchange(
     let port = url.port_or_known_default().unwrap_or(80);
     let https = url.scheme() == "https";
 
-    let started = Instant::now();
-    let resolved = dns::resolve(&host, &prober.resolver, deadline).await;
-    let resolved = match resolved {
-        Ok(resolved) => {
-            hop.dns = resolved.info.as_ref().map(|_| started.elapsed());
-            result.dns = resolved.info.clone().or(result.dns.take());
-            resolved
-        }
-        Err((failure, info)) => {
-            hop.dns = Some(started.elapsed());
-            result.dns = Some(info);
-            return Err(failure);
-        }
-    };
-
-    let started = Instant::now();
-    let (stream, addr) = tcp::connect(&resolved.addrs, port, deadline)
-        .await
-        .map_err(|(f, addr)| {
-            hop.connect = Some(started.elapsed());
-            result.address = addr;
-            f
-        })?;
-    hop.connect = Some(started.elapsed());
-    result.address = Some(addr);
+    let (stream, addr) =
+        crate::prober::open(&prober.resolver, &host, port, deadline, hop, result).await?;
 
     let (io, h2): (Box<dyn Stream>, bool) = if https {
         let started = Instant::now();

@@ -9,7 +9,7 @@ use tokio::time::Instant;
 use crate::dns::{self, DnsExpect};
 use crate::error::Result;
 use crate::http::{self, HttpOptions};
-use crate::outcome::{Cause, Failure, ProbeResult};
+use crate::outcome::{Cause, Failure, Phases, ProbeResult};
 use crate::resolver::Resolver;
 use crate::target::{Host, Target};
 use crate::tcp;
@@ -122,7 +122,7 @@ impl Prober {
         result
     }
 
-    /// Resolves and connects, recording the DNS and connect phases.
+    /// Resolves and connects, recording the DNS and connect phases; a failure is recorded too.
     async fn connect(
         &self,
         host: &Host,
@@ -130,29 +130,12 @@ impl Prober {
         deadline: Instant,
         result: &mut ProbeResult,
     ) -> Option<tokio::net::TcpStream> {
-        let started = Instant::now();
-        match dns::resolve(host, &self.resolver, deadline).await {
-            Ok(resolved) => {
-                result.phases.dns = resolved.info.as_ref().map(|_| started.elapsed());
-                result.dns = resolved.info;
-                let started = Instant::now();
-                match tcp::connect(&resolved.addrs, port, deadline).await {
-                    Ok((stream, addr)) => {
-                        result.phases.connect = Some(started.elapsed());
-                        result.address = Some(addr);
-                        Some(stream)
-                    }
-                    Err((failure, addr)) => {
-                        result.phases.connect = Some(started.elapsed());
-                        result.address = addr;
-                        result.fail(failure);
-                        None
-                    }
-                }
-            }
-            Err((failure, info)) => {
-                result.phases.dns = Some(started.elapsed());
-                result.dns = Some(info);
+        let mut phases = Phases::default();
+        let opened = open(&self.resolver, host, port, deadline, &mut phases, result).await;
+        result.phases.add_hop(&phases);
+        match opened {
+            Ok((stream, _)) => Some(stream),
+            Err(failure) => {
                 result.fail(failure);
                 None
             }
@@ -201,6 +184,45 @@ impl Prober {
                 );
                 result.fail(Failure::new(Cause::TooSlow, message));
             }
+        }
+    }
+}
+
+/// The DNS and TCP layers of every network probe: resolves `host`, connects to `port`, and
+/// records into `phases` (dns, connect) and `result` (DNS details, the address used). An IP
+/// address needs no lookup and keeps the DNS details already in `result` (an earlier hop's).
+pub(crate) async fn open(
+    resolver: &Resolver,
+    host: &Host,
+    port: u16,
+    deadline: Instant,
+    phases: &mut Phases,
+    result: &mut ProbeResult,
+) -> std::result::Result<(tokio::net::TcpStream, std::net::SocketAddr), Failure> {
+    let started = Instant::now();
+    let resolved = match dns::resolve(host, resolver, deadline).await {
+        Ok(resolved) => {
+            phases.dns = resolved.info.as_ref().map(|_| started.elapsed());
+            result.dns = resolved.info.clone().or(result.dns.take());
+            resolved
+        }
+        Err((failure, info)) => {
+            phases.dns = Some(started.elapsed());
+            result.dns = Some(info);
+            return Err(failure);
+        }
+    };
+    let started = Instant::now();
+    let connected = tcp::connect(&resolved.addrs, port, deadline).await;
+    phases.connect = Some(started.elapsed());
+    match connected {
+        Ok((stream, addr)) => {
+            result.address = Some(addr);
+            Ok((stream, addr))
+        }
+        Err((failure, addr)) => {
+            result.address = addr;
+            Err(failure)
         }
     }
 }
