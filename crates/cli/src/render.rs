@@ -114,14 +114,26 @@ pub fn human(check: &Check, result: &ProbeResult, color: bool) -> String {
     };
     let mut out = format!("{word}  {} — {}\n", check.target, summary(check, result));
     let failed = result.layer();
+    let phase_of = |layer: Layer| match layer {
+        Layer::Dns => result.phases.dns,
+        Layer::Tcp => result.phases.connect,
+        Layer::Tls => result.phases.tls,
+        Layer::Http => result.phases.ttfb,
+    };
+    // The number column is as wide as the longest time shown (at least `999.9`), so a phase of
+    // 4,001.9 ms (or 86,400,000.0 ms, the longest deadline) never glues to its label.
+    let width = layers_of(&check.target)
+        .iter()
+        .filter_map(|&layer| phase_of(layer))
+        .chain([result.phases.total])
+        .map(|t| format!("{:.1}", ms(t)).len())
+        .fold(5, usize::max);
+    let column = |t: Option<Duration>| match t {
+        Some(t) => format!("{:>width$.1} ms", ms(t)),
+        None => format!("{:>width$}   ", "-"),
+    };
     for &layer in layers_of(&check.target) {
-        let time = match layer {
-            Layer::Dns => result.phases.dns,
-            Layer::Tcp => result.phases.connect,
-            Layer::Tls => result.phases.tls,
-            Layer::Http => result.phases.ttfb,
-        };
-        let time = time.map_or("       -".to_owned(), |t| format!("{:>6.1} ms", ms(t)));
+        let time = column(phase_of(layer));
         let detail = match failed {
             Some(f) if f == layer => {
                 let failure = result
@@ -139,9 +151,14 @@ pub fn human(check: &Check, result: &ProbeResult, color: bool) -> String {
             Some(f) if f < layer && result.status == Status::Down => "not reached".to_owned(),
             _ => layer_detail(layer, check, result),
         };
-        let _ = writeln!(out, "  {:<5}{time}  {detail}", layer_label(layer));
+        let _ = writeln!(out, "  {:<5} {time}  {detail}", layer_label(layer));
     }
-    let _ = write!(out, "  {:<5}{:>6.1} ms", "total", ms(result.phases.total));
+    let _ = write!(
+        out,
+        "  {:<5} {}",
+        "total",
+        column(Some(result.phases.total))
+    );
     out
 }
 
@@ -301,4 +318,67 @@ pub fn nagios(check: &Check, result: &ProbeResult) -> String {
         perf.join(" "),
         human(check, result, false)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use downwatch_probe::{Cause, Failure, Phases, RecordKind};
+
+    fn lines(dns_ms: u64, total_ms: u64) -> Vec<String> {
+        let check = Check::new(Target::parse("http://shop.test/", RecordKind::A).expect("target"));
+        let result = ProbeResult {
+            status: Status::Down,
+            failure: Some(Failure::new(Cause::DnsTimeout, "no reply".to_owned())),
+            phases: Phases {
+                dns: Some(Duration::from_millis(dns_ms)),
+                total: Duration::from_millis(total_ms),
+                ..Phases::default()
+            },
+            address: None,
+            dns: None,
+            tls: None,
+            http: None,
+        };
+        human(&check, &result, false)
+            .lines()
+            .skip(1)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Every number (or the dash of a phase not reached) ends in the same column, and it is a
+    /// word of its own, never glued to the label.
+    fn assert_columns(lines: &[String]) {
+        let end = |l: &String| {
+            l.find(" ms")
+                .unwrap_or_else(|| l.find('-').map_or(0, |i| i + 1))
+        };
+        let first = lines.iter().map(end).next().expect("a line");
+        for line in lines {
+            assert_eq!(end(line), first, "column moved in {lines:#?}");
+            let time = line.split_whitespace().nth(1).unwrap_or_default();
+            assert!(time == "-" || time.parse::<f64>().is_ok(), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn short_times_keep_the_usual_layout() {
+        let lines = lines(1, 2);
+        assert_eq!(lines[0], "  DNS     1.0 ms  FAILED: no reply [dns_timeout]");
+        assert_eq!(lines[1], "  TCP       -     not reached");
+        assert_eq!(lines[3], "  total   2.0 ms");
+        assert_columns(&lines);
+    }
+
+    #[test]
+    fn long_times_never_glue_to_the_label() {
+        for (dns, total) in [(4_001, 4_002), (86_400_000, 86_400_000), (999, 12_345)] {
+            let lines = lines(dns, total);
+            assert!(lines.iter().all(|l| !l.contains("total4")), "{lines:#?}");
+            assert_columns(&lines);
+        }
+        let lines = lines(4_001, 4_002);
+        assert_eq!(lines[3], "  total 4002.0 ms");
+    }
 }
