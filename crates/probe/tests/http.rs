@@ -274,8 +274,8 @@ async fn too_slow_is_degraded() {
 #[tokio::test]
 async fn connection_and_name_failures() {
     let env = env().await;
-    let port = downwatch_testbed::closed_port();
-    let r = env.run(&format!("http://127.0.0.1:{port}/")).await;
+    let closed = downwatch_testbed::ClosedPort::new().unwrap();
+    let r = env.run(&format!("http://{}/", closed.addr())).await;
     assert_down(&r, "tcp_refused", "refused");
     assert!(r.phases.connect.is_some() && r.phases.ttfb.is_none());
     assert_down(

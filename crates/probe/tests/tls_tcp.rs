@@ -61,9 +61,9 @@ async fn tcp_connects_and_refusals() {
         .await;
     assert_eq!(r.status, Status::Up);
     assert!(r.phases.connect.is_some() && r.phases.tls.is_none());
-    let port = downwatch_testbed::closed_port();
+    let closed = downwatch_testbed::ClosedPort::new().unwrap();
     assert_down(
-        &env.run(&format!("tcp://127.0.0.1:{port}")).await,
+        &env.run(&format!("tcp://{}", closed.addr())).await,
         "tcp_refused",
         "refused",
     );

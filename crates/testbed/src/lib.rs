@@ -29,7 +29,7 @@ pub use bed::{JITTERY_DELAY, JITTERY_JITTER, TestBed};
 pub use ca::{Alpn, CertKind, SERVER_NAMES, TestCa};
 pub use dns::DnsServer;
 pub use http::{BIG_MAX, HttpServer, INDEX_BODY, PORTAL_BODY};
-pub use tcp::{DelayProxy, GARBAGE_LINE, GarbageServer, SilentServer, closed_port};
+pub use tcp::{ClosedPort, DelayProxy, GARBAGE_LINE, GarbageServer, SilentServer};
 pub use zone::{Behaviour, Zone};
 
 /// What can go wrong while making the test bed's certificates and TLS configurations.

@@ -2,7 +2,7 @@
 //! a proxy that adds latency.
 
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener as StdListener};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -16,14 +16,41 @@ use crate::tasks::{Owner, Tasks};
 /// What [`GarbageServer`] sends, 256 times over (4 KiB).
 pub const GARBAGE_LINE: &[u8; 16] = b"this is not TLS\n";
 
-/// A free TCP port on 127.0.0.1 that nothing listens on, for "connection refused" tests.
+/// A TCP port on 127.0.0.1 that refuses connections, kept for the tests that need one while
+/// this handle lives.
 ///
-/// The port was free a moment ago (it was bound and released); if even binding fails, returns 9
-/// (discard), which nothing on a test machine listens on either.
-pub fn closed_port() -> u16 {
-    StdListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|listener| listener.local_addr())
-        .map_or(9, |addr| addr.port())
+/// The port is held by a socket that is bound but never listens: the kernel answers a
+/// connection attempt with a reset, exactly as for a closed port, and no other socket (a
+/// parallel test's server, the local end of an outgoing connection) can take the port until
+/// the handle is dropped. A port that was bound and released again could be handed to one of
+/// those in between, and "refused" would become "connected".
+#[derive(Debug)]
+pub struct ClosedPort {
+    _socket: tokio::net::TcpSocket,
+    addr: SocketAddr,
+}
+
+impl ClosedPort {
+    /// Reserves an ephemeral port on 127.0.0.1 (no listen, no accept). No runtime needed.
+    pub fn new() -> io::Result<ClosedPort> {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind(SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 0))?;
+        let addr = socket.local_addr()?;
+        Ok(ClosedPort {
+            _socket: socket,
+            addr,
+        })
+    }
+
+    /// The port number.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// `127.0.0.1:port`.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
 }
 
 /// Binds a listener and runs `handle` for each accepted connection, each as its own task.

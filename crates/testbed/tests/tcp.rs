@@ -6,7 +6,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use downwatch_testbed::{DelayProxy, GARBAGE_LINE, GarbageServer, SilentServer, closed_port};
+use downwatch_testbed::{ClosedPort, DelayProxy, GARBAGE_LINE, GarbageServer, SilentServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
@@ -40,11 +40,19 @@ async fn silent_server_accepts_and_says_nothing() {
 }
 
 #[tokio::test]
-async fn closed_port_refuses() {
-    let err = TcpStream::connect((Ipv4Addr::LOCALHOST, closed_port()))
-        .await
-        .unwrap_err();
+async fn closed_port_refuses_and_stays_reserved() {
+    let closed = ClosedPort::new().unwrap();
+    let err = TcpStream::connect(closed.addr()).await.unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+    // Nobody else can take it while it is held: a parallel test's server cannot bind it.
+    let taken = TcpListener::bind(closed.addr()).await.unwrap_err();
+    assert_eq!(taken.kind(), std::io::ErrorKind::AddrInUse);
+    // Released with the handle.
+    let port = closed.port();
+    drop(closed);
+    TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
