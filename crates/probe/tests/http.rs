@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use common::{assert_down, env, env_with};
 use downwatch_probe::{BodyMatch, HeaderName, HeaderValue, Status};
+use downwatch_testbed::DelayProxy;
 
 #[tokio::test]
 async fn https_over_h2_times_every_phase() {
@@ -124,7 +125,7 @@ async fn status_redirects_and_loops() {
     let r = env.run(&format!("{base}/loop")).await;
     assert_down(&r, "http_too_many_redirects", "more than 10 redirects");
     assert_eq!(r.http.unwrap().redirects, 10);
-    // Each hop opened its own connection and the phases add up over the hops.
+    // The followed hops' phases are reported (their sums: `phases_add_up_over_redirect_hops`).
     assert!(r.phases.ttfb.is_some() && r.phases.dns.is_some());
     let r = env
         .run_with(&format!("{base}/redirect/1"), Duration::from_secs(5), |c| {
@@ -132,6 +133,49 @@ async fn status_redirects_and_loops() {
         })
         .await;
     assert_eq!(r.http.unwrap().status, Some(302));
+}
+
+/// Every hop of a redirect chain opens its own connection (its own lookup, connect and
+/// handshake), and the phases reported are sums over the hops, as the README says. Through
+/// a proxy that holds every chunk 100 ms in each direction, a hop's TLS handshake and its
+/// time to first byte each take at least one round trip (200 ms): four hops, at least four.
+#[tokio::test]
+async fn phases_add_up_over_redirect_hops() {
+    const DELAY: Duration = Duration::from_millis(100);
+    let env = env().await;
+    let lo = std::net::IpAddr::from(std::net::Ipv4Addr::LOCALHOST);
+    let proxy = DelayProxy::start(lo, env.bed.https_valid.addr(), DELAY, Duration::ZERO, 1)
+        .await
+        .unwrap();
+    let base = format!("https://ok.test:{}", proxy.addr().port());
+    let lookups = || env.bed.dns.udp_queries() + env.bed.dns.tcp_queries();
+
+    let before = lookups();
+    let one = env.run(&format!("{base}/redirect/0")).await;
+    let one_lookup = lookups() - before;
+    assert_eq!(one.http.as_ref().unwrap().redirects, 0, "{one:?}");
+
+    let before = lookups();
+    let four = env.run(&format!("{base}/redirect/3")).await;
+    let four_lookups = lookups() - before;
+    assert_eq!(four.status, Status::Up, "{four:?}");
+    assert_eq!(four.http.as_ref().unwrap().redirects, 3, "{four:?}");
+    assert_eq!(four_lookups, 4 * one_lookup, "one lookup per hop");
+
+    let p = four.phases;
+    let (tls, ttfb) = (p.tls.unwrap(), p.ttfb.unwrap());
+    let four_round_trips = 4 * 2 * DELAY;
+    assert!(tls >= four_round_trips, "TLS {tls:?} over four handshakes");
+    assert!(ttfb >= four_round_trips, "TTFB {ttfb:?} over four requests");
+    // A single hop measured the same way takes one round trip for each, not four.
+    let (one_tls, one_ttfb) = (one.phases.tls.unwrap(), one.phases.ttfb.unwrap());
+    assert!(one_tls >= 2 * DELAY && one_ttfb >= 2 * DELAY, "{one:?}");
+    let (dns, connect) = (p.dns.unwrap(), p.connect.unwrap());
+    assert!(
+        p.total >= dns + connect + tls + ttfb,
+        "total {:?} < the sum of its phases {p:?}",
+        p.total
+    );
 }
 
 #[tokio::test]
