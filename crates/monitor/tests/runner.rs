@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // helpers outside #[test] functions
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -168,6 +169,8 @@ struct Harness {
     rec: Recorder,
     clock: Arc<SteppedClock>,
     power: mpsc::UnboundedSender<PowerSignal>,
+    /// The network fingerprint the loop polls (as the resident polls the routing tables).
+    net: Arc<AtomicU64>,
     _shutdown: watch::Sender<bool>,
     _config: watch::Sender<Arc<Config>>,
     _errors: mpsc::UnboundedSender<String>,
@@ -189,13 +192,15 @@ fn start_in(cfg: Config, world: World, data_dir: Option<std::path::PathBuf>) -> 
     let (errors_tx, errors_rx) = mpsc::unbounded_channel();
     let (power_tx, power_rx) = mpsc::unbounded_channel();
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let net = Arc::new(AtomicU64::new(1));
+    let print = net.clone();
     let deps = Deps {
         clock: clock.clone() as Arc<dyn Clock>,
         exec: Arc::new(FakeExec(world.clone())),
         sink: Box::new(rec.clone()),
         announcer: Arc::new(rec.clone()),
         data_dir,
-        network_fingerprint: None,
+        network_fingerprint: Some(Box::new(move || print.load(Ordering::Relaxed))),
     };
     let inputs = Inputs {
         config: config_rx,
@@ -209,6 +214,7 @@ fn start_in(cfg: Config, world: World, data_dir: Option<std::path::PathBuf>) -> 
         rec,
         clock,
         power: power_tx,
+        net,
         _shutdown: shutdown_tx,
         _config: config_tx,
         _errors: errors_tx,
@@ -228,6 +234,37 @@ impl Harness {
     }
     fn set_failing(&self, targets: &[&str]) {
         self.world.lock().unwrap().failing = targets.iter().map(|t| (*t).to_owned()).collect();
+    }
+    /// Advances simulated time until `n` checks have failed.
+    async fn wait_failed_checks(&self, n: usize) {
+        while self
+            .events("check")
+            .iter()
+            .filter(|c| c["status"] == "down")
+            .count()
+            < n
+        {
+            sleep(Duration::from_millis(100)).await;
+        }
+    }
+    /// Asserts that no check was judged within `settle` after `settling`, and that one was
+    /// judged after it (monitoring resumed).
+    fn assert_judgement_waited(&self, settling: &serde_json::Value, settle: Duration) {
+        let at = |e: &serde_json::Value| {
+            chrono::DateTime::parse_from_rfc3339(e["ts"].as_str().unwrap()).unwrap()
+        };
+        let from = at(settling);
+        let judged: Vec<_> = self
+            .events("check")
+            .into_iter()
+            .filter(|c| c["judged"] == true && at(c) > from)
+            .collect();
+        let first = judged.first().expect("checks judged after settling");
+        let waited = (at(first) - from).to_std().unwrap();
+        assert!(
+            waited >= settle,
+            "judged {waited:?} after the settling event: {first}"
+        );
     }
     fn events(&self, kind: &str) -> Vec<serde_json::Value> {
         self.rec
@@ -426,7 +463,7 @@ async fn failing_every_other_check_is_one_unstable_notice() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_suspend_never_alarms() {
+async fn a_suspend_announced_by_logind_never_alarms() {
     let h = start(
         config(vec![watch_of("Gmail", None, "https://mail.test/")]),
         World::default(),
@@ -442,18 +479,87 @@ async fn a_suspend_never_alarms() {
     sleep(Duration::from_secs(10)).await;
     h.set_failing(&[]);
     sleep(Duration::from_secs(300)).await;
-    // And a suspend logind never announced: only the clock jump tells.
-    h.set_failing(&["mail.test", "control-a.test", "192.0.2.1"]);
+    assert!(h.notices().is_empty(), "{:?}", h.notices());
+    let why: Vec<serde_json::Value> = h
+        .events("settling")
+        .iter()
+        .map(|e| e["summary"].clone())
+        .collect();
+    assert_eq!(
+        why,
+        ["the computer is going to sleep", "the computer woke up"],
+        "the clock gap of an announced suspend is the same event"
+    );
+}
+
+/// A suspend logind never announced: only the clocks tell (the wall clock leaps two hours,
+/// the monotonic one does not move). The service fails on both sides of it while the
+/// controls work, for long enough that an awake monitor would confirm an outage (three
+/// failed checks 5 s apart); the gap must make judgement wait `settle` instead.
+#[tokio::test(start_paused = true)]
+async fn a_suspend_seen_only_through_the_clock_never_alarms() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    h.set_failing(&["mail.test"]);
+    h.wait_failed_checks(1).await;
     h.clock.jump(Duration::from_secs(7200));
-    sleep(Duration::from_secs(8)).await;
+    // 20 s of failures after wake-up (the Wi-Fi reconnecting): without the gap, the
+    // retries 5 and 10 s after the first failure confirm "down".
+    sleep(Duration::from_secs(20)).await;
     h.set_failing(&[]);
-    sleep(Duration::from_secs(300)).await;
+    sleep(Duration::from_secs(120)).await;
+
     assert!(h.notices().is_empty(), "{:?}", h.notices());
     assert!(
-        h.events("settling").len() >= 2,
+        h.events("state").iter().all(|s| s["to"] != "down"),
         "{:?}",
-        h.events("settling")
+        h.events("state")
     );
+    let settling = h.events("settling");
+    assert_eq!(settling.len(), 1, "{settling:?}");
+    assert_eq!(
+        settling[0]["summary"], "the computer slept or its clock changed",
+        "{settling:?}"
+    );
+    assert_eq!(settling[0]["gap_s"], 7200, "{settling:?}");
+    h.assert_judgement_waited(&settling[0], Duration::from_secs(20));
+}
+
+/// A routing change (another Wi-Fi, a VPN coming up: the network fingerprint changes)
+/// with the service failing meanwhile and the controls working: judgement waits for the
+/// network to settle, and the failures around the change never make an outage.
+#[tokio::test(start_paused = true)]
+async fn a_routing_change_waits_for_the_network_to_settle() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    h.set_failing(&["mail.test"]);
+    h.wait_failed_checks(1).await;
+    h.net.store(2, Ordering::Relaxed);
+    // Long enough for three failures in a row, had the change gone unnoticed.
+    sleep(Duration::from_secs(20)).await;
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(120)).await;
+
+    assert!(h.notices().is_empty(), "{:?}", h.notices());
+    assert!(
+        h.events("state").iter().all(|s| s["to"] != "down"),
+        "{:?}",
+        h.events("state")
+    );
+    let settling = h.events("settling");
+    assert_eq!(settling.len(), 1, "{settling:?}");
+    assert_eq!(
+        settling[0]["summary"], "the network changed",
+        "{settling:?}"
+    );
+    assert_eq!(settling[0]["gap_s"], serde_json::Value::Null);
+    h.assert_judgement_waited(&settling[0], Duration::from_secs(20));
 }
 
 #[tokio::test(start_paused = true)]
