@@ -6,9 +6,14 @@
 //! - The run of failures that led to Down is remembered from its first failure, so the
 //!   incident is back-dated to it.
 //! - Flapping (repeated down/up transitions) or frequent failures that never reach the
-//!   threshold make the watch Unstable, once, instead of a stream of downs and ups. It stays
-//!   Unstable until a full window of checks passes without failure, or the failures become
-//!   a sustained outage.
+//!   threshold make the watch Unstable, once, instead of a stream of downs and ups.
+//! - Unstable holds while the flapping goes on: outages no longer than the flaps already seen
+//!   are absorbed. It ends when the watch has been steady (a full window of checks, and twice
+//!   the longest healthy spell seen between its outages), or when an outage lasts more than
+//!   twice the longest outage seen among the flaps: measured in time, not in failures in a
+//!   row, which at a short interval any flap reaches. That outage is a Down; its recovery is
+//!   told as such, and while the flapping history is recent a new short outage is Unstable
+//!   again, not a second Down.
 //! - The first judgement after start-up (from Unknown) is marked silent.
 
 use std::collections::VecDeque;
@@ -23,8 +28,14 @@ pub const WINDOW: usize = 10;
 pub const UNSTABLE_FAILURES: usize = 4;
 /// Down/up transitions within [`FLAP_WINDOW`] that make a watch unstable.
 pub const FLAPS: usize = 4;
-/// The period over which transitions are counted.
+/// The period over which transitions, outages and healthy spells are remembered.
 pub const FLAP_WINDOW: Duration = Duration::from_secs(30 * 60);
+/// While unstable, an outage escalates to Down once it lasts this many times the longest
+/// outage seen among the flaps; a steady spell ends Unstable once it lasts this many times
+/// the longest healthy spell seen between them.
+pub const BEYOND_FLAPS: u32 = 2;
+/// Outages remembered at most (bounded memory at a short interval).
+const MAX_OUTAGES: usize = 64;
 
 /// What one probe said, as the detector needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +95,14 @@ pub struct Detector {
     recent: VecDeque<bool>,
     /// Times of down/up transitions.
     flips: VecDeque<SystemTime>,
+    /// Completed runs of consecutive failures (first failure, first good result after it)
+    /// within [`FLAP_WINDOW`]: the outages the unstable rules measure.
+    outages: VecDeque<(SystemTime, SystemTime)>,
+    /// First failure of the current run of consecutive failures.
+    outage_start: Option<SystemTime>,
+    /// The current Down was an outage that outlasted the flaps (escalated from Unstable):
+    /// its recovery is "back up", not "unstable" again.
+    escalated: bool,
     /// State before pausing.
     paused_from: Option<WatchState>,
 }
@@ -102,6 +121,9 @@ impl Detector {
             bad_since: None,
             recent: VecDeque::with_capacity(WINDOW + 1),
             flips: VecDeque::new(),
+            outages: VecDeque::new(),
+            outage_start: None,
+            escalated: false,
             paused_from: None,
         }
     }
@@ -144,6 +166,7 @@ impl Detector {
         self.fail_streak = 0;
         self.degraded_streak = 0;
         self.ok_streak = 0;
+        self.outage_start = None;
         if !matches!(
             self.state,
             WatchState::Down | WatchState::Degraded | WatchState::Unstable
@@ -186,6 +209,7 @@ impl Detector {
         {
             self.flips.pop_front();
         }
+        self.track_outage(failed, at);
         match outcome {
             Outcome::Up => {
                 self.ok_streak += 1;
@@ -217,6 +241,47 @@ impl Detector {
         self.judge(outcome, at)
     }
 
+    /// Records where runs of consecutive failures begin and end, for the unstable rules.
+    fn track_outage(&mut self, failed: bool, at: SystemTime) {
+        if failed {
+            self.outage_start.get_or_insert(at);
+        } else if let Some(start) = self.outage_start.take() {
+            self.outages.push_back((start, at));
+        }
+        while self.outages.len() > MAX_OUTAGES
+            || self
+                .outages
+                .front()
+                .is_some_and(|(_, end)| at.duration_since(*end).unwrap_or_default() > FLAP_WINDOW)
+        {
+            self.outages.pop_front();
+        }
+    }
+
+    /// The longest outage among the flaps remembered (the current one excluded).
+    fn longest_outage(&self) -> Duration {
+        self.outages
+            .iter()
+            .map(|(start, end)| end.duration_since(*start).unwrap_or_default())
+            .max()
+            .unwrap_or_default()
+    }
+
+    /// The longest healthy spell between two remembered outages.
+    fn longest_spell(&self) -> Duration {
+        self.outages
+            .iter()
+            .zip(self.outages.iter().skip(1))
+            .map(|((_, end), (next, _))| next.duration_since(*end).unwrap_or_default())
+            .max()
+            .unwrap_or_default()
+    }
+
+    /// True while the watch has flapped recently: a new short outage is unstable, not down.
+    fn flapping(&self) -> bool {
+        self.flips.len() >= FLAPS
+    }
+
     fn note_bad(&mut self, reason: &Reason, at: SystemTime) {
         if self.run_start.is_none() {
             self.run_start = Some(at);
@@ -244,13 +309,20 @@ impl Detector {
             },
             WatchState::Up | WatchState::Degraded => {
                 if self.fail_streak >= t.failures_to_down {
-                    return Some(self.enter_bad(WatchState::Down, at));
+                    // Back from an outage that outlasted the flaps, but still flapping: a
+                    // new outage is measured against the flaps before it is called down.
+                    let to = if self.flapping() {
+                        WatchState::Unstable
+                    } else {
+                        WatchState::Down
+                    };
+                    return Some(self.enter_bad(to, at));
                 }
                 // The failures of the run still being confirmed are not "intermittent": with a
                 // high failure threshold they would otherwise call a hard outage unstable
                 // before it is confirmed down.
                 let intermittent = recent_failures.saturating_sub(self.fail_streak as usize);
-                if intermittent >= UNSTABLE_FAILURES || self.flips.len() >= FLAPS {
+                if intermittent >= UNSTABLE_FAILURES {
                     return Some(self.enter_bad(WatchState::Unstable, at));
                 }
                 match (self.state, outcome) {
@@ -269,31 +341,41 @@ impl Detector {
                 let good = !matches!(outcome, Outcome::Down(_));
                 if good && self.ok_streak >= t.successes_to_up {
                     self.flips.push_back(at);
-                    if self.flips.len() >= FLAPS {
+                    if self.flapping() && !std::mem::take(&mut self.escalated) {
                         // Coming back only to go down again: call it unstable, once.
                         return Some(self.enter_bad(WatchState::Unstable, at));
                     }
-                    // It works again: that is a recovery, told as such. Slowness after it is a
-                    // new run, confirmed (and reasoned) on its own.
+                    // It works again: that is a recovery, told as such (after an outage that
+                    // outlasted the flaps too). Slowness after it is a new run, confirmed (and
+                    // reasoned) on its own.
+                    self.escalated = false;
                     return Some(self.settle_good(WatchState::Up, at));
                 }
                 None
             }
             WatchState::Unstable => {
-                let sustained = self.recent.len() >= (2 * t.failures_to_down as usize).min(WINDOW)
-                    && self
-                        .recent
-                        .iter()
-                        .rev()
-                        .take((2 * t.failures_to_down as usize).min(WINDOW))
-                        .all(|f| *f);
-                if sustained {
-                    // A real outage now: it deserves its own alarm.
-                    self.flips.clear();
+                // Measured in time: at a short interval every flap is many failures in a row.
+                let lasted = self
+                    .outage_start
+                    .map(|start| at.duration_since(start).unwrap_or_default());
+                let beyond_flaps = lasted.is_some_and(|d| d > self.longest_outage() * BEYOND_FLAPS);
+                if self.fail_streak >= t.failures_to_down && beyond_flaps {
+                    // A real outage now: it deserves its own alarm. The flapping history is
+                    // kept: if it comes back only to flap, that is unstable again.
+                    self.escalated = true;
                     return Some(self.enter_bad(WatchState::Down, at));
                 }
-                if self.recent.len() >= WINDOW && recent_failures == 0 {
+                let steady_for = self.outages.back().map_or(Duration::MAX, |(_, end)| {
+                    at.duration_since(*end).unwrap_or_default()
+                });
+                if self.recent.len() >= WINDOW
+                    && recent_failures == 0
+                    && self.outage_start.is_none()
+                    && steady_for >= self.longest_spell() * BEYOND_FLAPS
+                {
+                    // Steady for longer than it ever stayed up between flaps: forget them.
                     self.flips.clear();
+                    self.outages.clear();
                     return Some(self.settle_good(WatchState::Up, at));
                 }
                 None

@@ -5,18 +5,24 @@
 //! - Every notice waits `group_wait` (like Alertmanager's group_wait): notices of one kind
 //!   and one group that arrive meanwhile leave together; a failure that healed within the
 //!   wait sends nothing at all.
-//! - Recovered is sent only for a watch whose trouble was told (or held) before.
+//! - A trouble that was told (or held) always gets its closing notice: "back up" when the
+//!   watch recovers, even when a newer notice about it was still waiting, and even after a
+//!   restart (the first, silent judgement after start-up included). A trouble never told
+//!   gets none.
 //! - A rate limit (N per window) and quiet hours hold notices back; what was held is
 //!   summarised in one notice when sending is allowed again.
 //! - Certificate warnings at most once a day per watch.
+//! - What was told, warned, sent and held lives in a [`Memory`] the runner saves in the data
+//!   directory, so a restart or a reload changes none of the above.
 
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
 use crate::config::Notifications;
 use crate::detector::Change;
+use crate::incidents::unix_millis;
+use crate::memory::{Announced, Memory, Told, WarningKind, from_millis};
 use crate::notice::{IncidentId, Notice, NoticeKind, Reason};
 use crate::state::{Verdict, WatchState};
 
@@ -56,7 +62,7 @@ pub enum Input {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Category {
     Down,
     Recovered,
@@ -82,13 +88,13 @@ struct Pending {
 pub struct Policy {
     cfg: Notifications,
     pending: Vec<Pending>,
-    sent: VecDeque<Instant>,
-    told_bad: HashSet<String>,
-    held: u32,
-    held_down: BTreeSet<String>,
-    held_recovered: BTreeSet<String>,
-    cert_warned: HashMap<String, SystemTime>,
-    went_offline: bool,
+    memory: Memory,
+    /// The memory changed since [`Policy::take_changed`] was last asked.
+    changed: bool,
+    /// The offline spell in the memory began before this process started.
+    offline_before_start: bool,
+    /// Watch names in configuration order: lists in notices follow it, not arrival order.
+    order: Vec<String>,
 }
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
@@ -99,14 +105,61 @@ impl Policy {
         Policy {
             cfg,
             pending: Vec::new(),
-            sent: VecDeque::new(),
-            told_bad: HashSet::new(),
-            held: 0,
-            held_down: BTreeSet::new(),
-            held_recovered: BTreeSet::new(),
-            cert_warned: HashMap::new(),
-            went_offline: false,
+            memory: Memory::default(),
+            changed: false,
+            offline_before_start: false,
+            order: Vec::new(),
         }
+    }
+
+    /// The watches, in configuration order (set at start-up and on every reload). Every
+    /// list of watches a notice shows follows this order, so a grouped notice reads the same
+    /// whichever failure arrived first.
+    /// Watches that are no longer configured are forgotten.
+    pub fn set_watch_order(&mut self, names: impl IntoIterator<Item = String>) {
+        self.order = names.into_iter().collect();
+        let before = self.memory.clone();
+        let order = &self.order;
+        self.memory.retain_watches(|w| order.iter().any(|o| o == w));
+        self.changed |= before != self.memory;
+    }
+
+    /// What was told, warned, sent and held: the state to keep across restarts.
+    pub fn memory(&self) -> &Memory {
+        &self.memory
+    }
+
+    /// Restores the memory of an earlier run (at start-up, before any input).
+    pub fn restore(&mut self, memory: Memory) {
+        self.offline_before_start = memory.offline_since.is_some();
+        self.memory = memory;
+    }
+
+    /// True once after every change of the memory: time to save it.
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// The first connectivity verdict after start-up: a baseline, never notified itself,
+    /// but an offline spell seen before a restart still owes its "Back online".
+    pub fn baseline_verdict(&mut self, verdict: Verdict, now: Instant, wall: SystemTime) {
+        if verdict != Verdict::Online {
+            return;
+        }
+        if let Some(since) = self.memory.offline_since.take() {
+            self.changed = true;
+            if self.cfg.online {
+                let after = wall.duration_since(from_millis(since)).unwrap_or_default();
+                let kind = NoticeKind::Online { after };
+                self.queue(Category::Online, None, None, kind, None, now);
+            }
+        }
+    }
+
+    /// Sorts names by their position in the configuration (unknown names last, as they
+    /// were: the sort is stable).
+    fn in_config_order(&self, names: &mut [String]) {
+        names.sort_by_key(|n| self.order.iter().position(|o| o == n).unwrap_or(usize::MAX));
     }
 
     /// New settings (config reload); what is pending stays pending.
@@ -124,7 +177,17 @@ impl Policy {
                 change,
                 incident,
             } => {
-                if change.silent || muted {
+                if muted {
+                    if self.memory.announced.remove(&watch).is_some() {
+                        self.changed = true;
+                    }
+                    return;
+                }
+                // The first judgement after start-up is a baseline, except that a trouble
+                // announced before the restart is owed its end.
+                let owed =
+                    change.to == WatchState::Up && self.memory.announced.contains_key(&watch);
+                if change.silent && !owed {
                     return;
                 }
                 self.push_state(watch, group, change, incident, now);
@@ -132,7 +195,10 @@ impl Policy {
             Input::Verdict { from, to, lasted } => {
                 let online = |v: Verdict| v == Verdict::Online;
                 if online(from) && !online(to) {
-                    self.went_offline = true;
+                    if self.memory.offline_since.is_none() {
+                        self.memory.offline_since = Some(unix_millis(wall));
+                        self.changed = true;
+                    }
                     if !self.cancel(Category::Online, None) && self.cfg.offline {
                         self.queue(
                             Category::Offline,
@@ -146,13 +212,22 @@ impl Policy {
                 } else if !online(from) && online(to) {
                     // "Back online" only after an offline spell seen while running (not the
                     // start-up baseline), and not for a dip shorter than the wait.
-                    let told = std::mem::take(&mut self.went_offline);
-                    if !self.cancel(Category::Offline, None) && told && self.cfg.online {
+                    let since = self.memory.offline_since.take();
+                    self.changed |= since.is_some();
+                    // Across a restart the spell began before this process did; otherwise the
+                    // monotonic measure is right (a suspend is not time offline).
+                    let after = match since {
+                        Some(t) if std::mem::take(&mut self.offline_before_start) => {
+                            wall.duration_since(from_millis(t)).unwrap_or_default()
+                        }
+                        _ => lasted,
+                    };
+                    if !self.cancel(Category::Offline, None) && since.is_some() && self.cfg.online {
                         self.queue(
                             Category::Online,
                             None,
                             None,
-                            NoticeKind::Online { after: lasted },
+                            NoticeKind::Online { after },
                             None,
                             now,
                         );
@@ -176,12 +251,10 @@ impl Policy {
                 if muted || days_left >= self.cfg.cert_warn_days {
                     return;
                 }
-                let recent = self
-                    .cert_warned
-                    .get(&watch)
-                    .is_some_and(|t| wall.duration_since(*t).unwrap_or_default() < DAY);
-                if !recent {
-                    self.cert_warned.insert(watch.clone(), wall);
+                let kind = WarningKind::CertExpiring;
+                if !self.memory.warned_within(kind, &watch, wall, DAY) {
+                    self.memory.warn(kind, &watch, wall);
+                    self.changed = true;
                     let kind = NoticeKind::CertExpiring {
                         watch: watch.clone(),
                         days_left,
@@ -236,38 +309,42 @@ impl Policy {
                 // Worse news replaces older news of the same watch that has not left yet.
                 self.pending
                     .retain(|p| p.watch.as_deref() != Some(&watch) || p.category == Category::Cert);
-                self.told_bad.insert(watch.clone());
                 self.queue(category, Some(watch), group, kind, incident, now);
             }
             WatchState::Up | WatchState::Unknown => {
-                let bad_pending = self.pending.iter().any(|p| {
-                    p.watch.as_deref() == Some(&watch)
-                        && matches!(
+                // Bad news still waiting healed within the wait: it is never said.
+                self.pending.retain(|p| {
+                    p.watch.as_deref() != Some(&watch)
+                        || !matches!(
                             p.category,
                             Category::Down | Category::Degraded | Category::Unstable
                         )
                 });
-                if bad_pending {
-                    // It healed within the wait: nothing was said, nothing needs saying.
-                    self.pending.retain(|p| {
-                        p.watch.as_deref() != Some(&watch) || p.category == Category::Cert
-                    });
-                    self.told_bad.remove(&watch);
+                if change.to != WatchState::Up {
                     return;
                 }
-                if self.told_bad.remove(&watch) && self.cfg.recovered && change.to == WatchState::Up
-                {
-                    let after = change
-                        .bad_since
-                        .and_then(|start| change.since.duration_since(start).ok())
-                        .unwrap_or_default();
-                    let kind = NoticeKind::Recovered {
-                        group: group.clone(),
-                        watches: vec![watch.clone()],
-                        after,
-                    };
-                    self.queue(Category::Recovered, Some(watch), group, kind, incident, now);
+                // Bad news that was said (this time or before, maybe before a restart) is
+                // owed its end, whatever newer news about the watch was still waiting.
+                let Some(announced) = self.memory.announced.get(&watch) else {
+                    return;
+                };
+                if !self.cfg.recovered {
+                    self.memory.announced.remove(&watch);
+                    self.changed = true;
+                    return;
                 }
+                let incident = incident.or_else(|| announced.incident.clone());
+                let after = change
+                    .bad_since
+                    .and_then(|start| change.since.duration_since(start).ok())
+                    .unwrap_or_default();
+                let kind = NoticeKind::Recovered {
+                    group: group.clone(),
+                    watches: vec![watch.clone()],
+                    after,
+                };
+                self.cancel(Category::Recovered, Some(&watch));
+                self.queue(Category::Recovered, Some(watch), group, kind, incident, now);
             }
             WatchState::Paused => {}
         }
@@ -311,21 +388,23 @@ impl Policy {
     /// The notices due at `now`. `local_minute` is the local time of day in minutes (for
     /// quiet hours).
     pub fn release(&mut self, now: Instant, wall: SystemTime, local_minute: u16) -> Vec<Notice> {
-        while self
-            .sent
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= self.cfg.rate_limit_window)
-        {
-            self.sent.pop_front();
-        }
+        let window = self.cfg.rate_limit_window;
+        let before = self.memory.sent.len();
+        // A time "from the future" (the clock was set back) must not block notices for long.
+        self.memory.sent.retain(|t| {
+            wall.duration_since(from_millis(*t))
+                .is_ok_and(|age| age < window)
+        });
+        self.changed |= before != self.memory.sent.len();
         let quiet = self
             .cfg
             .quiet_hours
             .is_some_and(|q| q.contains(local_minute));
         let mut out = Vec::new();
-        if !quiet && self.held > 0 && self.room() {
+        if !quiet && self.memory.held > 0 && self.room() {
             out.push(self.summary(wall));
-            self.sent.push_back(now);
+            self.memory.sent.push(unix_millis(wall));
+            self.changed = true;
         }
         while let Some(first) = self
             .pending
@@ -354,6 +433,12 @@ impl Policy {
                     incident = mate.incident;
                 }
             }
+            if let NoticeKind::Down { watches, .. }
+            | NoticeKind::Degraded { watches, .. }
+            | NoticeKind::Recovered { watches, .. } = &mut notice_kind
+            {
+                self.in_config_order(watches);
+            }
             // Watches failing together may fail differently: say the most common cause.
             if let (
                 NoticeKind::Down { reason, .. } | NoticeKind::Degraded { reason, .. },
@@ -362,11 +447,13 @@ impl Policy {
             {
                 *reason = common;
             }
+            self.remember(head.category, &notice_kind, incident.as_ref());
             if quiet || !self.room() {
                 self.hold(&notice_kind);
                 continue;
             }
-            self.sent.push_back(now);
+            self.memory.sent.push(unix_millis(wall));
+            self.changed = true;
             out.push(Notice {
                 kind: notice_kind,
                 incident,
@@ -377,35 +464,76 @@ impl Policy {
     }
 
     fn room(&self) -> bool {
-        (self.sent.len() as u32) < self.cfg.rate_limit_count
+        (self.memory.sent.len() as u32) < self.cfg.rate_limit_count
+    }
+
+    /// Notes what the user now knows (a notice sent, or held into a summary that will say
+    /// it): bad news is owed its end; a closing notice settles it.
+    fn remember(&mut self, category: Category, kind: &NoticeKind, incident: Option<&IncidentId>) {
+        let told = match category {
+            Category::Down => Some(Told::Down),
+            Category::Degraded => Some(Told::Degraded),
+            Category::Unstable => Some(Told::Unstable),
+            Category::Recovered => None,
+            Category::Cert | Category::Offline | Category::Online => return,
+        };
+        let watches = match kind {
+            NoticeKind::Down { watches, .. }
+            | NoticeKind::Degraded { watches, .. }
+            | NoticeKind::Recovered { watches, .. } => watches.clone(),
+            NoticeKind::Unstable { watch, .. } => vec![watch.clone()],
+            _ => Vec::new(),
+        };
+        for watch in watches {
+            match told {
+                Some(told) => {
+                    let incident = incident.cloned();
+                    self.memory
+                        .announced
+                        .insert(watch, Announced { told, incident });
+                }
+                None => {
+                    self.memory.announced.remove(&watch);
+                }
+            }
+        }
+        self.changed = true;
     }
 
     fn hold(&mut self, kind: &NoticeKind) {
-        self.held += 1;
+        let m = &mut self.memory;
+        m.held += 1;
         match kind {
             NoticeKind::Down { watches, .. } => {
                 for w in watches {
-                    self.held_recovered.remove(w);
-                    self.held_down.insert(w.clone());
+                    m.held_recovered.remove(w);
+                    m.held_down.insert(w.clone());
                 }
             }
             NoticeKind::Recovered { watches, .. } => {
                 for w in watches {
-                    self.held_down.remove(w);
-                    self.held_recovered.insert(w.clone());
+                    m.held_down.remove(w);
+                    m.held_recovered.insert(w.clone());
                 }
             }
             _ => {}
         }
+        self.changed = true;
     }
 
     fn summary(&mut self, wall: SystemTime) -> Notice {
+        let mut down: Vec<String> = std::mem::take(&mut self.memory.held_down)
+            .into_iter()
+            .collect();
+        let mut recovered: Vec<String> = std::mem::take(&mut self.memory.held_recovered)
+            .into_iter()
+            .collect();
+        self.in_config_order(&mut down);
+        self.in_config_order(&mut recovered);
         let kind = NoticeKind::Summary {
-            held: std::mem::take(&mut self.held),
-            down: std::mem::take(&mut self.held_down).into_iter().collect(),
-            recovered: std::mem::take(&mut self.held_recovered)
-                .into_iter()
-                .collect(),
+            held: std::mem::take(&mut self.memory.held),
+            down,
+            recovered,
         };
         Notice {
             kind,

@@ -19,7 +19,7 @@ use crate::config::{Config, ProbeSettings};
 use crate::connectivity::{self, ControlResult};
 use crate::detector::{Detector, Outcome, Thresholds};
 use crate::events::{Event, Sink};
-use crate::incidents::{IncidentBook, IncidentEvent};
+use crate::incidents::IncidentEvent;
 use crate::notice::{Notice, Reason};
 use crate::state::Verdict;
 
@@ -203,32 +203,17 @@ fn record_incident(sink: &mut dyn Sink, at: SystemTime, event: &IncidentEvent) {
     }
 }
 
-fn save_incidents(dir: &std::path::Path, book: &IncidentBook) {
-    let Ok(text) = serde_json::to_string_pretty(book) else {
-        return;
-    };
-    let path = dir.join("incidents.json");
-    let tmp = dir.join(".incidents.json.tmp");
-    let written = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&tmp, text))
-        .and_then(|()| std::fs::rename(&tmp, &path));
-    if let Err(e) = written {
-        tracing::warn!("cannot save open incidents to {}: {e}", path.display());
+/// The open incidents (`incidents.json`).
+const INCIDENTS_FILE: &str = "incidents.json";
+/// What the user was told (`notifications.json`, see [`crate::memory`]).
+const MEMORY_FILE: &str = "notifications.json";
+
+fn save_state<T: serde::Serialize>(dir: &std::path::Path, name: &str, value: &T) {
+    if let Err(e) = crate::persist::save(dir, name, value) {
+        tracing::warn!("{e}");
     }
 }
 
-fn load_incidents(dir: &std::path::Path) -> IncidentBook {
-    let path = dir.join("incidents.json");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
-            // Never lose it silently: keep the unreadable file beside the new one.
-            tracing::warn!(
-                "{} is unreadable ({e}); starting with no open incident",
-                path.display()
-            );
-            let _ = std::fs::rename(&path, dir.join("incidents.json.corrupt"));
-            IncidentBook::new()
-        }),
-        Err(_) => IncidentBook::new(),
-    }
+fn load_state<T: serde::de::DeserializeOwned + Default>(dir: &std::path::Path, name: &str) -> T {
+    crate::persist::load(dir, name).or_default_logged(&dir.join(name).display().to_string())
 }

@@ -107,9 +107,10 @@ fn scenarios() {
             &[(7, Up, Unstable, false), (16, Unstable, Up, false)],
         ),
         (
-            "a sustained outage while unstable is a down",
+            // The flaps lasted 5 s each: an outage of more than twice that is down.
+            "an outage outlasting the flaps while unstable is a down",
             "fu fu fu fu ffffff",
-            &[(7, Up, Unstable, false), (13, Unstable, Down, false)],
+            &[(7, Up, Unstable, false), (11, Unstable, Down, false)],
         ),
     ];
     for (name, steps, expected) in cases {

@@ -477,3 +477,184 @@ fn a_grouped_notice_gives_the_most_common_cause() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A grouped notice and a summary list their watches in the configuration's order, whatever
+/// order their changes arrived in (issue 6: "Meta: Instagram, WhatsApp and Facebook" one
+/// run, "Meta: WhatsApp, Facebook and Instagram" the next).
+#[test]
+fn lists_follow_the_configuration_not_the_arrival_order() {
+    let config_order = ["WhatsApp", "Facebook", "Instagram"];
+    let arrivals = [
+        ["Instagram", "WhatsApp", "Facebook"],
+        ["Facebook", "Instagram", "WhatsApp"],
+        ["Instagram", "Facebook", "WhatsApp"],
+    ];
+    for arrival in arrivals {
+        let clock = Clock::new();
+        let mut c = cfg();
+        c.rate_limit_count = 1;
+        let mut p = Policy::new(c);
+        p.set_watch_order(config_order.map(String::from));
+        for (i, w) in arrival.into_iter().enumerate() {
+            let (now, wall) = clock.at(i as u64);
+            let c = change(WatchState::Up, WatchState::Down, wall, false);
+            p.push(state(w, Some("Meta"), c), now, wall);
+        }
+        let out = p.release(clock.at(10).0, clock.at(10).1, 600);
+        match &out[..] {
+            [n] => assert!(
+                matches!(&n.kind, NoticeKind::Down { watches, .. } if watches == &config_order),
+                "arrival {arrival:?}: {:?}",
+                n.kind
+            ),
+            other => panic!("{other:?}"),
+        }
+        // Over the rate limit now: their recoveries are held and summarised, in order too.
+        for (i, w) in arrival.into_iter().enumerate() {
+            let (now, wall) = clock.at(20 + i as u64 * 10);
+            let c = change(WatchState::Down, WatchState::Up, wall, false);
+            p.push(state(w, None, c), now, wall);
+            assert!(
+                p.release(clock.at(26 + i as u64 * 10).0, wall, 600)
+                    .is_empty()
+            );
+        }
+        let out = p.release(clock.at(700).0, clock.at(700).1, 600);
+        match &out[..] {
+            [n] => assert!(
+                matches!(&n.kind, NoticeKind::Summary { recovered, .. } if recovered == &config_order),
+                "arrival {arrival:?}: {:?}",
+                n.kind
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+/// Issue 15, case 1: "X is down" was told; the watch then became unstable and healed before
+/// that newer notice left. The user's last word must not stay "down": the down gets its
+/// "back up" (the old policy dropped both the waiting notice and the memory of the down).
+#[test]
+fn a_told_down_always_ends_with_a_notice() {
+    let clock = Clock::new();
+    let mut p = Policy::new(cfg());
+    let (now, wall) = clock.at(0);
+    p.push(
+        state(
+            "Flap",
+            None,
+            change(WatchState::Up, WatchState::Down, wall, false),
+        ),
+        now,
+        wall,
+    );
+    assert_eq!(p.release(clock.at(5).0, clock.at(5).1, 600).len(), 1);
+    let (now, wall) = clock.at(100);
+    p.push(
+        state(
+            "Flap",
+            None,
+            change(WatchState::Down, WatchState::Unstable, wall, false),
+        ),
+        now,
+        wall,
+    );
+    let (now, wall) = clock.at(102);
+    p.push(
+        state(
+            "Flap",
+            None,
+            change(WatchState::Unstable, WatchState::Up, wall, false),
+        ),
+        now,
+        wall,
+    );
+    let out = p.release(clock.at(110).0, clock.at(110).1, 600);
+    match &out[..] {
+        [n] => assert!(
+            matches!(&n.kind, NoticeKind::Recovered { watches, .. } if watches == &["Flap"]),
+            "{n:?}"
+        ),
+        other => panic!("expected one 'back up': {other:?}"),
+    }
+    assert!(
+        p.release(clock.at(1000).0, clock.at(1000).1, 600)
+            .is_empty()
+    );
+}
+
+/// Issue 15: what was told, warned, sent and held survives a restart (the memory goes
+/// through its JSON form, as in `notifications.json`): the once-a-day certificate warning
+/// is not repeated, a down told before gets its "back up" even at the silent first
+/// judgement, a trouble never told gets nothing, the rate limit and held notices carry on.
+#[test]
+fn the_memory_of_what_was_told_survives_a_restart() {
+    let clock = Clock::new();
+    let mut c = cfg();
+    c.rate_limit_count = 2;
+    let mut p = Policy::new(c.clone());
+    let cert = Input::CertDays {
+        watch: "Bank".into(),
+        muted: false,
+        days_left: 3,
+    };
+    let (now, wall) = clock.at(0);
+    p.push(cert.clone(), now, wall);
+    let down = |w: &str, wall| {
+        state(
+            w,
+            None,
+            change(WatchState::Up, WatchState::Down, wall, false),
+        )
+    };
+    p.push(down("Solo", wall), now, wall);
+    let out = p.release(clock.at(5).0, clock.at(5).1, 600);
+    assert_eq!(out.len(), 2, "{out:?}");
+    // A third notice is over the limit: held for the summary.
+    p.push(
+        down("Other", clock.at(10).1),
+        clock.at(10).0,
+        clock.at(10).1,
+    );
+    assert!(p.release(clock.at(15).0, clock.at(15).1, 600).is_empty());
+    assert!(p.take_changed());
+    let saved = serde_json::to_string(p.memory()).unwrap();
+
+    // The next process: a new monotonic clock, the wall clock goes on.
+    let restarted = Clock {
+        start: Instant::now() + Duration::from_secs(7),
+        wall0: clock.wall0 + Duration::from_secs(60),
+    };
+    let mut p = Policy::new(c);
+    p.restore(serde_json::from_str(&saved).unwrap());
+    let (now, wall) = restarted.at(0);
+    p.push(cert, now, wall);
+    // First judgements after start-up: Solo came back while stopped, Quiet was never told.
+    let back = |w: &str, wall| {
+        state(
+            w,
+            None,
+            change(WatchState::Unknown, WatchState::Up, wall, true),
+        )
+    };
+    p.push(back("Solo", wall), now, wall);
+    p.push(back("Quiet", wall), now, wall);
+    assert!(
+        p.release(restarted.at(10).0, restarted.at(10).1, 600)
+            .is_empty(),
+        "still rate-limited: the window began before the restart"
+    );
+    let out = p.release(restarted.at(600).0, restarted.at(600).1, 600);
+    match &out[..] {
+        [n] => assert_eq!(
+            n.kind,
+            NoticeKind::Summary {
+                held: 2,
+                down: vec!["Other".into()],
+                recovered: vec!["Solo".into()],
+            },
+            "the held down and the owed back up; no second certificate warning"
+        ),
+        other => panic!("{other:?}"),
+    }
+}

@@ -182,11 +182,23 @@ fn start(cfg: Config, world: World) -> Harness {
 }
 
 fn start_in(cfg: Config, world: World, data_dir: Option<std::path::PathBuf>) -> Harness {
+    start_at(cfg, world, data_dir, wall0())
+}
+
+/// The wall-clock time the harness starts at (a restart passes a later one).
+fn wall0() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+}
+
+fn start_at(
+    cfg: Config,
+    world: World,
+    data_dir: Option<std::path::PathBuf>,
+    wall0: SystemTime,
+) -> Harness {
     let world = Arc::new(Mutex::new(world));
     let rec = Recorder::default();
-    let clock = Arc::new(SteppedClock::new(
-        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
-    ));
+    let clock = Arc::new(SteppedClock::new(wall0));
     let cfg = Arc::new(cfg);
     let (config_tx, config_rx) = watch::channel(cfg.clone());
     let (errors_tx, errors_rx) = mpsc::unbounded_channel();
@@ -682,5 +694,198 @@ async fn failures_on_both_sides_of_a_suspend_do_not_add_up() {
         h.events("state").iter().all(|s| s["to"] != "down"),
         "{:?}",
         h.events("state")
+    );
+}
+
+/// A watch at the timings of issue 6's flapping scenario: checked every 2 s, retried after
+/// 1 s, 1 s timeout, 3 failures to down, 2 successes to up.
+fn fast_watch(name: &str, target: &str) -> Watch {
+    let mut w = watch_of(name, None, target);
+    w.check.timeout = Duration::from_secs(1);
+    w.interval = Duration::from_secs(2);
+    w.retry_interval = Duration::from_secs(1);
+    w
+}
+
+/// Short names for notices, in order: "down", "back up", "unstable"...
+fn said<T>(notices: &[(T, NoticeKind)]) -> Vec<&'static str> {
+    notices
+        .iter()
+        .map(|(_, k)| match k {
+            NoticeKind::Down { .. } => "down",
+            NoticeKind::Recovered { .. } => "back up",
+            NoticeKind::Unstable { .. } => "unstable",
+            _ => "other",
+        })
+        .collect()
+}
+
+/// Black-holes `target` for 8 s, then lets it answer for 6 s, `cycles` times (issue 6).
+async fn flap(h: &Harness, target: &str, cycles: usize) {
+    for _ in 0..cycles {
+        h.world.lock().unwrap().black_holes = vec![target.to_owned()];
+        h.set_failing(&[target]);
+        sleep(Duration::from_secs(8)).await;
+        h.set_failing(&[]);
+        sleep(Duration::from_secs(6)).await;
+    }
+}
+
+/// Issue 6's sequence: a server black-holed for 8 s then healthy for 6 s, over and over.
+/// Two outages are told as such, then "unstable" once, and nothing more however long the
+/// flapping goes on; once steady, one notice. Before the fix, every cycle went
+/// unstable -> down -> up -> down -> unstable and only the rate limit ended the stream.
+#[tokio::test(start_paused = true)]
+async fn flapping_is_one_unstable_notice_that_holds_until_steady() {
+    let h = start(
+        config(vec![fast_watch("Flap", "https://flap.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(10)).await;
+    flap(&h, "flap.test", 12).await;
+    assert_eq!(
+        said(&h.notices()),
+        ["down", "back up", "down", "unstable"],
+        "{:?}",
+        h.notices()
+    );
+    let states: Vec<String> = h
+        .events("state")
+        .iter()
+        .map(|s| s["to"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        states.last().map(String::as_str),
+        Some("unstable"),
+        "{states:?}"
+    );
+    // Steady now: one notice when it has been steady for a while, then nothing.
+    sleep(Duration::from_secs(40)).await;
+    assert_eq!(
+        said(&h.notices()),
+        ["down", "back up", "down", "unstable", "back up"],
+        "{:?}",
+        h.notices()
+    );
+    sleep(Duration::from_secs(600)).await;
+    assert_eq!(h.notices().len(), 5, "{:?}", h.notices());
+}
+
+/// Issue 15, case 1: flapping until "unstable", 10 s later a hard 40 s outage (told:
+/// "down"), then repaired for good. The "down" the user was told about ends with a notice:
+/// "back up", with the incident of that down. Before the fix, the recovery was swallowed.
+#[tokio::test(start_paused = true)]
+async fn a_down_told_after_unstable_ends_with_back_up() {
+    let mut cfg = config(vec![fast_watch("Flap", "https://flap.test/")]);
+    // Six notices in two minutes: above the default rate limit, which would summarise the last.
+    cfg.notifications.rate_limit_count = 10;
+    let h = start(cfg, World::default());
+    sleep(Duration::from_secs(10)).await;
+    flap(&h, "flap.test", 4).await;
+    assert_eq!(said(&h.notices()), ["down", "back up", "down", "unstable"]);
+    sleep(Duration::from_secs(4)).await; // 10 s healthy in all
+    h.set_failing(&["flap.test"]);
+    sleep(Duration::from_secs(40)).await;
+    assert_eq!(
+        said(&h.notices()),
+        ["down", "back up", "down", "unstable", "down"],
+        "an outage well beyond the 8 s flaps is a down: {:?}",
+        h.notices()
+    );
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(600)).await;
+    let notices = h.rec.notices.lock().unwrap().clone();
+    let kinds: Vec<_> = notices.iter().map(|(t, n)| (*t, n.kind.clone())).collect();
+    assert_eq!(
+        said(&kinds),
+        ["down", "back up", "down", "unstable", "down", "back up"],
+        "{kinds:?}"
+    );
+    let (last_down, back) = (&notices[4].1, &notices[5].1);
+    assert!(last_down.incident.is_some());
+    assert_eq!(back.incident, last_down.incident, "the same incident");
+    match &back.kind {
+        NoticeKind::Recovered { after, .. } => {
+            assert!(*after >= Duration::from_secs(38), "down for {after:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Issue 14 item 3 and issue 15 case 3: a "down" told before a restart gets its "back up"
+/// after it, with the same incident id and the whole duration, and no second "down";
+/// whether the service comes back after the restart or while the resident was stopped.
+/// A restored incident that was never told (down since start-up) gets no recovery notice.
+#[tokio::test(start_paused = true)]
+async fn a_down_told_before_a_restart_gets_its_back_up_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = || {
+        config(vec![
+            watch_of("Solo", None, "https://solo.test/"),
+            watch_of("Back", None, "https://back.test/"),
+            watch_of("Quiet", None, "https://quiet.test/"),
+        ])
+    };
+    let world = World {
+        failing: vec!["quiet.test".into()],
+        ..World::default()
+    };
+    let h = start_in(cfg(), world, Some(dir.path().to_owned()));
+    sleep(Duration::from_secs(60)).await;
+    h.set_failing(&["quiet.test", "solo.test", "back.test"]);
+    sleep(Duration::from_secs(120)).await;
+    let first = h.rec.notices.lock().unwrap().clone();
+    assert_eq!(
+        first.len(),
+        2,
+        "Solo and Back told down, Quiet never: {first:?}"
+    );
+    let told: Vec<_> = first.iter().map(|(_, n)| n.clone()).collect();
+    let solo_down = told
+        .iter()
+        .find(|n| matches!(&n.kind, NoticeKind::Down { watches, .. } if watches == &["Solo"]))
+        .unwrap()
+        .clone();
+    drop(h);
+    sleep(Duration::from_secs(1)).await;
+
+    // Back recovers while the resident is stopped; Solo and Quiet are still down.
+    let h = start_at(
+        cfg(),
+        World {
+            failing: vec!["quiet.test".into(), "solo.test".into()],
+            ..World::default()
+        },
+        Some(dir.path().to_owned()),
+        wall0() + Duration::from_secs(240),
+    );
+    sleep(Duration::from_secs(120)).await;
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(300)).await;
+    let after = h.rec.notices.lock().unwrap().clone();
+    let said_after: Vec<_> = after.iter().map(|(t, n)| (*t, n.kind.clone())).collect();
+    assert_eq!(said(&said_after), ["back up", "back up"], "{said_after:?}");
+    let solo_back = after
+        .iter()
+        .map(|(_, n)| n)
+        .find(|n| matches!(&n.kind, NoticeKind::Recovered { watches, .. } if watches == &["Solo"]))
+        .unwrap();
+    assert_eq!(solo_back.incident, solo_down.incident, "the same incident");
+    match &solo_back.kind {
+        // From the first failure before the restart (about 60 s in) to the recovery after
+        // it (120 s into the second run, which began at 240 s): over 5 minutes.
+        NoticeKind::Recovered { after, .. } => {
+            assert!(*after >= Duration::from_secs(290), "down for {after:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        after.iter().all(|(_, n)| !matches!(&n.kind, NoticeKind::Recovered { watches, .. } if watches == &["Quiet"])),
+        "never told down, never told back up"
+    );
+    let closed = h.events("incident_closed");
+    assert!(
+        closed.iter().any(|c| c["watch"] == "Quiet"),
+        "Quiet's incident still closes: {closed:?}"
     );
 }

@@ -10,7 +10,8 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::time::{Instant, sleep_until};
 
 use super::{
-    Deps, Done, GAP_TOLERANCE, Inputs, WatchRt, load_incidents, record_incident, thresholds,
+    Deps, Done, GAP_TOLERANCE, INCIDENTS_FILE, Inputs, MEMORY_FILE, WatchRt, load_state,
+    record_incident, thresholds,
 };
 use crate::clock::GapDetector;
 use crate::config::Config;
@@ -51,17 +52,21 @@ pub(super) struct Monitor {
 impl Monitor {
     pub(super) fn new(config: Arc<Config>, deps: Deps) -> Self {
         let now = deps.clock.now();
-        let book = deps
+        let book: IncidentBook = deps
             .data_dir
             .as_deref()
-            .map(load_incidents)
+            .map(|dir| load_state(dir, INCIDENTS_FILE))
             .unwrap_or_default();
+        let mut policy = Policy::new(config.notifications.clone());
+        if let Some(dir) = deps.data_dir.as_deref() {
+            policy.restore(load_state(dir, MEMORY_FILE));
+        }
         let (done_tx, done_rx) = mpsc::unbounded_channel();
         let (eval_tx, eval_rx) = mpsc::unbounded_channel();
         let (fail_tx, fail_rx) = mpsc::unbounded_channel();
         let net_print = deps.network_fingerprint.as_ref().map(|f| f());
         let mut monitor = Monitor {
-            policy: Policy::new(config.notifications.clone()),
+            policy,
             permits: Arc::new(Semaphore::new(config.defaults.concurrency.max(1))),
             watches: Vec::new(),
             config: config.clone(),
@@ -129,14 +134,19 @@ impl Monitor {
         }
         let wall = self.deps.clock.wall();
         let names: Vec<String> = self.watches.iter().map(|w| w.cfg.name.clone()).collect();
-        for event in self
+        let closed = self
             .book
-            .retain_watches(|w| names.iter().any(|n| n == w), wall)
-        {
-            record_incident(self.deps.sink.as_mut(), wall, &event);
+            .retain_watches(|w| names.iter().any(|n| n == w), wall);
+        for event in &closed {
+            record_incident(self.deps.sink.as_mut(), wall, event);
+        }
+        if let (false, Some(dir)) = (closed.is_empty(), &self.deps.data_dir) {
+            super::save_state(dir, INCIDENTS_FILE, &self.book);
         }
         self.config = Arc::new(config.clone());
         self.policy.set_config(config.notifications.clone());
+        self.policy
+            .set_watch_order(config.watches.iter().map(|w| w.name.clone()));
     }
 
     pub(super) async fn run(&mut self, mut inputs: Inputs) {
@@ -167,6 +177,17 @@ impl Monitor {
             self.launch_due();
             self.evaluate_if_due();
             self.release_notices();
+            self.save_memory();
+        }
+        self.save_memory();
+    }
+
+    /// Saves what the user was told, when it changed.
+    pub(super) fn save_memory(&mut self) {
+        if self.policy.take_changed()
+            && let Some(dir) = &self.deps.data_dir
+        {
+            super::save_state(dir, MEMORY_FILE, self.policy.memory());
         }
     }
 

@@ -7,7 +7,10 @@ use std::time::SystemTime;
 use downwatch_probe::ProbeResult;
 
 use super::core::Monitor;
-use super::{Done, VERDICT_FRESH, is_tls, outcome_of, record_incident, save_incidents, verdict_of};
+use super::{
+    Done, INCIDENTS_FILE, VERDICT_FRESH, is_tls, outcome_of, record_incident, save_state,
+    verdict_of,
+};
 use crate::config::Config;
 use crate::detector::Outcome;
 use crate::events::Event;
@@ -51,6 +54,9 @@ impl Monitor {
             }
             self.verdict = verdict;
             self.verdict_since = now;
+        }
+        if first {
+            self.policy.baseline_verdict(verdict, now, wall);
         }
         let retry = self.config.defaults.retry_interval;
         self.next_eval = now
@@ -171,21 +177,31 @@ impl Monitor {
         if let Some(event) = &event {
             record_incident(self.deps.sink.as_mut(), wall, event);
             if let Some(dir) = &self.deps.data_dir {
-                save_incidents(dir, &self.book);
+                save_state(dir, INCIDENTS_FILE, &self.book);
             }
         }
         let incident = match &event {
             Some(
                 IncidentEvent::Opened(i) | IncidentEvent::Updated(i) | IncidentEvent::Closed(i),
             ) => Some(i.group_incident.clone().unwrap_or_else(|| i.id.clone())),
-            None => None,
+            // Still the same trouble (down -> unstable -> down): the notice names its incident.
+            None => self
+                .book
+                .open_for(&name)
+                .map(|i| i.group_incident.clone().unwrap_or_else(|| i.id.clone())),
         };
+        let mut change = change.clone();
+        if let Some(IncidentEvent::Closed(closed)) = &event {
+            // The whole trouble, as the incident knows it: it may have begun before a
+            // restart, which the detector cannot know.
+            change.bad_since = Some(closed.start);
+        }
         self.policy.push(
             Input::State {
                 watch: name,
                 group,
                 muted,
-                change: change.clone(),
+                change,
                 incident,
             },
             now,
