@@ -9,7 +9,8 @@ use serde_json::json;
 use std::time::Duration;
 
 use crate::{
-    Alpn, CertKind, DelayProxy, DnsServer, GarbageServer, HttpServer, SilentServer, TestCa, Zone,
+    Alpn, CertKind, DelayProxy, DnsServer, GarbageServer, HttpServer, RawServer, SilentServer,
+    TestCa, Zone,
 };
 
 /// The fixed delay of [`TestBed::https_jittery`], before its jitter.
@@ -50,6 +51,8 @@ pub struct TestBed {
     pub silent: SilentServer,
     /// A captive portal: every path redirects to a sign-in page (plain HTTP).
     pub portal: HttpServer,
+    /// Byte-for-byte HTTP/1.1 answers a server library will not write ([`RawServer`]).
+    pub raw: RawServer,
     /// [`TestBed::https_valid`] behind a [`DelayProxy`] adding [`JITTERY_DELAY`] plus up to
     /// [`JITTERY_JITTER`] to every chunk, each way (seeded: the same delays every run).
     pub https_jittery: DelayProxy,
@@ -97,6 +100,7 @@ impl TestBed {
             garbage: GarbageServer::start(bind).await?,
             silent: SilentServer::start(bind).await?,
             portal: HttpServer::portal(bind).await?,
+            raw: RawServer::start(bind).await?,
             https_jittery,
             ca,
             ca_path,
@@ -106,7 +110,7 @@ impl TestBed {
 
     /// Where everything is, as a JSON object of strings: `ca` (path), `dns`, `http`,
     /// `https_valid`, `https_h1`, `https_expired`, `https_not_yet_valid`, `https_wrong_host`,
-    /// `https_self_signed`, `https_expiring`, `garbage`, `silent`, `portal`, `https_jittery`
+    /// `https_self_signed`, `https_expiring`, `garbage`, `silent`, `portal`, `raw`, `https_jittery`
     /// (`ip:port`), and `v6` (`"::1"` or `null`).
     pub fn describe(&self) -> serde_json::Value {
         json!({
@@ -123,6 +127,7 @@ impl TestBed {
             "garbage": self.garbage.addr().to_string(),
             "silent": self.silent.addr().to_string(),
             "portal": self.portal.addr().to_string(),
+            "raw": self.raw.addr().to_string(),
             "https_jittery": self.https_jittery.addr().to_string(),
             "v6": self.v6.map(|v6| v6.to_string()),
         })

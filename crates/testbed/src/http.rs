@@ -31,14 +31,16 @@ pub const INDEX_BODY: &str = "<html><body>hello from the downwatch test bed</bod
 pub const BIG_MAX: usize = 64 * 1024 * 1024;
 const CHUNK: usize = 64 * 1024;
 
-type ResBody = BoxBody<Bytes, Infallible>;
+pub(crate) type ResBody = BoxBody<Bytes, Infallible>;
 
 /// A hyper server (HTTP/1.1 and h2) on a loopback port, plain or TLS, serving the test routes.
 ///
 /// Routes: `/`, `/status/{code}`, `/redirect/{n}`, `/loop`, `/goto/{host:port}/{path}` (a
 /// redirect to another origin), `/slow-headers`, `/delay/{ms}`,
 /// `/drip`, `/endless`, `/huge-length`, `/headers`, `/method`, `/big/{bytes}`, `/flaky`
-/// (200, then 503, then 200... counted per server); anything else is 404. A captive-portal
+/// (200, then 503, then 200... counted per server), the web routes of [`crate::web::route`]
+/// (compressed bodies, Basic auth, virtual hosts, cookies, `Location` forms); anything else is
+/// 404. A captive-portal
 /// server ([`HttpServer::portal`]) answers every path but `/login` with a 302 to `/login`,
 /// and `/login` with a sign-in page. Dropping the handle stops the server and all its
 /// connections.
@@ -181,7 +183,7 @@ where
         .await;
 }
 
-fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<ResBody> {
+pub(crate) fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<ResBody> {
     let mut res = Response::new(Full::new(body.into()).boxed());
     *res.status_mut() = status;
     res.headers_mut()
@@ -295,7 +297,8 @@ async fn route(req: Request<Incoming>, state: &State) -> Result<Response<ResBody
             }
             Err(_) => text(StatusCode::BAD_REQUEST, "bad size\n"),
         },
-        _ => text(StatusCode::NOT_FOUND, "not found\n"),
+        _ => crate::web::route(&req, &segments)
+            .unwrap_or_else(|| text(StatusCode::NOT_FOUND, "not found\n")),
     };
     Ok(res)
 }

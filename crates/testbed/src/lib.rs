@@ -21,15 +21,19 @@ mod bed;
 mod ca;
 mod dns;
 mod http;
+mod raw;
 mod tasks;
 mod tcp;
+mod web;
 mod zone;
 
 pub use bed::{JITTERY_DELAY, JITTERY_JITTER, TestBed};
 pub use ca::{Alpn, CertKind, SERVER_NAMES, TestCa};
 pub use dns::DnsServer;
 pub use http::{BIG_MAX, HttpServer, INDEX_BODY, PORTAL_BODY};
+pub use raw::{RawServer, SHORT_BODY};
 pub use tcp::{ClosedPort, DelayProxy, GARBAGE_LINE, GarbageServer, SilentServer};
+pub use web::{BOMB_DECODED, encoded_page};
 pub use zone::{Behaviour, Zone};
 
 /// What can go wrong while making the test bed's certificates and TLS configurations.

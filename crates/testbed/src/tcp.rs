@@ -54,7 +54,7 @@ impl ClosedPort {
 }
 
 /// Binds a listener and runs `handle` for each accepted connection, each as its own task.
-async fn accept_each<F, Fut>(bind: IpAddr, handle: F) -> io::Result<(SocketAddr, Owner)>
+pub(crate) async fn accept_each<F, Fut>(bind: IpAddr, handle: F) -> io::Result<(SocketAddr, Owner)>
 where
     F: Fn(TcpStream) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
@@ -75,7 +75,7 @@ where
 }
 
 /// Reads and throws away whatever the peer sends, until it closes or `limit` passes.
-async fn drain(stream: &mut TcpStream, limit: Duration) {
+pub(crate) async fn drain(stream: &mut TcpStream, limit: Duration) {
     let mut buf = [0u8; 4096];
     let _ = tokio::time::timeout(limit, async {
         while let Ok(n) = stream.read(&mut buf).await {
