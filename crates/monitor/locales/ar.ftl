@@ -101,6 +101,7 @@ cause-http_status = ردّ الخادم برمز حالة غير متوقع
 cause-http_keyword = لا تعرض الصفحة المحتوى المتوقع
 cause-http_timeout = لم يستجب الخادم في الوقت المحدد
 cause-http_protocol = قطع الخادم الاستجابة
+cause-http_content_encoding = الصفحة مضغوطة بطريقة تتعذّر قراءتها
 cause-http_too_many_redirects = عدد مفرط من عمليات إعادة التوجيه
 cause-too_slow = الاستجابة أبطأ من الحد المسموح
 

@@ -68,6 +68,7 @@ cause-http_status = The server answered with an unexpected status
 cause-http_keyword = The page does not show the expected content
 cause-http_timeout = The server did not respond in time
 cause-http_protocol = The server broke off the response
+cause-http_content_encoding = The page is compressed in a way that cannot be read
 cause-http_too_many_redirects = Too many redirects
 cause-too_slow = Responses are slower than the limit
 

@@ -94,8 +94,9 @@ impl<'a> Scan<'a> {
         };
     }
 
-    /// True once reading more cannot change the verdict (a required match was found).
-    pub(crate) fn settled(&self) -> bool {
+    /// True once the pattern was seen.
+    #[cfg(test)]
+    fn settled(&self) -> bool {
         self.found
     }
 

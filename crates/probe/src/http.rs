@@ -4,20 +4,27 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::Empty;
 use hyper::body::Incoming;
-use hyper::header::{HOST, HeaderName, HeaderValue, LOCATION, USER_AGENT};
-use hyper::{Method, Request, Response, StatusCode, Version};
+use hyper::header::{HeaderName, HeaderValue, LOCATION};
+use hyper::{Method, Response, StatusCode, Version};
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout_at};
 use url::Url;
 
 use crate::Prober;
 use crate::body::{BodyMatch, Scan};
+use crate::cookies::Jar;
+use crate::decode::{self, WireBody, WireError};
+use crate::limits;
 use crate::outcome::{Cause, Failure, HttpInfo, Phases, ProbeResult};
+use crate::outgoing::{self, Outgoing};
 use crate::status::StatusSet;
 use crate::target::Host;
 
@@ -34,9 +41,10 @@ pub struct HttpOptions {
     pub body_match: Option<BodyMatch>,
     /// Above this total time the result is degraded (`too_slow`).
     pub degraded_after: Option<Duration>,
-    /// Redirects to follow (10 by default; 0 to report the 3xx itself).
+    /// Redirects to follow (10 by default). With 0 the redirect itself is the answer, judged
+    /// by `expect_status` like any other status.
     pub max_redirects: u32,
-    /// Never read more body than this (1 MiB by default).
+    /// Never read (nor decode) more body than this (1 MiB by default).
     pub body_cap: usize,
 }
 
@@ -83,14 +91,28 @@ pub(crate) async fn probe(
     let mut url = start_url.clone();
     let mut method = opts.method.clone();
     let mut info = HttpInfo::default();
+    let mut jar = Jar::default();
     // Credentials go only to the origin they were given for (as curl and browsers do).
     let mut hop_opts = std::borrow::Cow::Borrowed(opts);
     loop {
         if url.origin() != start_url.origin() && matches!(hop_opts, std::borrow::Cow::Borrowed(_)) {
             hop_opts = std::borrow::Cow::Owned(without_credentials(opts));
         }
+        // A URL's own userinfo, else the first URL's while the chain stays on its origin.
+        let basic = outgoing::basic_auth(&url).or_else(|| {
+            (url.origin() == start_url.origin())
+                .then(|| outgoing::basic_auth(start_url))
+                .flatten()
+        });
+        let request = Hop {
+            url: &url,
+            method: &method,
+            headers: &hop_opts.headers,
+            basic,
+            cookies: jar.header(&url),
+        };
         let mut hop = Phases::default();
-        let outcome = exchange(prober, &url, &method, &hop_opts, deadline, &mut hop, result).await;
+        let outcome = exchange(prober, &request, deadline, &mut hop, result).await;
         result.phases.add_hop(&hop);
         let (response, _conn) = match outcome {
             Ok(pair) => pair,
@@ -100,7 +122,11 @@ pub(crate) async fn probe(
         info.version = Some(version_name(response.version()).to_owned());
         info.final_url = Some(crate::Target::Http(url.clone()).to_string());
         result.http = Some(info.clone());
-        if let Some(next) = redirect_target(&url, &response) {
+        jar.store(&url, response.headers());
+        // With `max_redirects = 0` the redirect is the answer (a login page that must
+        // redirect, a short link), judged by the expected statuses below.
+        let follow = opts.max_redirects > 0;
+        if let Some(next) = redirect_target(&url, &response).filter(|_| follow) {
             let next = match next {
                 Ok(next) => next,
                 Err(failure) => return result.fail(failure),
@@ -108,13 +134,18 @@ pub(crate) async fn probe(
             if info.redirects >= opts.max_redirects {
                 let failure = Failure::new(
                     Cause::HttpTooManyRedirects,
-                    format!("more than {} redirects (next: {next})", opts.max_redirects),
+                    format!(
+                        "more than {} redirects (next: {})",
+                        opts.max_redirects,
+                        crate::Target::Http(next)
+                    ),
                 );
                 return result.fail(failure);
             }
             info.redirects += 1;
             let status = response.status();
-            if status == StatusCode::SEE_OTHER
+            // The Fetch standard's method rewrite (§4.4 step 12), as browsers do.
+            if (status == StatusCode::SEE_OTHER && method != Method::HEAD)
                 || (method == Method::POST && matches!(status.as_u16(), 301 | 302))
             {
                 method = Method::GET;
@@ -135,7 +166,7 @@ pub(crate) async fn probe(
             );
             return result.fail(failure);
         }
-        let body = read_body(response.into_body(), opts, deadline, &mut info).await;
+        let body = read_body(response, opts, deadline, &mut info).await;
         result.http = Some(info);
         if let Err(failure) = body {
             return result.fail(failure);
@@ -144,16 +175,24 @@ pub(crate) async fn probe(
     }
 }
 
+/// One hop's request, before it knows which HTTP version the connection speaks.
+struct Hop<'a> {
+    url: &'a Url,
+    method: &'a Method,
+    headers: &'a [(HeaderName, HeaderValue)],
+    basic: Option<HeaderValue>,
+    cookies: Option<String>,
+}
+
 /// One hop: resolve, connect, handshake, send the request, wait for the response head.
 async fn exchange(
     prober: &Prober,
-    url: &Url,
-    method: &Method,
-    opts: &HttpOptions,
+    request: &Hop<'_>,
     deadline: Instant,
     hop: &mut Phases,
     result: &mut ProbeResult,
 ) -> Result<(Response<Incoming>, ConnTask), Failure> {
+    let url = request.url;
     let host_text = url.host_str().unwrap_or_default();
     let host =
         Host::parse(host_text).map_err(|e| Failure::new(Cause::HttpProtocol, e.to_string()))?;
@@ -178,18 +217,28 @@ async fn exchange(
     };
 
     let started = Instant::now();
-    let request = build_request(url, method, opts, h2)?;
+    let request = Outgoing {
+        url,
+        method: request.method,
+        headers: request.headers,
+        basic: request.basic.clone(),
+        cookies: request.cookies.clone(),
+        h2,
+    }
+    .build()?;
     let io = TokioIo::new(io);
     let sent = async {
         if h2 {
-            let (sender, conn) =
-                hyper::client::conn::http2::handshake(TokioExecutor::new(), io).await?;
+            let (sender, conn) = hyper::client::conn::http2::Builder::new(TokioExecutor::new())
+                .max_header_list_size(limits::H2_HEADER_LIST)
+                .handshake(io)
+                .await?;
             let task = ConnTask(tokio::spawn(async move {
                 let _ = conn.await;
             }));
             Ok::<_, hyper::Error>((Sender::H2(sender), task))
         } else {
-            let (sender, conn) = hyper::client::conn::http1::handshake(io).await?;
+            let (sender, conn) = limits::http1().handshake(io).await?;
             let task = ConnTask(tokio::spawn(async move {
                 let _ = conn.await;
             }));
@@ -210,7 +259,7 @@ async fn exchange(
             Cause::HttpTimeout,
             format!("no response headers from {addr} in time"),
         )),
-        Ok(Err(e)) => Err(Failure::new(Cause::HttpProtocol, describe_hyper_error(&e))),
+        Ok(Err(e)) => Err(Failure::new(Cause::HttpProtocol, limits::describe(&e))),
         Ok(Ok(pair)) => {
             hop.ttfb = Some(started.elapsed());
             Ok(pair)
@@ -229,120 +278,144 @@ fn without_credentials(opts: &HttpOptions) -> HttpOptions {
     stripped
 }
 
-fn build_request(
-    url: &Url,
-    method: &Method,
-    opts: &HttpOptions,
-    h2: bool,
-) -> Result<Request<Empty<Bytes>>, Failure> {
-    let bad = |e: hyper::http::Error| {
-        Failure::new(
-            Cause::HttpProtocol,
-            format!("cannot build the request: {e}"),
-        )
-    };
-    let uri = if h2 {
-        url.as_str().to_owned()
-    } else {
-        let mut path = url.path().to_owned();
-        if let Some(q) = url.query() {
-            path.push('?');
-            path.push_str(q);
-        }
-        path
-    };
-    let mut builder = Request::builder().method(method.clone()).uri(uri);
-    if !h2 {
-        let host = match url.port() {
-            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-            None => url.host_str().unwrap_or_default().to_owned(),
-        };
-        builder = builder.header(HOST, host);
-    }
-    if !opts.headers.iter().any(|(name, _)| name == USER_AGENT) {
-        builder = builder.header(USER_AGENT, crate::USER_AGENT);
-    }
-    for (name, value) in &opts.headers {
-        builder = builder.header(name, value);
-    }
-    builder.body(Empty::new()).map_err(bad)
-}
-
+/// The next URL of a redirect, resolved against `url` the way browsers read `Location`
+/// (WHATWG URL parsing: relative, scheme-relative, backslashes, spaces and tabs, non-ASCII
+/// bytes). `None` when the response is not a redirect or has no `Location` (then it is the
+/// answer). Only `http` and `https` targets are followed.
 fn redirect_target(url: &Url, response: &Response<Incoming>) -> Option<Result<Url, Failure>> {
     if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
         return None;
     }
     let location = response.headers().get(LOCATION)?;
-    let parsed = location
-        .to_str()
+    let text = location_text(location.as_bytes());
+    let parsed = url
+        .join(&text)
         .ok()
-        .and_then(|l| url.join(l).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"));
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
     Some(parsed.ok_or_else(|| {
         Failure::new(
             Cause::HttpProtocol,
-            format!("redirect to an invalid location {location:?}"),
+            format!(
+                "redirect to an invalid location \"{}\"",
+                text.escape_debug()
+            ),
         )
     }))
 }
 
-/// Reads the body until the pattern is settled, the cap, the end or the deadline.
+/// A `Location` value as text: UTF-8 as is, any other byte above 0x7F percent-encoded (what
+/// browsers send on for such bytes), surrounding white space dropped.
+fn location_text(bytes: &[u8]) -> String {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes
+            .iter()
+            .map(|&b| {
+                if b.is_ascii() {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect(),
+    };
+    text.trim().to_owned()
+}
+
+/// Reads the whole body, decoded, up to the cap or the deadline: the keyword is judged on
+/// the decoded bytes, and a body that breaks (or cannot be decoded) is a failure even when
+/// the keyword was already found.
 async fn read_body(
-    mut body: Incoming,
+    response: Response<Incoming>,
     opts: &HttpOptions,
     deadline: Instant,
     info: &mut HttpInfo,
 ) -> Result<(), Failure> {
+    let codings = decode::codings(response.headers())?;
+    if !codings.is_empty() {
+        info.content_encoding = Some(decode::describe(&codings));
+    }
+    let wire = Arc::new(AtomicU64::new(0));
+    let reader: decode::Reader = Box::pin(WireBody::new(response.into_body(), wire.clone()));
     let mut scan = opts
         .body_match
         .as_ref()
         .map(|m| Scan::new(m, opts.body_cap));
     let cap = opts.body_cap as u64;
-    loop {
-        if scan.as_ref().is_some_and(Scan::settled) {
-            break;
-        }
-        let frame = match timeout_at(deadline, body.frame()).await {
-            Err(_) => {
-                return Err(Failure::new(
-                    Cause::HttpTimeout,
-                    format!(
-                        "body still incomplete at the deadline ({} bytes read)",
-                        info.body_bytes
-                    ),
-                ));
+    let outcome = timeout_at(deadline, async {
+        let mut reader = decode::decoder(reader, &codings).await?;
+        let mut buf = vec![0; 16 * 1024];
+        loop {
+            let room = usize::try_from(cap - info.body_bytes).unwrap_or(usize::MAX);
+            let want = buf.len().min(room);
+            let n = reader.read(&mut buf[..want]).await?;
+            if n == 0 {
+                return Ok(());
             }
-            Ok(None) => break,
-            Ok(Some(Err(e))) => {
-                return Err(Failure::new(
-                    Cause::HttpProtocol,
-                    format!(
-                        "body broken after {} bytes: {}",
-                        info.body_bytes,
-                        describe_hyper_error(&e)
-                    ),
-                ));
+            info.body_bytes += n as u64;
+            info.wire_bytes = wire.load(Ordering::Relaxed);
+            if let Some(scan) = scan.as_mut() {
+                scan.feed(&buf[..n]);
             }
-            Ok(Some(Ok(frame))) => frame,
-        };
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        let room = usize::try_from(cap - info.body_bytes).unwrap_or(usize::MAX);
-        let chunk = &data[..data.len().min(room)];
-        info.body_bytes += chunk.len() as u64;
-        if let Some(scan) = scan.as_mut() {
-            scan.feed(chunk);
+            if info.body_bytes >= cap {
+                info.body_truncated = true;
+                return Ok(());
+            }
         }
-        if info.body_bytes >= cap {
-            info.body_truncated = true;
-            break;
+    })
+    .await;
+    info.wire_bytes = wire.load(Ordering::Relaxed);
+    match outcome {
+        Err(_) => {
+            return Err(Failure::new(
+                Cause::HttpTimeout,
+                format!(
+                    "body still incomplete at the deadline ({} read)",
+                    sizes(info)
+                ),
+            ));
         }
+        // An empty body with a coding (a HEAD answer, a 204) is empty, as browsers take it.
+        Ok(Err(_)) if info.wire_bytes == 0 && info.body_bytes == 0 => {}
+        Ok(Err(e)) => return Err(body_failure(&e, info)),
+        Ok(Ok(())) => {}
     }
     match scan {
         Some(scan) => scan.verdict(info.body_bytes, info.body_truncated),
         None => Ok(()),
     }
+}
+
+/// `84 bytes` or `84 bytes on the wire, 2.1 KiB decoded`.
+fn sizes(info: &HttpInfo) -> String {
+    match &info.content_encoding {
+        None => crate::body::human_bytes(info.body_bytes),
+        Some(_) => format!(
+            "{} on the wire, {} decoded",
+            crate::body::human_bytes(info.wire_bytes),
+            crate::body::human_bytes(info.body_bytes)
+        ),
+    }
+}
+
+/// A broken wire (`http_protocol`) or a body its coding cannot undo (`http_content_encoding`).
+fn body_failure(error: &std::io::Error, info: &HttpInfo) -> Failure {
+    if let Some(wire) = error.get_ref().and_then(|e| e.downcast_ref::<WireError>()) {
+        return Failure::new(
+            Cause::HttpProtocol,
+            format!("body broken after {}: {wire}", sizes(info)),
+        );
+    }
+    let coding = info.content_encoding.as_deref().unwrap_or("encoded");
+    let what = if error.kind() == std::io::ErrorKind::UnexpectedEof {
+        "ends before its compressed data does".to_owned()
+    } else {
+        format!("is corrupt ({error})")
+    };
+    Failure::new(
+        Cause::HttpContentEncoding,
+        format!("the {coding} body {what}, after {}", sizes(info)),
+    )
 }
 
 fn version_name(version: Version) -> &'static str {
@@ -357,7 +430,7 @@ fn version_name(version: Version) -> &'static str {
 }
 
 /// hyper's errors, with their cause chain, in one line.
-fn describe_hyper_error(error: &hyper::Error) -> String {
+pub(crate) fn describe_hyper_error(error: &hyper::Error) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {

@@ -15,11 +15,15 @@
 //! ```
 
 mod body;
+mod cookies;
+mod decode;
 mod dns;
 mod duration;
 mod error;
 mod http;
+mod limits;
 mod outcome;
+mod outgoing;
 mod prober;
 mod request;
 pub mod resolver;

@@ -105,6 +105,7 @@ causes! {
     HttpKeyword => "http_keyword", Http, "The body did not (or did) contain the keyword.";
     HttpTimeout => "http_timeout", Http, "The response did not complete before the deadline.";
     HttpProtocol => "http_protocol", Http, "The server broke the HTTP protocol or closed the connection.";
+    HttpContentEncoding => "http_content_encoding", Http, "The body's Content-Encoding is unknown, or its compressed data is corrupt or cut short.";
     HttpTooManyRedirects => "http_too_many_redirects", Http, "More redirects than allowed.";
     TooSlow => "too_slow", Http, "Slower than the latency limit (degraded).";
 }
@@ -206,9 +207,14 @@ pub struct HttpInfo {
     pub version: Option<String>,
     /// Redirects followed.
     pub redirects: u32,
-    /// Body bytes read from the final response.
+    /// Body bytes of the final response after its `Content-Encoding` was undone (what a
+    /// keyword is searched in; the same as `wire_bytes` for a body sent as is).
     pub body_bytes: u64,
-    /// Whether reading stopped at the body cap.
+    /// Body bytes received on the wire (after the chunked transfer coding, before decoding).
+    pub wire_bytes: u64,
+    /// The body's content codings as the server applied them (`gzip`, `gzip, br`), if any.
+    pub content_encoding: Option<String>,
+    /// Whether reading stopped at the body cap (counted in decoded bytes).
     pub body_truncated: bool,
     /// The URL of the final response.
     pub final_url: Option<String>,

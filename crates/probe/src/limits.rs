@@ -1,0 +1,47 @@
+//! How much of a response head the probe accepts: at least what browsers accept (Chromium
+//! takes a head of up to 256 KiB whatever its number of fields), so a page that works in a
+//! browser never fails here on its size; and, when a real limit is hit, a message naming it.
+
+use hyper::client::conn::http1;
+
+/// Largest HTTP/1 response head, status line included (Chromium's limit).
+pub(crate) const HEAD_SIZE: usize = 256 * 1024;
+/// Most header fields in one HTTP/1 response head. hyper allocates room for this many at
+/// every parse, so it is not unbounded; real pages stay far below it.
+pub(crate) const HEAD_FIELDS: usize = 4096;
+/// Largest HTTP/2 header list the probe announces (`SETTINGS_MAX_HEADER_LIST_SIZE`).
+pub(crate) const H2_HEADER_LIST: u32 = 256 * 1024;
+
+/// The HTTP/1 client: the limits above, and lenient where a browser is lenient about fields
+/// the probe never reads (white space before a colon, folded lines, a malformed line).
+pub(crate) fn http1() -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    builder
+        .max_headers(HEAD_FIELDS)
+        .max_header_size(HEAD_SIZE)
+        // The read buffer must hold the whole head.
+        .max_buf_size(HEAD_SIZE + 64 * 1024)
+        .allow_spaces_after_header_name_in_responses(true)
+        .allow_obsolete_multiline_headers_in_responses(true)
+        .ignore_invalid_headers_in_responses(true);
+    builder
+}
+
+/// A hyper error in one line; a head over a limit says which limits and their values.
+pub(crate) fn describe(error: &hyper::Error) -> String {
+    let text = crate::http::describe_hyper_error(error);
+    if text.contains("message head is too large") {
+        // hyper reports both limits with the same error, so both are named.
+        return format!(
+            "the response head is over Downwatch's limits ({} KiB, {HEAD_FIELDS} header fields): {text}",
+            HEAD_SIZE / 1024
+        );
+    }
+    if text.to_ascii_lowercase().contains("header list") || text.contains("FRAME_SIZE") {
+        return format!(
+            "the HTTP/2 response headers are over Downwatch's limit ({} KiB): {text}",
+            H2_HEADER_LIST / 1024
+        );
+    }
+    text
+}
