@@ -320,3 +320,77 @@ fn bad_input_is_one_clear_line_and_exit_3() {
     assert_eq!(help.code, Some(0));
     assert!(help.stdout.contains("--resolver"));
 }
+
+/// Issue 7's inputs as a user types them: each was a false "down" before.
+#[test]
+fn the_web_as_browsers_speak_it() {
+    let bed = Bed::start(None);
+    let dns = bed.addr("dns");
+    let http = bed.port("http");
+    let raw = bed.port("raw");
+    let check = |target: &str, extra: &[&str]| {
+        let mut argv = args(&bed, &dns, target, extra);
+        argv.push("--json");
+        let run = downwatch(None, &argv);
+        (run.code, run.json())
+    };
+    // A gzipped page, asked for with -H: the keyword is in the decoded page.
+    let (code, doc) = check(
+        &format!("http://ok.test:{http}/compressed"),
+        &["-H", "Accept-Encoding: gzip", "--keyword", "Status: OK"],
+    );
+    assert_eq!(code, Some(0), "{doc}");
+    assert_eq!(doc["http"]["content_encoding"], "gzip");
+    let (wire, decoded) = (
+        doc["http"]["wire_bytes"].as_u64().unwrap(),
+        doc["http"]["body_bytes"].as_u64().unwrap(),
+    );
+    assert!(wire > 0 && wire < decoded, "{doc}");
+    // Credentials in the URL are sent as Basic auth and never printed.
+    let run = downwatch(
+        None,
+        &args(
+            &bed,
+            &dns,
+            &format!("http://monitor:s3cret@127.0.0.1:{http}/basic-auth/monitor/s3cret"),
+            &[],
+        ),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    assert!(!run.stdout.contains("monitor:s3cret"), "{}", run.stdout);
+    // A Host of the user's replaces the probe's.
+    let (code, doc) = check(
+        &format!("http://127.0.0.1:{http}/host"),
+        &["-H", "Host: site.test", "--keyword", "host: site.test"],
+    );
+    assert_eq!(code, Some(0), "{doc}");
+    // 60 Set-Cookie and 60 Link fields.
+    let (code, doc) = check(&format!("http://ok.test:{http}/many-headers/60"), &[]);
+    assert_eq!(code, Some(0), "{doc}");
+    // A cookie set by a redirect comes back on the next hop.
+    let (code, doc) = check(&format!("http://ok.test:{http}/cookie-gate"), &[]);
+    assert_eq!(code, Some(0), "{doc}");
+    assert_eq!(doc["http"]["redirects"], 1);
+    // A body cut short is down, keyword found or not.
+    for extra in [&[][..], &["--keyword", "Status: OK"][..]] {
+        let (code, doc) = check(&format!("http://127.0.0.1:{raw}/short-body"), extra);
+        assert_eq!(code, Some(2), "{doc}");
+        assert_eq!(doc["cause"], "http_protocol");
+        assert!(
+            doc["message"]
+                .as_str()
+                .unwrap()
+                .contains("body broken after 99 bytes"),
+            "{doc}"
+        );
+    }
+    // A coding Downwatch cannot undo is named.
+    let (code, doc) = check(&format!("http://ok.test:{http}/encoded/zstd"), &[]);
+    assert_eq!(
+        (code, doc["layer"].as_str()),
+        (Some(2), Some("http")),
+        "{doc}"
+    );
+    assert_eq!(doc["cause"], "http_content_encoding");
+    assert!(doc["message"].as_str().unwrap().contains("`zstd`"), "{doc}");
+}

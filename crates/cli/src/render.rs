@@ -209,8 +209,11 @@ fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
         Layer::Http => match &result.http {
             None => String::new(),
             Some(http) => {
+                let encoded = http.content_encoding.as_ref().map_or(String::new(), |c| {
+                    format!(" ({c}, {} on the wire)", http.wire_bytes)
+                });
                 let mut text = format!(
-                    "{} {}, {} body bytes{}",
+                    "{} {}, {} body bytes{encoded}{}",
                     http.version.as_deref().unwrap_or("HTTP"),
                     http.status.map_or(String::new(), |s| s.to_string()),
                     http.body_bytes,
@@ -260,6 +263,8 @@ pub fn json(check: &Check, result: &ProbeResult) -> String {
             "version": h.version,
             "redirects": h.redirects,
             "body_bytes": h.body_bytes,
+            "wire_bytes": h.wire_bytes,
+            "content_encoding": h.content_encoding,
             "body_truncated": h.body_truncated,
             "final_url": h.final_url,
         })),
