@@ -500,17 +500,49 @@ impl Scene {
     /// Writes `config` and starts `downwatch run --headless` inside the namespace, on the
     /// desktop's session bus (and the fake logind's bus, or a bus that does not exist).
     pub fn run(&self, config: &str) -> Resident {
+        self.run_with_env(config, &[])
+    }
+
+    /// [`Scene::run`] with more environment for the resident (`DOWNWATCH_LOG=debug`, a
+    /// session bus where no daemon listens...), set over the defaults.
+    pub fn run_with_env(&self, config: &str, env: &[(&str, &str)]) -> Resident {
         let path = self.config_path();
         std::fs::write(&path, config).expect("write the config");
         let system_bus = match &self.logind {
             Some(logind) => logind.bus.address.clone(),
-            None => format!(
-                "unix:path={}",
-                self.dir.path().join("no_system_bus").display()
-            ),
+            None => self.no_bus("no_system_bus"),
         };
-        Resident::start(self, &path, &system_bus)
+        Resident::start(self, &path, &system_bus, env)
     }
+
+    /// A second resident in the namespace, on its own file `{name}.toml`, that never hears
+    /// logind (a witness that stays awake while the first one sleeps, for instance). Give
+    /// it a configuration from [`without_notifications`] to keep the daemon and the hook
+    /// for the first one.
+    pub fn run_second(&self, name: &str, config: &str) -> Resident {
+        let path = self.dir.path().join(format!("{name}.toml"));
+        std::fs::write(&path, config).expect("write the config");
+        Resident::start(self, &path, &self.no_bus("no_system_bus"), &[])
+    }
+
+    /// The address of a bus that does not exist (a socket path nothing listens on).
+    pub fn no_bus(&self, name: &str) -> String {
+        format!("unix:path={}", self.dir.path().join(name).display())
+    }
+}
+
+/// `config` (from [`Scene::config`]) with no desktop notification and no command hook.
+pub fn without_notifications(config: &str) -> String {
+    let quiet: Vec<String> = config
+        .lines()
+        .filter(|l| !l.starts_with("command = ") && !l.starts_with("command_timeout = "))
+        .map(|l| l.replace("desktop = true", "desktop = false"))
+        .collect();
+    assert!(
+        quiet.iter().any(|l| l == "desktop = false") && !quiet.iter().any(|l| l.contains("cat >>")),
+        "not a Scene::config: {config}"
+    );
+    quiet.join("\n") + "\n"
 }
 
 /// A text of the bed's index page, for keyword controls.
@@ -531,7 +563,7 @@ pub struct Resident {
 }
 
 impl Resident {
-    fn start(scene: &Scene, config: &Path, system_bus: &str) -> Resident {
+    fn start(scene: &Scene, config: &Path, system_bus: &str, env: &[(&str, &str)]) -> Resident {
         let data = tempfile::tempdir().expect("temp dir");
         let events_path = data.path().join("events.jsonl");
         let stderr_path = data.path().join("stderr.txt");
@@ -548,6 +580,7 @@ impl Resident {
             .env("DBUS_SESSION_BUS_ADDRESS", &scene.desktop.bus.address)
             .env("DBUS_SYSTEM_BUS_ADDRESS", system_bus)
             .env("DOWNWATCH_LOG", "info")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)
@@ -560,6 +593,22 @@ impl Resident {
             stderr_path,
             _data: data,
         }
+    }
+
+    /// Fails the test, with the context, when the resident is no longer running: a test
+    /// must never take for silence what a resident that died did not write.
+    pub fn assert_running(&self) {
+        let state = self.child.as_ref().and_then(|child| {
+            let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).ok()?;
+            // `pid (comm) state ...`: the state follows the last parenthesis.
+            let (_, rest) = stat.rsplit_once(')')?;
+            rest.split_whitespace().next().map(str::to_owned)
+        });
+        assert!(
+            state.as_deref().is_some_and(|s| s != "Z" && s != "X"),
+            "the resident is not running (state {state:?})\n{}",
+            self.context()
+        );
     }
 
     /// Every event so far (a line still being written is left for the next call).
@@ -587,7 +636,14 @@ impl Resident {
         poll(
             what,
             Duration::from_secs(secs),
-            || check(&self.events()),
+            || {
+                let found = check(&self.events());
+                if found.is_none() {
+                    // Waiting any longer for a dead resident would only time out.
+                    self.assert_running();
+                }
+                found
+            },
             || self.context(),
         )
     }
@@ -709,6 +765,7 @@ fn sorted(mut titles: Vec<String>) -> Vec<String> {
 /// then asserts that all three agree (same titles; the hook's JSON has the same kind, title
 /// and body as the event) and returns the titles in event order.
 pub fn delivered(scene: &Scene, resident: &Resident) -> Vec<String> {
+    resident.assert_running();
     let (events, shown, hooked) = poll(
         "the daemon and the hook to receive every notification",
         Duration::from_secs(15),
@@ -772,6 +829,7 @@ fn escape_markup(text: &str) -> String {
 
 /// Asserts that nothing at all was notified: no event, nothing at the daemon or the hook.
 pub fn assert_silent(scene: &Scene, resident: &Resident) {
+    resident.assert_running();
     let events = resident.notifications();
     let shown = scene.desktop.received();
     let hooked = resident.hooked();

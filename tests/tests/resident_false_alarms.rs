@@ -5,9 +5,11 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use downwatch_e2e::resident::{Scene, Timings, assert_silent, judged_checks, of_kind, poll};
+use downwatch_e2e::resident::{
+    Scene, Timings, assert_silent, judged_checks, of_kind, poll, without_notifications,
+};
 use serde_json::Value;
 
 /// State changes that are not the silent start-up baseline.
@@ -92,6 +94,9 @@ fn loss_and_jitter_over_many_rounds_give_no_alarm() {
 /// logind says the machine goes to sleep; every watched server becomes unreachable
 /// meanwhile (the network is gone during a suspend); logind says it woke up and the
 /// network is back within `settle`: no notification at all, and no probe ran asleep.
+///
+/// The sleep lasts until a second resident, awake in the same namespace with the same
+/// watches, has confirmed both outages: awake, the first one would have alarmed by then.
 #[test]
 fn sleep_with_faults_gives_no_notification() {
     let Some(s) = Scene::with_logind("sleep") else {
@@ -103,8 +108,8 @@ fn sleep_with_faults_gives_no_notification() {
         s.https("Web", "https_valid", "/"),
         s.https("Mail", "https_h1", "/"),
     ];
-    let timings = Timings::default();
-    let dw = s.run(&s.config(&timings, &watches));
+    let config = s.config(&Timings::default(), &watches);
+    let dw = s.run(&config);
     dw.wait_up(&names, 20);
     poll(
         "the resident listening for PrepareForSleep",
@@ -119,25 +124,23 @@ fn sleep_with_faults_gives_no_notification() {
         "table inet dwfault {{\n chain inbound {{\n  type filter hook input priority 0;\n  \
          tcp dport {{ {ports} }} drop\n }}\n}}\n"
     ));
-    // Once the resident says it took the signal, probes in flight end within the timeout
-    // (1 s): after that, none may start while asleep.
     dw.wait_for("the resident going to sleep", 10, |ev| {
         of_kind(ev, "settling")
             .iter()
             .any(|e| e["summary"] == "the computer is going to sleep")
             .then_some(())
     });
-    let asleep = Instant::now();
-    std::thread::sleep(Duration::from_millis(1500));
-    let checks_asleep = of_kind(&dw.events(), "check").len();
-    // The sleep lasts 4 intervals: awake, the monitor would have confirmed both outages.
-    std::thread::sleep(Duration::from_secs(8).saturating_sub(asleep.elapsed()));
-    assert_eq!(
-        of_kind(&dw.events(), "check").len(),
-        checks_asleep,
-        "probes ran while asleep: {}",
-        dw.context()
-    );
+    let awake = s.run_second("awake", &without_notifications(&config));
+    awake.wait_for("the awake resident confirming both outages", 60, |ev| {
+        names
+            .iter()
+            .all(|w| {
+                ev.iter()
+                    .any(|e| e["event"] == "state" && e["watch"] == *w && e["to"] == "down")
+            })
+            .then_some(())
+    });
+    drop(awake);
 
     logind.prepare_for_sleep(false);
     dw.wait_for("settling after the wake-up", 10, |ev| {
@@ -153,6 +156,23 @@ fn sleep_with_faults_gives_no_notification() {
     }
 
     let events = dw.events();
+    // Between the two signals, only the probe of each watch already in flight when the
+    // first came may have ended; none may have started.
+    let asleep = events
+        .iter()
+        .skip_while(|e| e["summary"] != "the computer is going to sleep")
+        .take_while(|e| e["summary"] != "the computer woke up");
+    for w in names {
+        let checks: Vec<&Value> = asleep
+            .clone()
+            .filter(|e| e["event"] == "check" && e["watch"] == w)
+            .collect();
+        assert!(
+            checks.len() <= 1,
+            "{w} was probed while asleep: {checks:?}\n{}",
+            dw.context()
+        );
+    }
     assert_eq!(
         loud_changes(&events),
         Vec::<Value>::new(),
