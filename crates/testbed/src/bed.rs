@@ -4,6 +4,7 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
+use rustls::pki_types::pem::PemObject;
 use serde_json::json;
 
 use std::time::Duration;
@@ -45,6 +46,13 @@ pub struct TestBed {
     pub https_self_signed: HttpServer,
     /// HTTPS with a certificate that expires in 5 days.
     pub https_expiring: HttpServer,
+    /// HTTPS with a self-signed CA:TRUE certificate for `localhost` and `127.0.0.1`
+    /// ([`CertKind::SelfSignedCa`]), written to `dir/self_signed_ca.pem` and, DER-encoded, to
+    /// `dir/self_signed_ca.der`.
+    pub https_self_signed_ca: HttpServer,
+    /// HTTPS with a certificate issued by the CA's intermediate, sent along; the intermediate
+    /// alone is written to `dir/intermediate.pem`.
+    pub https_intermediate: HttpServer,
     /// Writes non-TLS bytes and closes.
     pub garbage: GarbageServer,
     /// Accepts and never writes.
@@ -79,6 +87,15 @@ impl TestBed {
             async move { HttpServer::tls(bind, cfg?).await }
         };
         let https_valid = https(CertKind::Valid, Alpn::H2AndH1).await?;
+        let (cfg, pem) = ca
+            .try_server_config_and_leaf(CertKind::SelfSignedCa, Alpn::H2AndH1)
+            .map_err(io::Error::other)?;
+        std::fs::write(dir.join("self_signed_ca.pem"), &pem)?;
+        let der = rustls::pki_types::CertificateDer::from_pem_slice(pem.as_bytes())
+            .map_err(io::Error::other)?;
+        std::fs::write(dir.join("self_signed_ca.der"), der.as_ref())?;
+        let https_self_signed_ca = HttpServer::tls(bind, cfg).await?;
+        std::fs::write(dir.join("intermediate.pem"), ca.intermediate_pem())?;
         let https_jittery = DelayProxy::start(
             bind,
             https_valid.addr(),
@@ -97,6 +114,8 @@ impl TestBed {
             https_wrong_host: https(CertKind::WrongHost, Alpn::H2AndH1).await?,
             https_self_signed: https(CertKind::SelfSigned, Alpn::H2AndH1).await?,
             https_expiring: https(CertKind::ExpiringSoon, Alpn::H2AndH1).await?,
+            https_self_signed_ca,
+            https_intermediate: https(CertKind::ViaIntermediate, Alpn::H2AndH1).await?,
             garbage: GarbageServer::start(bind).await?,
             silent: SilentServer::start(bind).await?,
             portal: HttpServer::portal(bind).await?,
@@ -110,7 +129,8 @@ impl TestBed {
 
     /// Where everything is, as a JSON object of strings: `ca` (path), `dns`, `http`,
     /// `https_valid`, `https_h1`, `https_expired`, `https_not_yet_valid`, `https_wrong_host`,
-    /// `https_self_signed`, `https_expiring`, `garbage`, `silent`, `portal`, `raw`, `https_jittery`
+    /// `https_self_signed`, `https_expiring`, `https_self_signed_ca`, `https_intermediate`,
+    /// `garbage`, `silent`, `portal`, `raw`, `https_jittery`
     /// (`ip:port`), and `v6` (`"::1"` or `null`).
     pub fn describe(&self) -> serde_json::Value {
         json!({
@@ -124,6 +144,8 @@ impl TestBed {
             "https_wrong_host": self.https_wrong_host.addr().to_string(),
             "https_self_signed": self.https_self_signed.addr().to_string(),
             "https_expiring": self.https_expiring.addr().to_string(),
+            "https_self_signed_ca": self.https_self_signed_ca.addr().to_string(),
+            "https_intermediate": self.https_intermediate.addr().to_string(),
             "garbage": self.garbage.addr().to_string(),
             "silent": self.silent.addr().to_string(),
             "portal": self.portal.addr().to_string(),

@@ -42,6 +42,14 @@ pub enum CertKind {
     SelfSigned,
     /// Issued by the CA, expires 5 days from now.
     ExpiringSoon,
+    /// Self-signed and CA:TRUE, made the way `openssl req -x509` and most guides make one:
+    /// names `localhost` and `127.0.0.1` only, no key usage, valid from 30 days ago for a year.
+    SelfSignedCa,
+    /// [`CertKind::SelfSignedCa`], but expired 12 days ago.
+    SelfSignedCaExpired,
+    /// Issued by the CA's intermediate ([`TestCa::intermediate_pem`]); the server sends the
+    /// intermediate along with it.
+    ViaIntermediate,
 }
 
 /// The application protocols a TLS server offers through ALPN.
@@ -68,6 +76,9 @@ pub struct TestCa {
     cert: CertificateDer<'static>,
     pem: String,
     issuer: Issuer<'static, KeyPair>,
+    intermediate: CertificateDer<'static>,
+    intermediate_pem: String,
+    intermediate_issuer: Issuer<'static, KeyPair>,
 }
 
 impl TestCa {
@@ -97,11 +108,35 @@ impl TestCa {
         params.not_after = now + Duration::days(3650);
         let key = KeyPair::generate()?;
         let cert = params.self_signed(&key)?;
+        let issuer = Issuer::new(params, key);
+        let mut params = CertificateParams::default();
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "Downwatch Test Intermediate CA");
+        params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        params.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        params.not_before = now - Duration::days(30);
+        params.not_after = now + Duration::days(1825);
+        params.use_authority_key_identifier_extension = true;
+        let key = KeyPair::generate()?;
+        let intermediate = params.signed_by(&key, &issuer)?;
         Ok(TestCa {
             pem: cert.pem(),
             cert: cert.der().clone(),
-            issuer: Issuer::new(params, key),
+            issuer,
+            intermediate_pem: intermediate.pem(),
+            intermediate: intermediate.der().clone(),
+            intermediate_issuer: Issuer::new(params, key),
         })
+    }
+
+    /// The intermediate CA's certificate (issued by this CA), PEM-encoded.
+    pub fn intermediate_pem(&self) -> String {
+        self.intermediate_pem.clone()
     }
 
     /// The CA certificate, PEM-encoded.
@@ -136,13 +171,27 @@ impl TestCa {
         kind: CertKind,
         alpn: Alpn,
     ) -> Result<Arc<ServerConfig>, Error> {
-        let (cert, key) = self.leaf(kind, OffsetDateTime::now_utc())?;
+        Ok(self.try_server_config_and_leaf(kind, alpn)?.0)
+    }
+
+    /// Like [`TestCa::try_server_config`], and the leaf certificate it presents, PEM-encoded
+    /// (what a user pins, or gives with `--ca` when it is self-signed).
+    pub fn try_server_config_and_leaf(
+        &self,
+        kind: CertKind,
+        alpn: Alpn,
+    ) -> Result<(Arc<ServerConfig>, String), Error> {
+        let (cert, key, pem) = self.leaf(kind, OffsetDateTime::now_utc())?;
+        let mut chain = vec![cert];
+        if kind == CertKind::ViaIntermediate {
+            chain.push(self.intermediate.clone());
+        }
         let mut config = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
             .with_safe_default_protocol_versions()?
             .with_no_client_auth()
-            .with_single_cert(vec![cert], key)?;
+            .with_single_cert(chain, key)?;
         config.alpn_protocols = alpn.protocols();
-        Ok(Arc::new(config))
+        Ok((Arc::new(config), pem))
     }
 
     /// Makes the certificate and key for `kind`, with dates relative to `now`.
@@ -150,9 +199,11 @@ impl TestCa {
         &self,
         kind: CertKind,
         now: OffsetDateTime,
-    ) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), Error> {
+    ) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>, String), Error> {
+        let self_signed_ca = matches!(kind, CertKind::SelfSignedCa | CertKind::SelfSignedCaExpired);
         let names: Vec<String> = match kind {
             CertKind::WrongHost => vec!["wrong.test".to_owned()],
+            _ if self_signed_ca => vec!["localhost".to_owned(), "127.0.0.1".to_owned()],
             _ => SERVER_NAMES.iter().map(|n| (*n).to_owned()).collect(),
         };
         let mut params = CertificateParams::new(names)?;
@@ -160,14 +211,24 @@ impl TestCa {
         params
             .distinguished_name
             .push(DnType::CommonName, format!("downwatch test {kind:?}"));
-        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-        params.use_authority_key_identifier_extension = kind != CertKind::SelfSigned;
+        if self_signed_ca {
+            // As `openssl req -x509` makes it: CA:TRUE, no key usage, no extended key usage.
+            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        } else {
+            params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+            params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        }
+        params.use_authority_key_identifier_extension =
+            !matches!(kind, CertKind::SelfSigned) && !self_signed_ca;
         let (not_before, not_after) = match kind {
-            CertKind::Valid | CertKind::WrongHost | CertKind::SelfSigned => {
-                (now - Duration::days(30), now + Duration::days(365))
+            CertKind::Valid
+            | CertKind::WrongHost
+            | CertKind::SelfSigned
+            | CertKind::SelfSignedCa
+            | CertKind::ViaIntermediate => (now - Duration::days(30), now + Duration::days(365)),
+            CertKind::Expired | CertKind::SelfSignedCaExpired => {
+                (now - Duration::days(100), now - Duration::days(12))
             }
-            CertKind::Expired => (now - Duration::days(100), now - Duration::days(12)),
             CertKind::NotYetValid => (now + Duration::days(10), now + Duration::days(375)),
             CertKind::ExpiringSoon => (now - Duration::days(30), now + Duration::days(5)),
         };
@@ -176,11 +237,14 @@ impl TestCa {
 
         let key = KeyPair::generate()?;
         let cert = match kind {
-            CertKind::SelfSigned => params.self_signed(&key)?,
+            CertKind::SelfSigned | CertKind::SelfSignedCa | CertKind::SelfSignedCaExpired => {
+                params.self_signed(&key)?
+            }
+            CertKind::ViaIntermediate => params.signed_by(&key, &self.intermediate_issuer)?,
             _ => params.signed_by(&key, &self.issuer)?,
         };
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-        Ok((cert.der().clone(), key))
+        Ok((cert.der().clone(), key, cert.pem()))
     }
 }
 
