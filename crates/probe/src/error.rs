@@ -25,6 +25,15 @@ pub enum Error {
         /// More detail, starting with ": " when present.
         detail: String,
     },
+    /// The extra CA file is a DER (binary) certificate, not PEM.
+    #[error(
+        "CA file {path} is a DER (binary) certificate; give it in PEM form, e.g. \
+         `openssl x509 -inform der -in {path} -out cert.pem`"
+    )]
+    CaFileDer {
+        /// The file.
+        path: PathBuf,
+    },
     /// A probe option is invalid (bad regex, bad header...).
     #[error("invalid option: {0}")]
     InvalidOption(String),

@@ -31,6 +31,7 @@ mod status;
 mod target;
 mod tcp;
 mod tls;
+mod trust;
 
 pub use body::{BodyMatch, Pattern};
 pub use dns::DnsExpect;
@@ -43,7 +44,8 @@ pub use request::{parse_header_name, parse_header_value, parse_method};
 pub use resolver::Resolver;
 pub use status::StatusSet;
 pub use target::{Host, RecordKind, Target};
-pub use tls::{TlsContext, check_ca_file};
+pub use tls::TlsContext;
+pub use trust::check_ca_file;
 
 /// What every request says it is.
 pub const USER_AGENT: &str = concat!(

@@ -8,7 +8,6 @@ use std::time::SystemTime;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{Resumption, WebPkiServerVerifier};
 use rustls::crypto::ring;
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
@@ -28,6 +27,8 @@ use crate::target::Host;
 pub struct TlsContext {
     base: Arc<ClientConfig>,
     verifier: Arc<WebPkiServerVerifier>,
+    /// The user's own certificates, also trusted as the server's leaf ([`crate::trust`]).
+    pinned: Arc<Vec<CertificateDer<'static>>>,
     verify: bool,
 }
 
@@ -41,8 +42,13 @@ impl TlsContext {
         if added == 0 {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
-        if let Some(path) = extra_ca {
-            add_pem_file(&mut roots, path)?;
+        let pinned = match extra_ca {
+            Some(path) => crate::trust::load(path)?,
+            None => Vec::new(),
+        };
+        for cert in &pinned {
+            // `load` checked that each one is a usable anchor.
+            let _ = roots.add(cert.clone());
         }
         let provider = Arc::new(ring::default_provider());
         let verifier =
@@ -60,6 +66,7 @@ impl TlsContext {
         Ok(TlsContext {
             base: Arc::new(base),
             verifier,
+            pinned: Arc::new(pinned),
             verify,
         })
     }
@@ -75,6 +82,7 @@ impl TlsContext {
     ) -> (std::result::Result<TlsStream<TcpStream>, Failure>, TlsInfo) {
         let recorder = Arc::new(Recorder {
             inner: self.verifier.clone(),
+            pinned: self.pinned.clone(),
             verify: self.verify,
             leaf: Mutex::new(None),
         });
@@ -125,38 +133,12 @@ impl TlsContext {
     }
 }
 
-/// Checks that `path` is a readable PEM bundle with at least one usable certificate (what
-/// `--ca` and the config's `ca` need), without building a TLS context.
-pub fn check_ca_file(path: &Path) -> Result<()> {
-    add_pem_file(&mut RootCertStore::empty(), path)
-}
-
-fn add_pem_file(roots: &mut RootCertStore, path: &Path) -> Result<()> {
-    let bytes = std::fs::read(path).map_err(|source| Error::CaFileRead {
-        path: path.to_owned(),
-        source,
-    })?;
-    let invalid = |detail: String| Error::CaFileInvalid {
-        path: path.to_owned(),
-        detail,
-    };
-    let mut added = 0;
-    for cert in CertificateDer::pem_slice_iter(&bytes) {
-        let cert = cert.map_err(|e| invalid(format!(": {e}")))?;
-        roots.add(cert).map_err(|e| invalid(format!(": {e}")))?;
-        added += 1;
-    }
-    if added == 0 {
-        return Err(invalid(String::new()));
-    }
-    Ok(())
-}
-
 /// Wraps the WebPKI verifier to keep the leaf certificate, so a failed verification can
 /// still say when the certificate expired or which names it carries.
 #[derive(Debug)]
 struct Recorder {
     inner: Arc<WebPkiServerVerifier>,
+    pinned: Arc<Vec<CertificateDer<'static>>>,
     verify: bool,
     leaf: Mutex<Option<CertificateDer<'static>>>,
 }
@@ -175,8 +157,27 @@ impl ServerCertVerifier for Recorder {
         if !self.verify {
             return Ok(ServerCertVerified::assertion());
         }
-        self.inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        let verified = self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        match verified {
+            // The user named exactly this certificate: it is trusted, its name and dates are
+            // still checked.
+            Err(_)
+                if self
+                    .pinned
+                    .iter()
+                    .any(|p| p.as_ref() == end_entity.as_ref()) =>
+            {
+                crate::trust::verify_pinned(end_entity, server_name, now)
+                    .map(|()| ServerCertVerified::assertion())
+            }
+            other => other,
+        }
     }
 
     fn verify_tls12_signature(
