@@ -52,10 +52,13 @@ fn summary(check: &Check, result: &ProbeResult) -> String {
         return format!("{}: {}", layer_label(f.cause.layer()), f.message);
     }
     match &check.target {
-        Target::Http(_) => result.http.as_ref().map_or_else(String::new, |http| {
-            let status = http.status.map_or(String::new(), |s| s.to_string());
-            format!("{} {status}", http.version.as_deref().unwrap_or("HTTP"))
-        }),
+        Target::Http(_) => result.http.as_ref().map_or_else(
+            || "up".to_owned(),
+            |http| {
+                let status = http.status.map_or(String::new(), |s| s.to_string());
+                format!("{} {status}", http.version.as_deref().unwrap_or("HTTP"))
+            },
+        ),
         Target::Tls { .. } => match result.tls.as_ref().and_then(|t| t.days_left) {
             Some(days) => format!("certificate valid {days} more days"),
             None => "handshake completed".to_owned(),
@@ -64,14 +67,20 @@ fn summary(check: &Check, result: &ProbeResult) -> String {
             Some(addr) => format!("connected to {addr}"),
             None => "connected".to_owned(),
         },
-        Target::Dns { .. } => answer_list(
-            result
-                .dns
-                .as_ref()
-                .map(|d| d.answers.as_slice())
-                .unwrap_or_default(),
-            3,
-        ),
+        Target::Dns { .. } => {
+            let dns = result.dns.as_ref();
+            let answers = dns.map(|d| d.answers.as_slice()).unwrap_or_default();
+            if !answers.is_empty() {
+                return answer_list(answers, 3);
+            }
+            // Up without an answer: the expected response code came (e.g. NXDOMAIN). Every
+            // result says what worked.
+            let rcode = dns.and_then(|d| d.rcode.as_deref()).unwrap_or("the reply");
+            match dns.and_then(|d| d.server.as_deref()) {
+                Some(server) => format!("{rcode} from {server}, as expected"),
+                None => format!("{rcode}, as expected"),
+            }
+        }
     }
 }
 
