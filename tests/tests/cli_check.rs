@@ -394,3 +394,74 @@ fn the_web_as_browsers_speak_it() {
     assert_eq!(doc["cause"], "http_content_encoding");
     assert!(doc["message"].as_str().unwrap().contains("`zstd`"), "{doc}");
 }
+
+/// Issue 16's inputs as a user types them: what the user trusts and asks for is honoured.
+#[test]
+fn what_the_user_trusts_and_asks_for_is_honoured() {
+    let bed = Bed::start(None);
+    let dns = bed.addr("dns");
+    let dir = std::path::Path::new(&bed.ca()).parent().unwrap().to_owned();
+    let pem = dir.join("self_signed_ca.pem").display().to_string();
+    let der = dir.join("self_signed_ca.der").display().to_string();
+    let self_signed = format!("https://127.0.0.1:{}/", bed.port("https_self_signed_ca"));
+    // A self-signed CA:TRUE certificate given with --ca.
+    let run = downwatch(None, &["check", &self_signed, "--ca", &pem]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.starts_with("UP"), "{}", run.stdout);
+    let run = downwatch(None, &["check", &self_signed]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(run.stdout.contains("[tls_untrusted]"), "{}", run.stdout);
+    // The same certificate in DER: one clear line, exit 3.
+    let run = downwatch(None, &["check", &self_signed, "--ca", &der]);
+    assert_eq!(run.code, Some(3), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("is a DER (binary) certificate; give it in PEM form"),
+        "{}",
+        run.stderr
+    );
+    // A redirect as the answer.
+    let http = bed.port("http");
+    let redirect = format!("http://127.0.0.1:{http}/location?to=%2Fx");
+    let run = downwatch(
+        None,
+        &[
+            "check",
+            &redirect,
+            "--max-redirects",
+            "0",
+            "--expect-status",
+            "302",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let doc = run.json();
+    assert_eq!(
+        (
+            doc["http"]["status"].as_u64(),
+            doc["http"]["redirects"].as_u64()
+        ),
+        (Some(302), Some(0))
+    );
+    // Up has words too: the expected NXDOMAIN.
+    let run = downwatch(
+        None,
+        &[
+            "check",
+            "dns://missing.test",
+            "--resolver",
+            &dns,
+            "--expect-rcode",
+            "NXDOMAIN",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let doc = run.json();
+    assert_eq!(
+        doc["message"],
+        format!("NXDOMAIN from {dns}, as expected"),
+        "{doc}"
+    );
+}
