@@ -222,6 +222,19 @@ impl Desktop {
         desktop
     }
 
+    /// Fails the test when the daemon no longer owns its name on the bus: an empty history
+    /// read from a daemon that died is no proof that nothing was shown.
+    pub fn assert_running(&self) {
+        let owned = self.bus.ask_daemon(
+            "org.freedesktop.DBus.NameHasOwner",
+            &["string:org.freedesktop.Notifications"],
+        );
+        assert!(
+            owned.contains("boolean true"),
+            "the notification daemon is gone: {owned:?}"
+        );
+    }
+
     fn dunstctl(&self, args: &[&str]) -> String {
         let out = Command::new("dunstctl")
             .args(args)
@@ -830,6 +843,7 @@ fn escape_markup(text: &str) -> String {
 /// Asserts that nothing at all was notified: no event, nothing at the daemon or the hook.
 pub fn assert_silent(scene: &Scene, resident: &Resident) {
     resident.assert_running();
+    scene.desktop.assert_running();
     let events = resident.notifications();
     let shown = scene.desktop.received();
     let hooked = resident.hooked();
