@@ -459,6 +459,12 @@ impl Scene {
         self.dir.path().join("hook.jsonl")
     }
 
+    /// The resident's data directory (`--data-dir`): one per scene, so a resident started
+    /// again in the same scene finds what the previous one kept (a restart).
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
     /// Where [`Scene::run`] writes the configuration.
     pub fn config_path(&self) -> PathBuf {
         self.dir.path().join("downwatch.toml")
@@ -587,7 +593,7 @@ impl Resident {
             .args(["run", "--headless", "--config"])
             .arg(config)
             .arg("--data-dir")
-            .arg(data.path().join("data"))
+            .arg(scene.data_dir())
             .arg("--events")
             .arg(&events_path)
             .env("DBUS_SESSION_BUS_ADDRESS", &scene.desktop.bus.address)
