@@ -7,7 +7,9 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-use downwatch_e2e::resident::{Resident, Scene, Timings, of_kind};
+use std::time::Duration;
+
+use downwatch_e2e::resident::{Resident, Scene, Timings, of_kind, poll};
 use serde_json::Value;
 
 /// The first `event` of kind `kind` about `watch`.
@@ -52,6 +54,8 @@ fn a_down_told_before_a_restart_gets_its_back_up_after_it() {
     let opened = first(&dw.events(), "incident_opened", "Solo")
         .unwrap()
         .clone();
+    // Deliveries run apart from the loop: stop only once the hook has it.
+    wait_hooked(&dw, 1);
     assert_eq!(dw.stop(), Some(0));
 
     let dw = s.run(&config);
@@ -89,6 +93,7 @@ fn a_down_told_before_a_restart_gets_its_back_up_after_it() {
     );
     let quiet = first(&events, "incident_closed", "Quiet");
     assert!(quiet.is_some(), "Quiet's incident closes\n{}", dw.context());
+    wait_hooked(&dw, 2);
     let hooked: Vec<String> = dw
         .hooked()
         .iter()
@@ -98,6 +103,16 @@ fn a_down_told_before_a_restart_gets_its_back_up_after_it() {
         hooked,
         ["Solo is down", "Solo is back up"],
         "the hook heard both runs"
+    );
+}
+
+/// Waits until the command hook has received `n` notifications (over every run).
+fn wait_hooked(dw: &Resident, n: usize) {
+    poll(
+        &format!("{n} notifications at the hook"),
+        Duration::from_secs(15),
+        || (dw.hooked().len() >= n).then_some(()),
+        || dw.context(),
     );
 }
 
