@@ -889,3 +889,28 @@ async fn a_down_told_before_a_restart_gets_its_back_up_after_it() {
         "Quiet's incident still closes: {closed:?}"
     );
 }
+
+/// Issue 15: a configuration reload keeps what was told. A down told before a reload (which
+/// changes the watch's interval and adds another watch) still gets its "back up" after it,
+/// with the same incident; no second "down".
+#[tokio::test(start_paused = true)]
+async fn a_down_told_before_a_reload_gets_its_back_up_after_it() {
+    let cfg = config(vec![watch_of("Solo", None, "https://solo.test/")]);
+    let h = start(cfg, World::default());
+    sleep(Duration::from_secs(60)).await;
+    h.set_failing(&["solo.test"]);
+    sleep(Duration::from_secs(90)).await;
+    assert_eq!(said(&h.notices()), ["down"], "{:?}", h.notices());
+    let mut solo = watch_of("Solo", None, "https://solo.test/");
+    solo.interval = Duration::from_secs(20);
+    let reloaded = config(vec![watch_of("Other", None, "https://other.test/"), solo]);
+    h._config.send(Arc::new(reloaded)).unwrap();
+    sleep(Duration::from_secs(60)).await;
+    assert_eq!(h.events("config_reloaded").len(), 1);
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(120)).await;
+    let notices = h.rec.notices.lock().unwrap().clone();
+    let kinds: Vec<_> = notices.iter().map(|(t, n)| (*t, n.kind.clone())).collect();
+    assert_eq!(said(&kinds), ["down", "back up"], "{kinds:?}");
+    assert_eq!(notices[1].1.incident, notices[0].1.incident, "the same incident");
+}
