@@ -89,7 +89,7 @@ fn assert_lead_in(lead: &[String], context: &str) {
 }
 
 /// Issue 6: once reported unstable, the flapping goes on with no further notice (no "down",
-/// no "back up"), and when it stops, one notice says it is fine again.
+/// no "back up"), and when it stops, one notice says it is stable again.
 #[test]
 fn flapping_gives_one_unstable_notice_that_holds_until_steady() {
     let Some(s) = Scene::start("flapping") else {
@@ -116,9 +116,14 @@ fn flapping_gives_one_unstable_notice_that_holds_until_steady() {
     );
     // Steady from now on: one notice when it has been steady for a while.
     let closing = dw.wait_for("the notice that Flap is steady", 90, |ev| {
-        kinds(ev).get(lead).cloned()
+        of_kind(ev, "notification").get(lead).cloned()
     });
-    assert_eq!(closing, "recovered", "{}", dw.context());
+    assert_eq!(
+        closing["summary"],
+        "Flap is stable again",
+        "{}",
+        dw.context()
+    );
     dw.wait_rounds("Flap", 5, 30);
 
     let events = dw.events();

@@ -44,6 +44,10 @@ fn main() {
             failures: 5,
             checks: 10,
         },
+        NoticeKind::Steady {
+            watch: "Discord".into(),
+            after: Duration::from_secs(1260),
+        },
         NoticeKind::CertExpiring {
             watch: "My API".into(),
             days_left: 3,

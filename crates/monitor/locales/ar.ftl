@@ -148,6 +148,8 @@ unstable-body = { $checks ->
     [many] فشل { $failures } من آخر { $checks } فحصًا
    *[other] فشل { $failures } من آخر { $checks } فحص
 }
+steady-title = عادت خدمة { $name } إلى الاستقرار
+steady-body = استمر عدم الاستقرار { $duration }
 
 cert-title = { $days ->
     [0] تنتهي صلاحية شهادة { $name } اليوم

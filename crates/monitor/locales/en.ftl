@@ -108,6 +108,8 @@ unstable-body = { $checks ->
     [one] The last check failed
    *[other] { $failures } of the last { $checks } checks failed
 }
+steady-title = { $name } is stable again
+steady-body = Unstable for { $duration }
 
 cert-title = { $days ->
     [0] The certificate of { $name } expires today

@@ -67,6 +67,14 @@ pub enum NoticeKind {
         /// Recent checks considered.
         checks: u32,
     },
+    /// A watch told unstable has been steady for a while.
+    Steady {
+        /// The watch.
+        watch: String,
+        /// How long it was unstable (from the start of its incident).
+        #[serde(serialize_with = "secs")]
+        after: Duration,
+    },
     /// A certificate expires soon (at most once a day per watch).
     CertExpiring {
         /// The watch.

@@ -68,6 +68,7 @@ enum Category {
     Recovered,
     Degraded,
     Unstable,
+    Steady,
     Cert,
     Offline,
     Online,
@@ -338,13 +339,28 @@ impl Policy {
                     .bad_since
                     .and_then(|start| change.since.duration_since(start).ok())
                     .unwrap_or_default();
-                let kind = NoticeKind::Recovered {
-                    group: group.clone(),
-                    watches: vec![watch.clone()],
-                    after,
+                // The end of what the user heard last: "unstable" ends as "stable again",
+                // "down" (or "slow") as "back up".
+                let (category, kind) = match announced.told {
+                    Told::Unstable => (
+                        Category::Steady,
+                        NoticeKind::Steady {
+                            watch: watch.clone(),
+                            after,
+                        },
+                    ),
+                    Told::Down | Told::Degraded => (
+                        Category::Recovered,
+                        NoticeKind::Recovered {
+                            group: group.clone(),
+                            watches: vec![watch.clone()],
+                            after,
+                        },
+                    ),
                 };
                 self.cancel(Category::Recovered, Some(&watch));
-                self.queue(Category::Recovered, Some(watch), group, kind, incident, now);
+                self.cancel(Category::Steady, Some(&watch));
+                self.queue(category, Some(watch), group, kind, incident, now);
             }
             WatchState::Paused => {}
         }
@@ -474,14 +490,16 @@ impl Policy {
             Category::Down => Some(Told::Down),
             Category::Degraded => Some(Told::Degraded),
             Category::Unstable => Some(Told::Unstable),
-            Category::Recovered => None,
+            Category::Recovered | Category::Steady => None,
             Category::Cert | Category::Offline | Category::Online => return,
         };
         let watches = match kind {
             NoticeKind::Down { watches, .. }
             | NoticeKind::Degraded { watches, .. }
             | NoticeKind::Recovered { watches, .. } => watches.clone(),
-            NoticeKind::Unstable { watch, .. } => vec![watch.clone()],
+            NoticeKind::Unstable { watch, .. } | NoticeKind::Steady { watch, .. } => {
+                vec![watch.clone()]
+            }
             _ => Vec::new(),
         };
         for watch in watches {
@@ -515,6 +533,10 @@ impl Policy {
                     m.held_down.remove(w);
                     m.held_recovered.insert(w.clone());
                 }
+            }
+            NoticeKind::Steady { watch, .. } => {
+                m.held_down.remove(watch);
+                m.held_recovered.insert(watch.clone());
             }
             _ => {}
         }

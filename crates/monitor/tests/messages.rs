@@ -80,6 +80,10 @@ fn every_notice() -> Vec<Notice> {
             failures: 1,
             checks: 1,
         },
+        NoticeKind::Steady {
+            watch: "WhatsApp Web".into(),
+            after: Duration::from_secs(1260),
+        },
         NoticeKind::CertExpiring {
             watch: "Gmail".into(),
             days_left: 5,
@@ -288,6 +292,16 @@ fn english_texts() {
         })
         .0,
         "A and B are degraded"
+    );
+    assert_eq!(
+        en(NoticeKind::Steady {
+            watch: "WhatsApp Web".into(),
+            after: Duration::from_secs(1260),
+        }),
+        (
+            "WhatsApp Web is stable again".into(),
+            "Unstable for 21 min".into()
+        )
     );
     assert_eq!(
         en(NoticeKind::Unstable {

@@ -715,6 +715,7 @@ fn said<T>(notices: &[(T, NoticeKind)]) -> Vec<&'static str> {
             NoticeKind::Down { .. } => "down",
             NoticeKind::Recovered { .. } => "back up",
             NoticeKind::Unstable { .. } => "unstable",
+            NoticeKind::Steady { .. } => "stable again",
             _ => "other",
         })
         .collect()
@@ -763,7 +764,7 @@ async fn flapping_is_one_unstable_notice_that_holds_until_steady() {
     sleep(Duration::from_secs(40)).await;
     assert_eq!(
         said(&h.notices()),
-        ["down", "back up", "down", "unstable", "back up"],
+        ["down", "back up", "down", "unstable", "stable again"],
         "{:?}",
         h.notices()
     );
@@ -912,5 +913,8 @@ async fn a_down_told_before_a_reload_gets_its_back_up_after_it() {
     let notices = h.rec.notices.lock().unwrap().clone();
     let kinds: Vec<_> = notices.iter().map(|(t, n)| (*t, n.kind.clone())).collect();
     assert_eq!(said(&kinds), ["down", "back up"], "{kinds:?}");
-    assert_eq!(notices[1].1.incident, notices[0].1.incident, "the same incident");
+    assert_eq!(
+        notices[1].1.incident, notices[0].1.incident,
+        "the same incident"
+    );
 }

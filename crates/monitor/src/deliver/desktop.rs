@@ -49,7 +49,9 @@ impl Look {
                 verdict: Verdict::Online,
             } => (BACK, false),
             NoticeKind::Offline { .. } => (ERROR, true),
-            NoticeKind::Recovered { .. } | NoticeKind::Online { .. } => (BACK, false),
+            NoticeKind::Recovered { .. }
+            | NoticeKind::Steady { .. }
+            | NoticeKind::Online { .. } => (BACK, false),
             NoticeKind::Degraded { .. }
             | NoticeKind::Unstable { .. }
             | NoticeKind::CertExpiring { .. }

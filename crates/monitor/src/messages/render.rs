@@ -89,6 +89,13 @@ impl Messages {
                     self.t("unstable-body", &args, errors),
                 )
             }
+            NoticeKind::Steady { watch, after } => {
+                let duration = self.duration_in(*after, errors);
+                (
+                    self.t("steady-title", &[("name", watch.into())], errors),
+                    self.t("steady-body", &[("duration", duration.into())], errors),
+                )
+            }
             NoticeKind::CertExpiring { watch, days_left } => {
                 let args = [("name", watch.into()), ("days", (*days_left).into())];
                 let (title, body) = match days_left {
