@@ -101,8 +101,11 @@ pub struct Detector {
     /// First failure of the current run of consecutive failures.
     outage_start: Option<SystemTime>,
     /// The current Down was an outage that outlasted the flaps (escalated from Unstable):
-    /// its recovery is "back up", not "unstable" again.
+    /// its recovery is "back up", not "unstable" again, and it is not one of the flaps.
     escalated: bool,
+    /// When the watch was last unstable: within [`FLAP_WINDOW`] of it, a new outage is
+    /// measured against the flaps before it is called down.
+    unstable_at: Option<SystemTime>,
     /// State before pausing.
     paused_from: Option<WatchState>,
 }
@@ -124,6 +127,7 @@ impl Detector {
             outages: VecDeque::new(),
             outage_start: None,
             escalated: false,
+            unstable_at: None,
             paused_from: None,
         }
     }
@@ -245,7 +249,11 @@ impl Detector {
     fn track_outage(&mut self, failed: bool, at: SystemTime) {
         if failed {
             self.outage_start.get_or_insert(at);
-        } else if let Some(start) = self.outage_start.take() {
+        } else if let Some(start) = self.outage_start.take()
+            && !self.escalated
+        {
+            // The outage that outlasted the flaps is not a flap: the next outage is measured
+            // against the flaps, not against it.
             self.outages.push_back((start, at));
         }
         while self.outages.len() > MAX_OUTAGES
@@ -278,8 +286,11 @@ impl Detector {
     }
 
     /// True while the watch has flapped recently: a new short outage is unstable, not down.
-    fn flapping(&self) -> bool {
+    fn flapping(&self, at: SystemTime) -> bool {
         self.flips.len() >= FLAPS
+            || self
+                .unstable_at
+                .is_some_and(|t| at.duration_since(t).unwrap_or_default() <= FLAP_WINDOW)
     }
 
     fn note_bad(&mut self, reason: &Reason, at: SystemTime) {
@@ -311,7 +322,7 @@ impl Detector {
                 if self.fail_streak >= t.failures_to_down {
                     // Back from an outage that outlasted the flaps, but still flapping: a
                     // new outage is measured against the flaps before it is called down.
-                    let to = if self.flapping() {
+                    let to = if self.flapping(at) {
                         WatchState::Unstable
                     } else {
                         WatchState::Down
@@ -341,7 +352,7 @@ impl Detector {
                 let good = !matches!(outcome, Outcome::Down(_));
                 if good && self.ok_streak >= t.successes_to_up {
                     self.flips.push_back(at);
-                    if self.flapping() && !std::mem::take(&mut self.escalated) {
+                    if self.flips.len() >= FLAPS && !std::mem::take(&mut self.escalated) {
                         // Coming back only to go down again: call it unstable, once.
                         return Some(self.enter_bad(WatchState::Unstable, at));
                     }
@@ -363,6 +374,7 @@ impl Detector {
                     // A real outage now: it deserves its own alarm. The flapping history is
                     // kept: if it comes back only to flap, that is unstable again.
                     self.escalated = true;
+                    self.unstable_at = Some(at);
                     return Some(self.enter_bad(WatchState::Down, at));
                 }
                 let steady_for = self.outages.back().map_or(Duration::MAX, |(_, end)| {
@@ -376,6 +388,7 @@ impl Detector {
                     // Steady for longer than it ever stayed up between flaps: forget them.
                     self.flips.clear();
                     self.outages.clear();
+                    self.unstable_at = None;
                     return Some(self.settle_good(WatchState::Up, at));
                 }
                 None

@@ -232,3 +232,40 @@ fn reset_and_pause() {
     let r = d.resume(at(6)).unwrap();
     assert_eq!(r.to, Up);
 }
+
+/// Issue 6: after an outage that outlasted the flaps (told down), the recovery is "back up";
+/// if the watch then goes back to flapping, its next short outage is unstable again, not a
+/// new down; once steady long enough, it is up.
+#[test]
+fn back_from_an_outage_beyond_the_flaps_a_new_flap_is_unstable_not_down() {
+    let (d, changes) = walk("fu fu fu fu ffffff uu fff uu", true);
+    assert_eq!(
+        changes,
+        vec![
+            (7, Up, Unstable, false),
+            (11, Unstable, Down, false),
+            (15, Down, Up, false),
+            (18, Up, Unstable, false),
+        ]
+    );
+    assert_eq!(d.state(), Unstable);
+}
+
+/// Unstable ends only after twice the longest healthy spell seen between its outages: a
+/// service up 60 s between 5 s outages is not fine after a window of 10 clean checks (50 s).
+#[test]
+fn unstable_ends_after_twice_the_longest_healthy_spell() {
+    // Outages of three checks separated by healthy spells of 60 s (from the first good
+    // check to the next failure): unstable at the second recovery; then steady. 24 checks
+    // (120 s) after the last outage ended it is up, not after a window of 10 (50 s).
+    let flaps = "fff uu uuuuuuuuuu fff uu uuuuuuuuuu fff uu uuuuuuuuuu fff uu";
+    let (_, changes) = walk(&format!("{flaps} {}", "u".repeat(22)), true);
+    let last = changes.last().copied();
+    assert_eq!(last.map(|c| c.2), Some(Unstable), "{changes:?}");
+    let (_, changes) = walk(&format!("{flaps} {}", "u".repeat(23)), true);
+    assert_eq!(
+        changes.last().map(|c| (c.1, c.2)),
+        Some((Unstable, Up)),
+        "{changes:?}"
+    );
+}

@@ -658,3 +658,45 @@ fn the_memory_of_what_was_told_survives_a_restart() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Issue 15: "You are offline" told, then the resident restarts while offline; the
+/// network returns after the restart: "Back online" is still said, with the whole spell.
+#[test]
+fn an_offline_spell_told_before_a_restart_gets_its_back_online() {
+    let clock = Clock::new();
+    let mut p = Policy::new(cfg());
+    let (now, wall) = clock.at(0);
+    let offline = Input::Verdict {
+        from: Verdict::Online,
+        to: Verdict::Offline,
+        lasted: Duration::from_secs(3600),
+    };
+    p.push(offline, now, wall);
+    assert_eq!(p.release(clock.at(5).0, clock.at(5).1, 600).len(), 1);
+    let saved = serde_json::to_string(p.memory()).unwrap();
+
+    let restarted = Clock {
+        start: Instant::now(),
+        wall0: clock.wall0 + Duration::from_secs(100),
+    };
+    let mut p = Policy::new(cfg());
+    p.restore(serde_json::from_str(&saved).unwrap());
+    // The first verdict after start-up is a baseline: online already, so it is owed now.
+    p.baseline_verdict(Verdict::Online, restarted.at(0).0, restarted.at(0).1);
+    let out = p.release(restarted.at(10).0, restarted.at(10).1, 600);
+    match &out[..] {
+        [n] => assert_eq!(
+            n.kind,
+            NoticeKind::Online {
+                after: Duration::from_secs(100)
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
+    // Said once: a later baseline (another restart) owes nothing.
+    p.baseline_verdict(Verdict::Online, restarted.at(20).0, restarted.at(20).1);
+    assert!(
+        p.release(restarted.at(30).0, restarted.at(30).1, 600)
+            .is_empty()
+    );
+}
