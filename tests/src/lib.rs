@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::Value;
 
+pub mod dunst;
 pub mod resident;
 
 /// Path of a workspace binary in the same target directory as the running test.

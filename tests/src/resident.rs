@@ -18,10 +18,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::dunst::{Dunst, Shown};
 use crate::{Bed, Netns, bin, netns_available};
 
-/// The tools the desktop side needs, all from Debian packages (`scripts/deps.sh`).
-const DESKTOP_TOOLS: [&str; 5] = ["Xvfb", "dbus-daemon", "dbus-send", "dunst", "dunstctl"];
+/// The programs the desktop side runs, all from Debian packages (`scripts/deps.sh test`).
+/// dunst's history is read over D-Bus (`crate::dunst`), not with `dunstctl`.
+const DESKTOP_TOOLS: [&str; 4] = ["Xvfb", "dbus-daemon", "dbus-send", "dunst"];
 
 /// How often conditions are polled.
 const POLL: Duration = Duration::from_millis(100);
@@ -141,21 +143,9 @@ pub fn poll<T>(
     }
 }
 
-/// A notification as the daemon kept it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Shown {
-    /// The daemon's id (increasing in arrival order).
-    pub id: i64,
-    /// Application name.
-    pub appname: String,
-    /// Title.
-    pub summary: String,
-    /// Body (as sent: markup characters escaped).
-    pub body: String,
-}
-
 /// Xvfb, a private session bus and dunst: a real notification daemon.
 pub struct Desktop {
+    client: DunstClient,
     _dunst: Proc,
     /// The session bus the daemon owns `org.freedesktop.Notifications` on.
     pub bus: Bus,
@@ -199,6 +189,7 @@ impl Desktop {
             .spawn()
             .expect("start dunst");
         let desktop = Desktop {
+            client: DunstClient::connect(&bus.address),
             _dunst: Proc(dunst),
             bus,
             _xvfb: xvfb,
@@ -235,34 +226,51 @@ impl Desktop {
         );
     }
 
-    fn dunstctl(&self, args: &[&str]) -> String {
-        let out = Command::new("dunstctl")
-            .args(args)
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address)
-            .output()
-            .expect("dunstctl");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
     /// Every notification the daemon received so far, in arrival order. Closes the ones on
     /// screen first: dunst's history holds only closed notifications.
     pub fn received(&self) -> Vec<Shown> {
-        self.dunstctl(&["close-all"]);
-        let json: Value = serde_json::from_str(&self.dunstctl(&["history"])).unwrap_or_default();
-        let text = |n: &Value, key: &str| n[key]["data"].as_str().unwrap_or("").to_owned();
-        let mut shown: Vec<Shown> = json["data"][0]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|n| Shown {
-                id: n["id"]["data"].as_i64().unwrap_or(-1),
-                appname: text(n, "appname"),
-                summary: text(n, "summary"),
-                body: text(n, "body"),
-            })
-            .collect();
-        shown.sort_by_key(|n| n.id);
-        shown
+        self.client.received()
+    }
+}
+
+/// dunst's D-Bus client on a runtime of its own: the harness is synchronous.
+struct DunstClient {
+    /// Dropped inside the runtime's context, before it.
+    dunst: Option<Dunst>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl DunstClient {
+    fn connect(address: &str) -> DunstClient {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the D-Bus client");
+        let dunst = runtime
+            .block_on(Dunst::connect(address))
+            .unwrap_or_else(|e| panic!("connect to the session bus {address}: {e}"));
+        DunstClient {
+            dunst: Some(dunst),
+            runtime,
+        }
+    }
+
+    fn received(&self) -> Vec<Shown> {
+        let dunst = self.dunst.as_ref().expect("connected until dropped");
+        self.runtime.block_on(async {
+            dunst
+                .close_all()
+                .await
+                .expect("dunst: close every notification");
+            dunst.history().await.expect("dunst: read the history")
+        })
+    }
+}
+
+impl Drop for DunstClient {
+    fn drop(&mut self) {
+        let _context = self.runtime.enter();
+        self.dunst.take();
     }
 }
 

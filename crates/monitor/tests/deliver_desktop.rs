@@ -7,6 +7,10 @@
 //! prints a marker. Run directly (no `DOWNWATCH_TEST_CHILD`), the `child_*` tests do nothing.
 #![allow(clippy::unwrap_used)]
 
+/// dunst's control interface over D-Bus, shared with the end-to-end harness.
+#[path = "../../../tests/src/dunst.rs"]
+mod dunst;
+
 use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -99,7 +103,8 @@ fn on_path(tool: &str) -> bool {
 
 #[tokio::test]
 async fn desktop_notification_reaches_a_real_daemon() {
-    let tools = ["Xvfb", "dbus-run-session", "dbus-send", "dunst", "dunstctl"];
+    // dunst is read over D-Bus (`dunst` module), not with dunstctl (its history needs busctl).
+    let tools = ["Xvfb", "dbus-run-session", "dbus-send", "dunst"];
     let missing: Vec<_> = tools.iter().filter(|tool| !on_path(tool)).collect();
     if !missing.is_empty() {
         let required = std::env::var("DOWNWATCH_REQUIRE_DESKTOP");
@@ -154,28 +159,6 @@ async fn poll<T, F: Future<Output = Option<T>>>(what: &str, mut check: impl FnMu
     }
 }
 
-/// The notifications in dunst's history, as (appname, summary, body, timeout). Dunst keeps
-/// no urgency there, but its timeout shows it: 0 (never expires) for critical ones only.
-async fn history() -> Vec<(String, String, String, i64)> {
-    let json: serde_json::Value = serde_json::from_str(&run("dunstctl", &["history"]).await)
-        .unwrap_or(serde_json::Value::Null);
-    let text = |n: &serde_json::Value, key: &str| n[key]["data"].as_str().unwrap_or("").to_owned();
-    json["data"][0]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|n| {
-            let timeout = n["timeout"]["data"].as_i64().unwrap_or(-1);
-            (
-                text(n, "appname"),
-                text(n, "summary"),
-                text(n, "body"),
-                timeout,
-            )
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn child_real_daemon() {
     if !is_child("child_real_daemon") {
@@ -204,6 +187,8 @@ async fn child_real_daemon() {
             .then_some(())
     })
     .await;
+    let address = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap();
+    let dunst = dunst::Dunst::connect(&address).await.unwrap();
 
     let (tx, mut clicks) = tokio::sync::mpsc::unbounded_channel();
     let english = Messages::new(Lang::En);
@@ -215,11 +200,10 @@ async fn child_real_daemon() {
 
     // A click on it sends its incident.
     poll("the notification on screen", || async {
-        let count = run("dunstctl", &["count", "displayed"]).await;
-        (count.trim().parse::<u32>().unwrap_or(0) >= 1).then_some(())
+        (dunst.displayed().await.unwrap() >= 1).then_some(())
     })
     .await;
-    run("dunstctl", &["action", "0"]).await;
+    dunst.action(0).await.unwrap();
     let clicked = tokio::time::timeout(Duration::from_secs(15), clicks.recv()).await;
     assert_eq!(
         clicked.expect("a click within 15 s"),
@@ -241,31 +225,31 @@ async fn child_real_daemon() {
         .await
         .unwrap();
     let seen = poll("both notifications in the history", || async {
-        run("dunstctl", &["close-all"]).await;
-        let seen = history().await;
+        dunst.close_all().await.unwrap();
+        let seen = dunst.history().await.unwrap();
         (seen.len() >= 2).then_some(seen)
     })
     .await;
     let english_seen = seen
         .iter()
-        .find(|n| n.1 == rendered.title)
+        .find(|n| n.summary == rendered.title)
         .expect("English summary");
-    assert_eq!(english_seen.0, "Downwatch");
-    assert_eq!(english_seen.3, 0, "critical: never expires");
-    assert_eq!(english_seen.2, escape_markup(&rendered.body));
+    assert_eq!(english_seen.appname, "Downwatch");
+    assert_eq!(english_seen.timeout, 0, "critical: never expires");
+    assert_eq!(english_seen.body, escape_markup(&rendered.body));
     assert!(
         english_seen
-            .2
+            .body
             .ends_with("503 &lt;b&gt;Service Unavailable&lt;/b&gt; &amp; more")
     );
     let arabic_seen = seen
         .iter()
-        .find(|n| n.1 == rendered_ar.title)
+        .find(|n| n.summary == rendered_ar.title)
         .expect("Arabic summary");
-    assert_eq!(arabic_seen.2, rendered_ar.body);
-    assert_ne!(arabic_seen.3, 0, "normal urgency: expires");
+    assert_eq!(arabic_seen.body, rendered_ar.body);
+    assert_ne!(arabic_seen.timeout, 0, "normal urgency: expires");
     assert!(
-        arabic_seen.1.contains("\u{2068}WhatsApp Web\u{2069}"),
+        arabic_seen.summary.contains("\u{2068}WhatsApp Web\u{2069}"),
         "{arabic_seen:?}"
     );
     println!("CHILD child_real_daemon OK");
