@@ -5,9 +5,15 @@
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config ca-certificates)
-# Faults are injected in private network namespaces with nftables (root only);
-# notifications go to a real daemon (dunst) on a private D-Bus session under Xvfb.
-test_pkgs=("${build_pkgs[@]}" nftables iproute2 dbus dbus-x11 dunst xvfb xauth)
+# Every program a test runs, by package (scripts/fresh-check.sh proves the list on a fresh
+# Debian 12). Faults are injected in private network namespaces (root only):
+#   nft: nftables; ip: iproute2.
+# Notifications go to a real daemon on a private D-Bus session under Xvfb; the tests read
+# its history over D-Bus themselves (dunstctl's needs busctl, from systemd):
+#   dbus-daemon, dbus-run-session: dbus-daemon; dbus-send: dbus-bin; Xvfb: xvfb; dunst: dunst.
+# dbus-x11 fills dunst's need for a session bus, which dbus-user-session would fill by
+# bringing systemd. The hooks' sh, cat, head, tr and sleep are Essential: always installed.
+test_pkgs=("${build_pkgs[@]}" nftables iproute2 dbus-daemon dbus-bin xvfb dunst dbus-x11)
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;
