@@ -107,6 +107,15 @@ if ((refresh)) || [[ ! -f $base ]]; then
   rm -rf --one-file-system "$tmp"
 fi
 
+# The chroot's debug and release builds take about 9 GB; a full disk fails the build with
+# "No space left on device" and the other work on the machine with it, so do not start.
+mkdir -p /var/tmp/downwatch-fresh
+free_gib=$(($(df --output=avail -k /var/tmp/downwatch-fresh | tail -n1) / 1024 / 1024))
+if ((free_gib < 15)); then
+  echo "fresh-check: only $free_gib GiB free in /var/tmp; it needs 15 (two builds of the workspace)" >&2
+  exit 3
+fi
+
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 work=/var/tmp/downwatch-fresh/$stamp-$$
 root=$work/root
@@ -189,8 +198,10 @@ node -e '
   const server = require("http").createServer((req, res) => res.end("downwatch fresh-check\n"));
   server.listen(0, "127.0.0.1", () => console.log(server.address().port));
 ' >"$dir/port" &
+server=$!
 for _ in $(seq 100); do [[ -s $dir/port ]] && break; sleep 0.1; done
 port=$(cat "$dir/port")
+trap 'kill "$server" 2>/dev/null' EXIT
 url="http://127.0.0.1:$port/"
 echo "==> scripts/run.sh check $url"
 scripts/run.sh check "$url" | tee "$dir/check.out"
