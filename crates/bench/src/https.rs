@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
-use downwatch_probe::{Check, Host, Prober, ProberOptions, RecordKind, Resolver, Status, Target};
+use downwatch_probe::{
+    BodyMatch, Check, Host, Prober, ProberOptions, RecordKind, Resolver, Status, Target,
+};
 
 use crate::report::{Report, Sample};
 use crate::usage::Usage;
@@ -28,7 +30,18 @@ pub(crate) fn run(args: &HttpsArgs) -> anyhow::Result<bool> {
     // Setup, not measured: the CA file and the system's roots are read once here, as a
     // long-running monitor does once at start.
     let prober = Arc::new(Prober::new(&options).context("preparing the prober")?);
-    let check = Arc::new(Check::new(target));
+    let mut check = Check::new(target);
+    for header in &args.headers {
+        let (name, value) = header
+            .split_once(':')
+            .with_context(|| format!("--header `{header}` must be written `Name: value`"))?;
+        let name = downwatch_probe::parse_header_name(name).map_err(anyhow::Error::msg)?;
+        let value =
+            downwatch_probe::parse_header_value(&name, value).map_err(anyhow::Error::msg)?;
+        check.http.headers.push((name, value));
+    }
+    check.http.body_match = args.keyword.as_deref().map(BodyMatch::keyword);
+    let check = Arc::new(check);
 
     let runtime = match args.runtime {
         // The resident monitor's runtime: see docs/benchmarks.md for why one thread.

@@ -118,6 +118,12 @@ pub(crate) struct HttpsArgs {
     /// The tokio runtime the probes run on.
     #[arg(long, value_enum, default_value_t = Flavor::CurrentThread)]
     runtime: Flavor,
+    /// Extra request header, `Name: value` (repeatable), e.g. `Accept-Encoding: gzip`.
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    headers: Vec<String>,
+    /// A keyword the (decoded) body must contain, so the whole body is read and searched.
+    #[arg(long)]
+    keyword: Option<String>,
     /// One JSON object on stdout instead of the text report.
     #[arg(long)]
     json: bool,
