@@ -37,9 +37,12 @@ pub(crate) fn describe(error: &hyper::Error) -> String {
             HEAD_SIZE / 1024
         );
     }
-    if text.to_ascii_lowercase().contains("header list") || text.contains("FRAME_SIZE") {
+    // h2 refuses a header list over the announced size with a locally detected stream
+    // PROTOCOL_ERROR, the same error as a malformed header block, so both are said.
+    if text.contains("stream error detected") && text.contains("protocol error") {
         return format!(
-            "the HTTP/2 response headers are over Downwatch's limit ({} KiB): {text}",
+            "the HTTP/2 response headers were refused: over Downwatch's limit ({} KiB of \
+             header list) or malformed ({text})",
             H2_HEADER_LIST / 1024
         );
     }

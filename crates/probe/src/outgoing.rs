@@ -1,5 +1,6 @@
 //! The request one hop sends: the probe's own headers (those a browser or curl sends), each
-//! replaced by a header of the same name the user gave, never sent twice (RFC 9110 §5.3);
+//! replaced by a header of the same name the user gave, never sent twice (RFC 9110 §5.3), or
+//! removed by one with an empty value (as in curl);
 //! credentials from the URL as Basic authentication (RFC 7617); the cookies of the chain.
 
 use base64::Engine as _;
@@ -114,7 +115,9 @@ impl Outgoing<'_> {
             }
         }
         for (name, value) in self.headers {
-            if self.h2 && (name == HOST || H1_ONLY.contains(&name.as_str())) {
+            // `Name:` with nothing after it removes the probe's own and sends nothing (curl's
+            // rule for `-H 'User-Agent:'`).
+            if value.is_empty() || (self.h2 && (name == HOST || H1_ONLY.contains(&name.as_str()))) {
                 continue;
             }
             if name == COOKIE {
@@ -187,5 +190,11 @@ mod tests {
         let req = out.build().unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(req.uri(), "https://site.test/a?b=1");
         assert!(req.headers().get(HOST).is_none());
+        // An empty value removes the probe's own header.
+        let removing = vec![(ACCEPT, HeaderValue::from_static(""))];
+        out.headers = &removing;
+        let req = out.build().unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(req.headers().get(ACCEPT).is_none());
+        assert!(req.headers().get(USER_AGENT).is_some());
     }
 }

@@ -284,8 +284,11 @@ async fn big_and_odd_response_heads_are_read_as_browsers_read_them() {
     // Over a real limit, the message names it and its value.
     let r = run(&env, &format!("{http}/many-headers/2100"), None, &[]).await;
     assert_down(&r, "http_protocol", "4096 header fields");
-    let r = run(&env, &format!("{http}/big-header/300"), None, &[]).await;
-    assert_down(&r, "http_protocol", "256 KiB");
+    for base in [&http, &https, &h1] {
+        let r = run(&env, &format!("{base}/big-header/300"), None, &[]).await;
+        assert_down(&r, "http_protocol", "limit");
+        assert_down(&r, "http_protocol", "256 KiB");
+    }
 }
 
 #[tokio::test]
