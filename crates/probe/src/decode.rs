@@ -169,11 +169,7 @@ pub(crate) async fn decoder(wire: Reader, codings: &[Coding]) -> io::Result<Read
     let mut reader = wire;
     for coding in codings.iter().rev() {
         reader = match coding {
-            Coding::Gzip => {
-                let mut gzip = GzipDecoder::new(reader);
-                gzip.multiple_members(true);
-                Box::pin(BufReader::new(gzip))
-            }
+            Coding::Gzip => Box::pin(BufReader::new(GzipMembers::new(reader))),
             Coding::Brotli => Box::pin(BufReader::new(BrotliDecoder::new(reader))),
             Coding::Deflate => {
                 let head = reader.fill_buf().await?;
@@ -186,6 +182,89 @@ pub(crate) async fn decoder(wire: Reader, codings: &[Coding]) -> io::Result<Read
         };
     }
     Ok(reader)
+}
+
+/// How many bytes after the last gzip member are read (and ignored) to reach the end of the
+/// body; beyond this the body is left unread, as its decoded part is all there is.
+const MAX_TRAILING: usize = 64 * 1024;
+
+/// A gzip body of one or more members (RFC 1952 §2.2), decoded member after member. Bytes
+/// after a member that do not start another one (the `1f 8b` magic) are padding some servers
+/// send: they are read to the end of the body (so a broken transfer is still seen) and
+/// ignored, as Chromium and curl ignore them, instead of failing as a corrupt header.
+struct GzipMembers {
+    state: Members,
+}
+
+enum Members {
+    /// Decoding a member.
+    Member(GzipDecoder<Reader>),
+    /// A member ended: what follows decides.
+    Between(Reader),
+    /// Reading what follows the last member, to the end of the body; `usize` counts it.
+    Trailing(Reader, usize),
+    /// Nothing more to give.
+    Done,
+}
+
+impl GzipMembers {
+    fn new(wire: Reader) -> Self {
+        GzipMembers {
+            state: Members::Member(GzipDecoder::new(wire)),
+        }
+    }
+}
+
+impl AsyncRead for GzipMembers {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let state = &mut self.get_mut().state;
+        loop {
+            match state {
+                Members::Member(member) => {
+                    let before = buf.filled().len();
+                    ready!(Pin::new(&mut *member).poll_read(cx, buf))?;
+                    if buf.filled().len() > before || buf.remaining() == 0 {
+                        return Poll::Ready(Ok(()));
+                    }
+                    // The member's trailer was read; its decoder consumed nothing after it.
+                    let Members::Member(member) = std::mem::replace(state, Members::Done) else {
+                        unreachable!("matched above")
+                    };
+                    *state = Members::Between(member.into_inner());
+                }
+                Members::Between(wire) => {
+                    let head = ready!(wire.as_mut().poll_fill_buf(cx))?;
+                    let next = match head {
+                        [] => None,
+                        [0x1f] | [0x1f, 0x8b, ..] => Some(true),
+                        _ => Some(false),
+                    };
+                    let Members::Between(wire) = std::mem::replace(state, Members::Done) else {
+                        unreachable!("matched above")
+                    };
+                    *state = match next {
+                        None => Members::Done,
+                        Some(true) => Members::Member(GzipDecoder::new(wire)),
+                        Some(false) => Members::Trailing(wire, 0),
+                    };
+                }
+                Members::Trailing(wire, seen) => {
+                    let n = ready!(wire.as_mut().poll_fill_buf(cx))?.len();
+                    if n == 0 || *seen >= MAX_TRAILING {
+                        *state = Members::Done;
+                    } else {
+                        wire.as_mut().consume(n);
+                        *seen += n;
+                    }
+                }
+                Members::Done => return Poll::Ready(Ok(())),
+            }
+        }
+    }
 }
 
 /// RFC 1950 §2.2: method 8 with a window of at most 32 KiB, and a header checksum.

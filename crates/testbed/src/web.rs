@@ -59,6 +59,14 @@ fn encode_one(coding: &str, data: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A response whose body is `data` with `codings` applied in order.
+/// A 200 whose body is already gzipped.
+fn gzip_body(body: Vec<u8>) -> Response<ResBody> {
+    let mut res = text(StatusCode::OK, body);
+    res.headers_mut()
+        .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    res
+}
+
 fn encoded(codings: &[&str], data: &[u8]) -> Response<ResBody> {
     let mut body = data.to_vec();
     for coding in codings {
@@ -135,6 +143,8 @@ fn query(req: &Request<Incoming>, key: &str) -> Option<Vec<u8>> {
 ///   asked (`gzip`, `x-gzip`, `deflate`, `raw-deflate`, `br`; anything else sends bytes no
 ///   decoder knows under that name). `/corrupt/gzip`: a gzip header then garbage.
 ///   `/truncated/gzip`: the first half of a gzip stream (a complete HTTP body).
+///   `/members/gzip`: the page as two gzip members. `/trailing/gzip`: the page gzipped,
+///   then a few bytes of padding (NULs and a newline) after the gzip trailer.
 /// - `/bomb/{coding}`: [`BOMB_DECODED`] zeros, compressed.
 /// - `/basic-auth/{user}/{password}`: 401 unless Basic credentials match, then 200.
 /// - `/host`: 400 if `Host`, `User-Agent`, `Accept` or `Accept-Encoding` came twice, else 200
@@ -169,6 +179,17 @@ pub(crate) fn route(req: &Request<Incoming>, segments: &[&str]) -> Option<Respon
             res.headers_mut()
                 .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             res
+        }
+        ["members", "gzip"] => {
+            let (first, second) = page.as_bytes().split_at(page.len() / 2);
+            let mut body = encode_one("gzip", first).unwrap_or_default();
+            body.extend(encode_one("gzip", second).unwrap_or_default());
+            gzip_body(body)
+        }
+        ["trailing", "gzip"] => {
+            let mut body = encode_one("gzip", page.as_bytes()).unwrap_or_default();
+            body.extend_from_slice(b"\0\0\0\0\n");
+            gzip_body(body)
         }
         ["truncated", "gzip"] => {
             let full = encode_one("gzip", page.as_bytes()).unwrap_or_default();
