@@ -331,7 +331,16 @@ async fn read_body(
     deadline: Instant,
     info: &mut HttpInfo,
 ) -> Result<(), Failure> {
-    let codings = decode::codings(response.headers())?;
+    let codings = decode::codings(response.headers()).inspect_err(|_| {
+        // A coding that cannot be undone is still reported as the server named it.
+        let named: Vec<_> = response
+            .headers()
+            .get_all(hyper::header::CONTENT_ENCODING)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
+            .collect();
+        info.content_encoding = Some(named.join(", "));
+    })?;
     if !codings.is_empty() {
         info.content_encoding = Some(decode::describe(&codings));
     }

@@ -1,6 +1,7 @@
 //! The request one hop sends: the probe's own headers (those a browser or curl sends), each
 //! replaced by a header of the same name the user gave, never sent twice (RFC 9110 §5.3), or
-//! removed by one with an empty value (as in curl);
+//! removed by one with an empty value (as in curl); a `Host` given twice is sent once, the
+//! first (RFC 9112 §3.2);
 //! credentials from the URL as Basic authentication (RFC 7617); the cookies of the chain.
 
 use base64::Engine as _;
@@ -114,11 +115,21 @@ impl Outgoing<'_> {
                 builder = builder.header(name, value);
             }
         }
+        let mut host_sent = false;
         for (name, value) in self.headers {
             // `Name:` with nothing after it removes the probe's own and sends nothing (curl's
             // rule for `-H 'User-Agent:'`).
             if value.is_empty() || (self.h2 && (name == HOST || H1_ONLY.contains(&name.as_str()))) {
                 continue;
+            }
+            // A request carries exactly one Host, and a server must answer 400 to more (RFC
+            // 9112 §3.2): the first the user gave is sent, as on HTTP/2, where it becomes
+            // `:authority`.
+            if name == HOST {
+                if host_sent {
+                    continue;
+                }
+                host_sent = true;
             }
             if name == COOKIE {
                 // The user's cookies first, then those the chain set (one field, RFC 6265 §5.4).
@@ -190,6 +201,19 @@ mod tests {
         let req = out.build().unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(req.uri(), "https://site.test/a?b=1");
         assert!(req.headers().get(HOST).is_none());
+        // Host given twice: the first is sent, once, on both protocols.
+        let twice = vec![
+            (HOST, HeaderValue::from_static("a.test")),
+            (HOST, HeaderValue::from_static("b.test")),
+        ];
+        out.headers = &twice;
+        let req = out.build().unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(req.uri(), "https://a.test/a?b=1");
+        out.h2 = false;
+        let req = out.build().unwrap_or_else(|e| panic!("{e:?}"));
+        let hosts: Vec<_> = req.headers().get_all(HOST).iter().collect();
+        assert_eq!(hosts, ["a.test"]);
+        out.h2 = true;
         // An empty value removes the probe's own header.
         let removing = vec![(ACCEPT, HeaderValue::from_static(""))];
         out.headers = &removing;

@@ -117,6 +117,12 @@ async fn bodies_that_cannot_be_decoded_are_named_with_or_without_a_keyword() {
             "http_content_encoding",
             "encoded with `zstd`, which Downwatch cannot decode",
         );
+        let named = r.http.as_ref().and_then(|h| h.content_encoding.as_deref());
+        assert_eq!(
+            named,
+            Some("zstd"),
+            "the coding is reported as the server named it"
+        );
         let r = run(&env, &format!("{http}/corrupt/gzip"), keyword, &[]).await;
         assert_down(&r, "http_content_encoding", "the gzip body is corrupt");
         let r = run(&env, &format!("{http}/truncated/gzip"), keyword, &[]).await;
