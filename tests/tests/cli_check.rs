@@ -380,7 +380,7 @@ fn the_web_as_browsers_speak_it() {
             doc["message"]
                 .as_str()
                 .unwrap()
-                .contains("body broken after 99 bytes"),
+                .contains("after sending 99 of the 5000 body bytes it announced"),
             "{doc}"
         );
     }

@@ -96,8 +96,14 @@ pub(crate) fn describe(codings: &[Coding]) -> String {
 /// A failure of the wire itself (as opposed to the decoding), carried through the decoders
 /// inside an `io::Error` so the caller can tell the two apart.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub(crate) struct WireError(pub(crate) String);
+#[error("{text}")]
+pub(crate) struct WireError {
+    /// What hyper said, its causes included.
+    pub(crate) text: String,
+    /// The connection ended before the body's framing said it would (Content-Length not
+    /// reached, or no last chunk).
+    pub(crate) cut_short: bool,
+}
 
 /// The response body as a buffered reader of its bytes on the wire (after any chunked
 /// transfer coding), counting them.
@@ -139,9 +145,13 @@ impl AsyncBufRead for WireBody {
             match ready!(Pin::new(&mut this.body).poll_frame(cx)) {
                 None => break,
                 Some(Err(e)) => {
-                    return Poll::Ready(Err(io::Error::other(WireError(
-                        crate::http::describe_hyper_error(&e),
-                    ))));
+                    let cut_short = std::error::Error::source(&e)
+                        .and_then(|s| s.downcast_ref::<io::Error>())
+                        .is_some_and(|io| io.kind() == io::ErrorKind::UnexpectedEof);
+                    return Poll::Ready(Err(io::Error::other(WireError {
+                        text: crate::http::describe_hyper_error(&e),
+                        cut_short,
+                    })));
                 }
                 Some(Ok(frame)) => {
                     if let Ok(data) = frame.into_data() {

@@ -135,8 +135,13 @@ pub(crate) async fn probe(
                 let failure = Failure::new(
                     Cause::HttpTooManyRedirects,
                     format!(
-                        "more than {} redirects (next: {})",
+                        "more than {} {} (next: {})",
                         opts.max_redirects,
+                        if opts.max_redirects == 1 {
+                            "redirect"
+                        } else {
+                            "redirects"
+                        },
                         crate::Target::Http(next)
                     ),
                 );
@@ -288,19 +293,20 @@ fn redirect_target(url: &Url, response: &Response<Incoming>) -> Option<Result<Ur
     }
     let location = response.headers().get(LOCATION)?;
     let text = location_text(location.as_bytes());
-    let parsed = url
-        .join(&text)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
-    Some(parsed.ok_or_else(|| {
-        Failure::new(
-            Cause::HttpProtocol,
-            format!(
-                "redirect to an invalid location \"{}\"",
-                text.escape_debug()
-            ),
-        )
-    }))
+    let message = match url.join(&text) {
+        Ok(next) if matches!(next.scheme(), "http" | "https") && next.host_str().is_some() => {
+            return Some(Ok(next));
+        }
+        Ok(next) if !matches!(next.scheme(), "http" | "https") => format!(
+            "redirect to scheme `{}`, which Downwatch does not follow (only http and https)",
+            next.scheme()
+        ),
+        _ => format!(
+            "redirect to an invalid location \"{}\"",
+            text.escape_debug()
+        ),
+    };
+    Some(Err(Failure::new(Cause::HttpProtocol, message)))
 }
 
 /// A `Location` value as text: UTF-8 as is, any other byte above 0x7F percent-encoded (what
@@ -344,6 +350,10 @@ async fn read_body(
     if !codings.is_empty() {
         info.content_encoding = Some(decode::describe(&codings));
     }
+    let announced = response
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
     let wire = Arc::new(AtomicU64::new(0));
     let reader: decode::Reader = Box::pin(WireBody::new(response.into_body(), wire.clone()));
     let mut scan = opts
@@ -386,7 +396,7 @@ async fn read_body(
         }
         // An empty body with a coding (a HEAD answer, a 204) is empty, as browsers take it.
         Ok(Err(_)) if info.wire_bytes == 0 && info.body_bytes == 0 => {}
-        Ok(Err(e)) => return Err(body_failure(&e, info)),
+        Ok(Err(e)) => return Err(body_failure(&e, info, announced)),
         Ok(Ok(())) => {}
     }
     match scan {
@@ -408,12 +418,23 @@ fn sizes(info: &HttpInfo) -> String {
 }
 
 /// A broken wire (`http_protocol`) or a body its coding cannot undo (`http_content_encoding`).
-fn body_failure(error: &std::io::Error, info: &HttpInfo) -> Failure {
+/// `announced` is the response's Content-Length, if it gave one: a body cut short says how
+/// much of it came.
+fn body_failure(error: &std::io::Error, info: &HttpInfo, announced: Option<u64>) -> Failure {
     if let Some(wire) = error.get_ref().and_then(|e| e.downcast_ref::<WireError>()) {
-        return Failure::new(
-            Cause::HttpProtocol,
-            format!("body broken after {}: {wire}", sizes(info)),
-        );
+        let message = match (wire.cut_short, announced) {
+            (true, Some(length)) => format!(
+                "the server closed the connection after sending {} of the {length} body bytes \
+                 it announced (Content-Length)",
+                info.wire_bytes
+            ),
+            (true, None) => format!(
+                "the server closed the connection in the middle of the chunked body, after {}",
+                sizes(info)
+            ),
+            (false, _) => format!("body broken after {}: {wire}", sizes(info)),
+        };
+        return Failure::new(Cause::HttpProtocol, message);
     }
     let coding = info.content_encoding.as_deref().unwrap_or("encoded");
     let what = if error.kind() == std::io::ErrorKind::UnexpectedEof {

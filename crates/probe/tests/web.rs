@@ -430,7 +430,13 @@ async fn location_is_followed_in_every_form_browsers_accept() {
         );
         assert_eq!(r.http.unwrap().redirects, 1);
     }
-    for bad in ["ftp://ok.test/file", "http://[::1"] {
+    for (bad, said) in [
+        (
+            "ftp://ok.test/file",
+            "redirect to scheme `ftp`, which Downwatch does not follow",
+        ),
+        ("http://[::1", "redirect to an invalid location"),
+    ] {
         let r = run(
             &env,
             &format!("{base}/location?to={}", escape(bad.as_bytes())),
@@ -438,7 +444,7 @@ async fn location_is_followed_in_every_form_browsers_accept() {
             &[],
         )
         .await;
-        assert_down(&r, "http_protocol", "redirect to an invalid location");
+        assert_down(&r, "http_protocol", said);
     }
 }
 
@@ -449,7 +455,18 @@ async fn a_found_keyword_never_hides_a_broken_body() {
     // The input: Content-Length 5000, 99 bytes holding the keyword, then a close.
     for keyword in [None, Some("Status: OK")] {
         let r = run(&env, &format!("http://{raw}/short-body"), keyword, &[]).await;
-        assert_down(&r, "http_protocol", "body broken after 99 bytes");
+        assert_down(
+            &r,
+            "http_protocol",
+            "closed the connection after sending 99 of the 5000 body bytes it announced",
+        );
+        // The same with a chunked body: no last chunk.
+        let r = run(&env, &format!("http://{raw}/cut-chunked"), keyword, &[]).await;
+        assert_down(
+            &r,
+            "http_protocol",
+            "closed the connection in the middle of the chunked body",
+        );
     }
     // An endless body with the keyword in its first bytes: read to the cap, up.
     let http = format!("http://ok.test:{}", env.bed.http.addr().port());

@@ -17,6 +17,8 @@ pub const SHORT_BODY: &str = "<html><body><h1>Status: OK</h1><p>the rest of this
 
 /// Serves, by request path, one fixed response per connection, then closes:
 /// - `/short-body`: `Content-Length: 5000`, [`SHORT_BODY`] (99 bytes), close.
+/// - `/cut-chunked`: a chunked body whose first chunk is [`SHORT_BODY`], then a close
+///   instead of the last (empty) chunk.
 /// - `/lenient-head`: a 200 whose head has a space before a colon, a folded line, a line
 ///   without a colon and bytes above 0x7F in a value — all in fields the probe never reads —
 ///   and the body `Status: OK`.
@@ -33,6 +35,13 @@ fn response(path: &str) -> Vec<u8> {
                 b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n"
                     .to_vec();
             out.extend_from_slice(SHORT_BODY.as_bytes());
+            out
+        }
+        "/cut-chunked" => {
+            let mut out =
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .to_vec();
+            out.extend_from_slice(format!("{:x}\r\n{SHORT_BODY}\r\n", SHORT_BODY.len()).as_bytes());
             out
         }
         "/lenient-head" => {
