@@ -16,11 +16,14 @@ pub(crate) struct Jar {
 
 impl Jar {
     /// Keeps the cookies `headers` set for `url`. A cookie the rules refuse (another domain,
-    /// a public suffix, `Secure` over plain HTTP) is dropped, as a browser drops it.
+    /// a public suffix, `Secure` over plain HTTP) is dropped, as a browser drops it; so is one
+    /// that is not UTF-8, rather than sending back, mended, a cookie the server never set.
     pub(crate) fn store(&mut self, url: &Url, headers: &HeaderMap) {
         for value in headers.get_all(SET_COOKIE) {
-            let text = String::from_utf8_lossy(value.as_bytes());
-            let Ok(cookie) = RawCookie::parse(text.into_owned()) else {
+            let Ok(text) = std::str::from_utf8(value.as_bytes()) else {
+                continue;
+            };
+            let Ok(cookie) = RawCookie::parse(text.to_owned()) else {
                 continue;
             };
             if domain_is_public_suffix(&cookie, url) {
@@ -107,5 +110,19 @@ mod tests {
             Some("wide=1")
         );
         assert_eq!(jar.header(&url("http://other.test/")), None);
+    }
+
+    #[test]
+    fn a_cookie_that_is_not_utf8_is_dropped_not_mended() {
+        let mut jar = Jar::default();
+        let mut headers = set(&["ok=1; Path=/"]);
+        let bad =
+            HeaderValue::from_bytes(b"bad\xff=\xfe; Path=/").unwrap_or_else(|e| panic!("{e}"));
+        headers.append(SET_COOKIE, bad);
+        jar.store(&url("http://shop.test/"), &headers);
+        assert_eq!(
+            jar.header(&url("http://shop.test/")).as_deref(),
+            Some("ok=1")
+        );
     }
 }
