@@ -1,5 +1,6 @@
 //! When each watch runs: start offsets spread over the interval, slots that do not drift,
-//! and back-off for a watch that stays down. Pure functions of times.
+//! quick retries while a change is being confirmed, and back-off for a watch that stays
+//! down. Pure functions of times; the loop (`runner/timing.rs`) only calls them.
 
 use std::time::Duration;
 
@@ -48,6 +49,30 @@ pub fn backoff(interval: Duration, down_for: Duration) -> Duration {
     }
 }
 
+/// The next check of a watch whose change is being confirmed (a failure after successes, or
+/// the reverse): `retry` after the *start* of its last check, or `now` when that moment has
+/// passed. Spacing from the start means a black-holed check that used its whole timeout
+/// (8 s by default, longer than the 5 s retry) is retried at once, not `retry` later again,
+/// so three timeouts confirm an outage in 3 × timeout.
+pub fn retry_at(last_started: Instant, retry: Duration, now: Instant) -> Instant {
+    (last_started + retry).max(now)
+}
+
+/// The next check of a settled watch (not confirming anything), which is also its new
+/// anchor: the next slot on the grid of `anchor` (see [`next_slot`]) with the interval
+/// backed off as [`backoff`] says for a watch down for `down_for` (zero when it is not
+/// down), and never more than that interval after `now` (an anchor left in the future, by a
+/// check pulled forward or a shorter interval after a reload, does not push the check away).
+pub fn next_settled(
+    anchor: Instant,
+    interval: Duration,
+    down_for: Duration,
+    now: Instant,
+) -> Instant {
+    let interval = backoff(interval, down_for);
+    next_slot(anchor, interval, now).min(now + interval)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +118,39 @@ mod tests {
         assert_eq!(backoff(i, Duration::from_secs(60)), i);
         assert_eq!(backoff(i, Duration::from_secs(601)), i * 2);
         assert_eq!(backoff(i, Duration::from_secs(7200)), i * 4);
+        // The steps begin exactly at 10 minutes and at an hour.
+        assert_eq!(backoff(i, Duration::from_secs(599)), i);
+        assert_eq!(backoff(i, Duration::from_secs(600)), i * 2);
+        assert_eq!(backoff(i, Duration::from_secs(3599)), i * 2);
+        assert_eq!(backoff(i, Duration::from_secs(3600)), i * 4);
+    }
+
+    #[test]
+    fn retries_are_spaced_from_the_start_of_the_last_check() {
+        let t0 = Instant::now();
+        let retry = Duration::from_secs(5);
+        let s = Duration::from_secs;
+        // A check that failed in 1 s is retried 5 s after it started, 4 s from now.
+        assert_eq!(retry_at(t0, retry, t0 + s(1)), t0 + s(5));
+        // A check that used its whole 8 s timeout is retried at once.
+        assert_eq!(retry_at(t0, retry, t0 + s(8)), t0 + s(8));
+        assert_eq!(retry_at(t0, retry, t0 + s(5)), t0 + s(5));
+    }
+
+    #[test]
+    fn settled_watches_keep_the_grid_and_back_off_when_long_down() {
+        let t0 = Instant::now();
+        let i = Duration::from_secs(30);
+        let s = Duration::from_secs;
+        // Up: the next slot of the 30 s grid.
+        assert_eq!(next_settled(t0, i, s(0), t0 + s(31)), t0 + s(60));
+        // Down for 11 minutes: a 60 s grid from the same anchor.
+        assert_eq!(next_settled(t0, i, s(660), t0 + s(31)), t0 + s(60));
+        assert_eq!(next_settled(t0, i, s(660), t0 + s(61)), t0 + s(120));
+        // Down for two hours: a 120 s grid.
+        assert_eq!(next_settled(t0, i, s(7200), t0 + s(61)), t0 + s(120));
+        assert_eq!(next_settled(t0, i, s(7200), t0 + s(121)), t0 + s(240));
+        // An anchor in the future never puts the check more than an interval away.
+        assert_eq!(next_settled(t0 + s(100), i, s(0), t0), t0 + s(30));
     }
 }

@@ -156,17 +156,14 @@ impl Monitor {
     pub(super) fn reschedule(&mut self, i: usize, now: Instant) {
         let w = &mut self.watches[i];
         if w.detector.confirming() {
-            // Spaced from the start of the last probe: a black-holed check that took its
-            // whole 8 s timeout is retried at once, not 5 s later again.
             let from = w.last_started.unwrap_or(now);
-            w.next = (from + w.cfg.retry_interval).max(now);
+            w.next = schedule::retry_at(from, w.cfg.retry_interval, now);
         } else {
             let down_for = w
                 .down_since
                 .map(|t| now.duration_since(t))
                 .unwrap_or_default();
-            let interval = schedule::backoff(w.cfg.interval, down_for);
-            w.anchor = schedule::next_slot(w.anchor, interval, now).min(now + interval);
+            w.anchor = schedule::next_settled(w.anchor, w.cfg.interval, down_for, now);
             w.next = w.anchor;
         }
     }
