@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use downwatch_config::{self as config, Config};
 use downwatch_monitor::announce::Announce;
 use downwatch_monitor::clock::SystemClock;
-use downwatch_monitor::config::{self, Config};
 use downwatch_monitor::events::{JsonLines, NullSink, Sink};
 use downwatch_monitor::probes::Probers;
 use downwatch_monitor::runner::{self, Deps, Inputs, ProbeExec};
@@ -110,7 +110,7 @@ async fn serve(
     let probers = Arc::new(Probers::new());
     probers.prepare(&runner::all_settings(&config))?;
     let (config_rx, mut error_rx, _reload) =
-        config::watch(path, config.clone()).map_err(|e| e.to_string())?;
+        config::reload_on_edit(path, config.clone()).map_err(|e| e.to_string())?;
     let (errors_tx, errors_rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Some(error) = error_rx.recv().await {

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::error::ConfigError;
+use crate::error::ConfigError;
 
 /// Symbolic links followed at most (as the kernel does).
 const MAX_LINKS: usize = 40;

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
 
-use super::atomic::write_atomic;
-use super::error::ConfigError;
-use super::model::Config;
-use super::parse::parse;
+use crate::atomic::write_atomic;
+use crate::error::ConfigError;
+use crate::model::Config;
+use crate::parse::parse;
 
 /// An open configuration file being edited. Nothing reaches the disk before [`save`].
 ///

@@ -8,55 +8,11 @@ use std::time::Duration;
 use downwatch_probe::{BodyMatch, Check, HeaderName, HeaderValue, RecordKind, StatusSet, Target};
 use toml::Spanned;
 
-use super::error::ConfigError;
-use super::model::ProbeSettings;
-use super::raw::{Headers, RawEntry};
-use super::values;
-
-/// Where errors point: the file and its text, and who they are about (`watch "Gmail": `).
-pub(crate) struct Cx<'a> {
-    /// The file, as given.
-    pub path: &'a Path,
-    /// Its text.
-    pub text: &'a str,
-    /// Prefix naming the watch or control, empty at the top level.
-    pub who: String,
-}
-
-impl Cx<'_> {
-    /// An error at `span`, prefixed with who it is about.
-    pub fn err(&self, span: Range<usize>, message: impl std::fmt::Display) -> ConfigError {
-        ConfigError::at(self.path, self.text, span, format!("{}{message}", self.who))
-    }
-
-    /// Parses a spanned value with `parse`, pointing at it when it is wrong.
-    pub fn value<T, R>(
-        &self,
-        raw: &Option<Spanned<R>>,
-        parse: impl FnOnce(&R) -> Result<T, String>,
-    ) -> Result<Option<T>, ConfigError> {
-        raw.as_ref()
-            .map(|s| parse(s.get_ref()).map_err(|m| self.err(s.span(), m)))
-            .transpose()
-    }
-
-    /// A duration that must be more than zero.
-    pub fn positive(
-        &self,
-        key: &str,
-        raw: &Option<Spanned<String>>,
-    ) -> Result<Option<Duration>, ConfigError> {
-        self.value(raw, |t| {
-            values::duration(t).and_then(|d| {
-                if d.is_zero() {
-                    Err(format!("`{key}` must be more than zero"))
-                } else {
-                    Ok(d)
-                }
-            })
-        })
-    }
-}
+use crate::context::ParseContext;
+use crate::error::ConfigError;
+use crate::model::ProbeSettings;
+use crate::raw::{Headers, RawEntry};
+use crate::values;
 
 /// A built entry.
 pub(crate) struct Built {
@@ -79,7 +35,7 @@ struct Kind {
 /// Builds the check (with `timeout` and `degraded_after` already resolved by the caller)
 /// and the probe settings of `raw`, whose target text is `target`.
 pub(crate) fn build(
-    cx: &Cx<'_>,
+    cx: &ParseContext<'_>,
     raw: &RawEntry,
     target: &Spanned<String>,
     timeout: Duration,
@@ -147,7 +103,7 @@ pub(crate) fn build(
 }
 
 /// Refuses options that the target kind would silently ignore.
-fn check_applies(cx: &Cx<'_>, raw: &RawEntry, kind: Kind) -> Result<(), ConfigError> {
+fn check_applies(cx: &ParseContext<'_>, raw: &RawEntry, kind: Kind) -> Result<(), ConfigError> {
     let text = |key, v: &Option<Spanned<String>>| v.as_ref().map(|s| (key, s.span()));
     let int = |key, v: &Option<Spanned<i64>>| v.as_ref().map(|s| (key, s.span()));
     let flag = |key, v: &Option<Spanned<bool>>| v.as_ref().map(|s| (key, s.span()));
@@ -189,7 +145,7 @@ fn check_applies(cx: &Cx<'_>, raw: &RawEntry, kind: Kind) -> Result<(), ConfigEr
 }
 
 /// `keyword` or `regex`, with `absent`.
-fn body_match(cx: &Cx<'_>, raw: &RawEntry) -> Result<Option<BodyMatch>, ConfigError> {
+fn body_match(cx: &ParseContext<'_>, raw: &RawEntry) -> Result<Option<BodyMatch>, ConfigError> {
     let mut found = match (&raw.keyword, &raw.regex) {
         (Some(_), Some(regex)) => {
             return Err(cx.err(regex.span(), "set `keyword` or `regex`, not both"));
@@ -215,7 +171,7 @@ fn body_match(cx: &Cx<'_>, raw: &RawEntry) -> Result<Option<BodyMatch>, ConfigEr
 /// Request headers: `Name = "value"` or `Name = { value = "...", secret = true }` (a secret
 /// value is marked sensitive and its name recorded, so it is never printed).
 fn headers_of(
-    cx: &Cx<'_>,
+    cx: &ParseContext<'_>,
     headers: &Headers,
     secret: &mut Vec<String>,
 ) -> Result<Vec<(HeaderName, HeaderValue)>, ConfigError> {

@@ -2,14 +2,17 @@
 
 use std::time::Duration;
 
-use super::entry::Cx;
-use super::error::ConfigError;
-use super::model::{Notifications, QuietHours};
-use super::raw::RawNotifications;
-use super::values;
+use crate::context::ParseContext;
+use crate::error::ConfigError;
+use crate::model::{Notifications, QuietHours};
+use crate::raw::RawNotifications;
+use crate::values;
 
 /// The notification settings, with the defaults of the model's doc comments.
-pub(crate) fn resolve(cx: &Cx<'_>, raw: &RawNotifications) -> Result<Notifications, ConfigError> {
+pub(crate) fn resolve(
+    cx: &ParseContext<'_>,
+    raw: &RawNotifications,
+) -> Result<Notifications, ConfigError> {
     let (rate_limit_count, rate_limit_window) = match &raw.rate_limit {
         None => (5, Duration::from_secs(600)),
         Some(limit) => {

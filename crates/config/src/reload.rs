@@ -13,10 +13,10 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use tokio::sync::{mpsc, watch as latest};
 use tokio::time::{Instant, timeout_at};
 
-use super::atomic::resolve_link;
-use super::error::ConfigError;
-use super::model::Config;
-use super::parse::parse;
+use crate::atomic::resolve_link;
+use crate::error::ConfigError;
+use crate::model::Config;
+use crate::parse::parse;
 
 /// Quiet time after the last event before the file is read.
 pub const DEBOUNCE: Duration = Duration::from_millis(300);
@@ -36,7 +36,7 @@ impl Drop for ReloadHandle {
     }
 }
 
-/// What [`watch`] returns: the latest good config (starting with `last_good`), the errors
+/// What [`reload_on_edit`] returns: the latest good config (starting with `last_good`), the errors
 /// of invalid edits, and the handle that keeps it running.
 pub type Reloads = (
     latest::Receiver<Arc<Config>>,
@@ -46,7 +46,7 @@ pub type Reloads = (
 
 /// Watches the file at `path` (and, when it is a symlink, its target) for changes, starting
 /// from `last_good`. Must be called inside a tokio runtime.
-pub fn watch(path: PathBuf, last_good: Config) -> Result<Reloads, ConfigError> {
+pub fn reload_on_edit(path: PathBuf, last_good: Config) -> Result<Reloads, ConfigError> {
     let (config_tx, config_rx) = latest::channel(Arc::new(last_good));
     let (error_tx, error_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();

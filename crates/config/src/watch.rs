@@ -5,18 +5,19 @@ use std::collections::HashMap;
 
 use toml::Spanned;
 
-use super::entry::{self, Cx};
-use super::error::{ConfigError, line_column};
-use super::model::{Defaults, Watch};
-use super::parse::{threshold, timeout_vs_interval};
-use super::raw::RawEntry;
+use crate::context::ParseContext;
+use crate::entry;
+use crate::error::{ConfigError, line_column};
+use crate::model::{Defaults, Watch};
+use crate::raw::RawEntry;
+use crate::rules::{threshold, timeout_vs_interval};
 
 /// Longest watch or group name, in characters.
 pub const MAX_NAME_CHARS: usize = 80;
 
 /// Resolves every watch, in file order.
 pub(crate) fn resolve_all(
-    top: &Cx<'_>,
+    top: &ParseContext<'_>,
     raw: &[Spanned<RawEntry>],
     defaults: &Defaults,
 ) -> Result<Vec<Watch>, ConfigError> {
@@ -30,18 +31,14 @@ pub(crate) fn resolve_all(
 }
 
 fn resolve(
-    top: &Cx<'_>,
+    top: &ParseContext<'_>,
     number: usize,
     raw: &Spanned<RawEntry>,
     defaults: &Defaults,
     seen: &mut HashMap<String, usize>,
 ) -> Result<Watch, ConfigError> {
     let entry = raw.get_ref();
-    let mut cx = Cx {
-        path: top.path,
-        text: top.text,
-        who: format!("watch #{number}: "),
-    };
+    let mut cx = top.about(format!("watch #{number}: "));
     let name = entry
         .name
         .as_ref()

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use downwatch_monitor::config::{self, ConfigError, DEFAULT_CONFIG, QuietHours};
+use downwatch_config::{ConfigError, DEFAULT_CONFIG, QuietHours};
 use downwatch_probe::{Method, Pattern, RecordKind, Resolver, Target};
 
 fn fixtures() -> PathBuf {
@@ -200,7 +200,7 @@ fn each_rule_points_at_the_offending_value() {
     for (name, expected) in BAD {
         let path = dir.join(format!("{name}.toml"));
         let expected = expected.replace("{dir}", &dir.display().to_string());
-        let message = match config::load(&path) {
+        let message = match downwatch_config::load(&path) {
             Ok(_) => "loaded without error".to_owned(),
             Err(e) => e.to_string(),
         };
@@ -221,7 +221,7 @@ fn each_rule_points_at_the_offending_value() {
 
 #[test]
 fn errors_carry_line_and_column_as_fields() {
-    let err = config::load(&fixtures().join("bad/bad_duration.toml")).unwrap_err();
+    let err = downwatch_config::load(&fixtures().join("bad/bad_duration.toml")).unwrap_err();
     let ConfigError::Invalid { line, column, .. } = err else {
         panic!("{err:?}")
     };
@@ -230,7 +230,7 @@ fn errors_carry_line_and_column_as_fields() {
 
 #[test]
 fn unreadable_file() {
-    let err = config::load(Path::new("/nonexistent/config.toml")).unwrap_err();
+    let err = downwatch_config::load(Path::new("/nonexistent/config.toml")).unwrap_err();
     assert!(
         err.to_string()
             .starts_with("cannot read /nonexistent/config.toml: "),
@@ -240,7 +240,7 @@ fn unreadable_file() {
 
 #[test]
 fn empty_file_means_all_defaults_and_no_watches() {
-    let config = config::parse("", Path::new("config.toml")).unwrap();
+    let config = downwatch_config::parse("", Path::new("config.toml")).unwrap();
     assert!(config.watches.is_empty());
     let d = &config.defaults;
     assert_eq!(d.interval, Duration::from_secs(30));
@@ -289,7 +289,7 @@ fn empty_file_means_all_defaults_and_no_watches() {
 #[test]
 fn full_config_lands_in_the_model() {
     let path = fixtures().join("full.toml");
-    let config = config::load(&path).unwrap();
+    let config = downwatch_config::load(&path).unwrap();
     let d = &config.defaults;
     assert_eq!(
         (d.interval, d.timeout),
@@ -317,7 +317,10 @@ fn full_config_lands_in_the_model() {
         Resolver::Server("192.0.2.53:53".parse().unwrap())
     );
     assert_eq!(c.controls[1].name, "tcp://192.0.2.1:443");
-    assert_eq!(c.controls[1].check.timeout, config::CONTROL_TIMEOUT);
+    assert_eq!(
+        c.controls[1].check.timeout,
+        downwatch_config::CONTROL_TIMEOUT
+    );
 
     let n = &config.notifications;
     assert!(!n.desktop && !n.degraded && n.recovered && !n.offline && n.online);
@@ -420,7 +423,7 @@ fn full_config_lands_in_the_model() {
 
 #[test]
 fn default_file_parses_with_its_watches() {
-    let config = config::parse(DEFAULT_CONFIG, Path::new("config.toml")).unwrap();
+    let config = downwatch_config::parse(DEFAULT_CONFIG, Path::new("config.toml")).unwrap();
     let watches: Vec<(&str, Option<&str>, String)> = config
         .watches
         .iter()
@@ -464,8 +467,8 @@ fn commented_defaults_in_the_default_file_are_valid_and_match() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let config = config::parse(&uncommented, Path::new("config.toml")).unwrap();
-    let plain = config::parse(DEFAULT_CONFIG, Path::new("config.toml")).unwrap();
+    let config = downwatch_config::parse(&uncommented, Path::new("config.toml")).unwrap();
+    let plain = downwatch_config::parse(DEFAULT_CONFIG, Path::new("config.toml")).unwrap();
     assert_eq!(config.defaults.interval, plain.defaults.interval);
     assert_eq!(config.defaults.timeout, plain.defaults.timeout);
     assert_eq!(config.connectivity.controls.len(), 5);
@@ -479,19 +482,19 @@ fn commented_defaults_in_the_default_file_are_valid_and_match() {
 fn load_or_create_writes_the_default_file_once() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/downwatch/config.toml");
-    let (config, created) = config::load_or_create(&path).unwrap();
+    let (config, created) = downwatch_config::load_or_create(&path).unwrap();
     assert!(created);
     assert_eq!(config.watches.len(), 6);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), DEFAULT_CONFIG);
     std::fs::write(&path, "").unwrap();
-    let (config, created) = config::load_or_create(&path).unwrap();
+    let (config, created) = downwatch_config::load_or_create(&path).unwrap();
     assert!(!created);
     assert!(config.watches.is_empty());
 }
 
 #[test]
 fn default_path_is_in_the_config_directory() {
-    if let Some(path) = config::default_path() {
+    if let Some(path) = downwatch_config::default_path() {
         assert!(
             path.ends_with("downwatch/config.toml"),
             "{}",
@@ -503,9 +506,9 @@ fn default_path_is_in_the_config_directory() {
 #[test]
 fn controls_default_or_explicitly_none() {
     let path = std::path::Path::new("t.toml");
-    let defaults = config::parse("", path).unwrap();
+    let defaults = downwatch_config::parse("", path).unwrap();
     assert_eq!(defaults.connectivity.controls.len(), 5);
-    let none = config::parse("[connectivity]\ncontrol = []\n", path).unwrap();
+    let none = downwatch_config::parse("[connectivity]\ncontrol = []\n", path).unwrap();
     assert!(
         none.connectivity.controls.is_empty(),
         "an empty list means no controls"

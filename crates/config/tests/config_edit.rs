@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use downwatch_monitor::config::{self, ConfigEditor, ConfigError, DEFAULT_CONFIG};
+use downwatch_config::{ConfigEditor, ConfigError, DEFAULT_CONFIG};
 use toml_edit::{Table, value};
 
 fn default_file(dir: &Path) -> std::path::PathBuf {
@@ -71,7 +71,7 @@ fn edits_keep_comments_and_untouched_formatting() {
     assert_eq!(config.notifications.locale.as_deref(), Some("ar"));
     assert_eq!(config.defaults.failures_to_down, 4);
     // What was saved is what a fresh load reads.
-    assert_eq!(config::load(&path).unwrap().watches.len(), 6);
+    assert_eq!(downwatch_config::load(&path).unwrap().watches.len(), 6);
     assert_eq!(listing(dir.path()), ["config.toml"]);
 }
 

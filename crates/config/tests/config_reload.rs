@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use downwatch_monitor::config::{self, Config, ConfigError};
+use downwatch_config::{Config, ConfigError};
 use tokio::sync::{mpsc, watch};
 use tokio::time::timeout;
 
@@ -50,8 +50,9 @@ async fn hand_edits_are_reloaded_and_bad_ones_reported() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     std::fs::write(&path, text("30s")).unwrap();
-    let first = config::load(&path).unwrap();
-    let (mut configs, mut errors, handle) = config::watch(path.clone(), first).unwrap();
+    let first = downwatch_config::load(&path).unwrap();
+    let (mut configs, mut errors, handle) =
+        downwatch_config::reload_on_edit(path.clone(), first).unwrap();
     assert_eq!(interval_of(&configs.borrow()), Duration::from_secs(30));
 
     // An in-place write.
@@ -93,8 +94,9 @@ async fn edits_of_a_symlink_target_are_reloaded() {
     std::fs::write(&real, text("30s")).unwrap();
     let link = dir.path().join("config.toml");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    let first = config::load(&link).unwrap();
-    let (mut configs, _errors, _handle) = config::watch(link.clone(), first).unwrap();
+    let first = downwatch_config::load(&link).unwrap();
+    let (mut configs, _errors, _handle) =
+        downwatch_config::reload_on_edit(link.clone(), first).unwrap();
 
     save_by_rename(&real, &text("45s"));
     assert_eq!(
@@ -108,10 +110,11 @@ async fn saves_from_the_editor_are_reloaded() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     std::fs::write(&path, text("30s")).unwrap();
-    let first = config::load(&path).unwrap();
-    let (mut configs, _errors, _handle) = config::watch(path.clone(), first).unwrap();
+    let first = downwatch_config::load(&path).unwrap();
+    let (mut configs, _errors, _handle) =
+        downwatch_config::reload_on_edit(path.clone(), first).unwrap();
 
-    let mut editor = config::ConfigEditor::open(&path).unwrap();
+    let mut editor = downwatch_config::ConfigEditor::open(&path).unwrap();
     editor.set_watch_field("Gmail", "muted", true).unwrap();
     editor.save().unwrap();
     assert!(next_config(&mut configs).await.watches[0].muted);

@@ -3,7 +3,6 @@
 //! probes them.
 #![allow(clippy::unwrap_used)]
 
-use downwatch_monitor::config;
 use downwatch_probe::{Prober, ProberOptions, Status};
 use downwatch_testbed::TestBed;
 
@@ -31,7 +30,7 @@ expect_status = "302"
         http = bed.http.addr().port(),
         pem = pem.display(),
     );
-    let config = config::parse(&text, &dir.path().join("config.toml")).unwrap();
+    let config = downwatch_config::parse(&text, &dir.path().join("config.toml")).unwrap();
     for watch in &config.watches {
         let prober = Prober::new(&ProberOptions {
             resolver: watch.probe.resolver.clone(),
@@ -50,7 +49,7 @@ expect_status = "302"
         "[[watch]]\nname = \"NAS\"\ntarget = \"https://127.0.0.1:1/\"\nca = \"{}\"\n",
         der.display()
     );
-    let error = config::parse(&text, &dir.path().join("config.toml"))
+    let error = downwatch_config::parse(&text, &dir.path().join("config.toml"))
         .unwrap_err()
         .to_string();
     assert!(error.contains("DER (binary)"), "{error}");

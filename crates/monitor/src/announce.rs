@@ -4,9 +4,9 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use downwatch_config::Notifications;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::config::Notifications;
 use crate::deliver::{CommandHook, Deliver, DesktopNotifier};
 use crate::messages::{Lang, Messages, Rendered};
 use crate::notice::{IncidentId, Notice};

@@ -1,11 +1,10 @@
-//! Downwatch's always-on engine: configuration, the "is it me" connectivity verdict, the
-//! scheduler, the detection state machine, incidents, and the notification policy with its
-//! message catalog and deliveries. It talks to storage and the clock through traits, and
-//! never depends on a GUI toolkit.
+//! Downwatch's always-on engine: the "is it me" connectivity verdict, the scheduler, the
+//! detection state machine, incidents, and the notification policy with its message catalog
+//! and deliveries. It runs the typed configuration of `downwatch-config`, talks to storage and
+//! the clock through traits, and never depends on a GUI toolkit.
 
 pub mod announce;
 pub mod clock;
-pub mod config;
 pub mod connectivity;
 pub mod deliver;
 pub mod detector;

@@ -26,7 +26,7 @@ pub enum PersistError {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: Box<crate::config::ConfigError>,
+        source: Box<downwatch_config::ConfigError>,
     },
 }
 
@@ -95,11 +95,11 @@ pub fn save<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<(), Persi
         source,
     })?;
     std::fs::create_dir_all(dir)
-        .map_err(|source| crate::config::ConfigError::Write {
+        .map_err(|source| downwatch_config::ConfigError::Write {
             path: dir.to_path_buf(),
             source,
         })
-        .and_then(|()| crate::config::write_atomic(&path, &text))
+        .and_then(|()| downwatch_config::write_atomic(&path, &text))
         .map_err(|source| PersistError::Write {
             path,
             source: Box::new(source),

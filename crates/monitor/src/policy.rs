@@ -17,9 +17,9 @@
 
 use std::time::{Duration, SystemTime};
 
+use downwatch_config::Notifications;
 use tokio::time::Instant;
 
-use crate::config::Notifications;
 use crate::detector::Change;
 use crate::incidents::unix_millis;
 use crate::memory::{Announced, Memory, Told, WarningKind, from_millis};

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use downwatch_config::ProbeSettings;
 use downwatch_probe::{Check, ProbeResult, Prober, ProberOptions};
 
-use crate::config::ProbeSettings;
 use crate::runner::{BoxFuture, ProbeExec};
 
 /// Probers by settings.

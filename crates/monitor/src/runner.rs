@@ -10,12 +10,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use downwatch_config::{Config, ProbeSettings};
 use downwatch_probe::{Check, ProbeResult, Status, Target};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use crate::clock::Clock;
-use crate::config::{Config, ProbeSettings};
 use crate::connectivity::{self, ControlResult};
 use crate::detector::{Detector, Outcome, Thresholds};
 use crate::events::{Event, Sink};
@@ -47,7 +47,7 @@ pub trait Announcer: Send + Sync + 'static {
         body: String,
     ) -> BoxFuture<Vec<(String, String)>>;
     /// New notification settings (language, channels) after a reload.
-    fn reconfigure(&self, _cfg: &crate::config::Notifications) {}
+    fn reconfigure(&self, _cfg: &downwatch_config::Notifications) {}
 }
 
 /// Signals from the system's power management (logind's PrepareForSleep).
@@ -99,7 +99,7 @@ struct WatchRt {
     /// Tells this watch from an earlier one of the same name (removed and re-added by a
     /// reload while its probe was in flight).
     id: u64,
-    cfg: crate::config::Watch,
+    cfg: downwatch_config::Watch,
     detector: Detector,
     anchor: Instant,
     next: Instant,
@@ -166,7 +166,7 @@ pub fn all_settings(config: &Config) -> Vec<ProbeSettings> {
     all
 }
 
-fn thresholds(w: &crate::config::Watch) -> Thresholds {
+fn thresholds(w: &downwatch_config::Watch) -> Thresholds {
     Thresholds {
         failures_to_down: w.failures_to_down,
         successes_to_up: w.successes_to_up,

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use downwatch_monitor::config::{Notifications, QuietHours};
+use downwatch_config::{Notifications, QuietHours};
 use downwatch_monitor::detector::Change;
 use downwatch_monitor::incidents::{IncidentBook, IncidentEvent};
 use downwatch_monitor::policy::{Input, Policy};
@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 /// The defaults of an empty config file (one source of truth), with a small rate limit.
 fn cfg() -> Notifications {
-    let mut n = downwatch_monitor::config::parse("", std::path::Path::new("t.toml"))
+    let mut n = downwatch_config::parse("", std::path::Path::new("t.toml"))
         .unwrap()
         .notifications;
     n.rate_limit_count = 3;

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use downwatch_config as config;
 use downwatch_monitor::announce::Announce;
 use downwatch_monitor::clock::SystemClock;
-use downwatch_monitor::config;
 use downwatch_monitor::events::JsonLines;
 use downwatch_monitor::probes::Probers;
 use downwatch_monitor::runner::{self, Deps, Inputs, ProbeExec};
@@ -117,7 +117,8 @@ async fn real_parts_tell_an_outage_of_a_closed_port_and_its_end() {
     let cfg = config::load(&path).unwrap();
     let probers = Arc::new(Probers::new());
     probers.prepare(&runner::all_settings(&cfg)).unwrap();
-    let (config_rx, mut rejected, _reloads) = config::watch(path.clone(), cfg.clone()).unwrap();
+    let (config_rx, mut rejected, _reloads) =
+        config::reload_on_edit(path.clone(), cfg.clone()).unwrap();
     let (errors_tx, errors_rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Some(error) = rejected.recv().await {

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use downwatch_config::{Config, Connectivity, Control, Defaults, ProbeSettings, Watch};
 use downwatch_monitor::clock::{Clock, SteppedClock};
-use downwatch_monitor::config::{Config, Connectivity, Control, Defaults, ProbeSettings, Watch};
 use downwatch_monitor::events::{Event, Sink, to_json};
 use downwatch_monitor::runner::{self, Announcer, BoxFuture, Deps, Inputs, PowerSignal, ProbeExec};
 use downwatch_monitor::{Notice, NoticeKind, Verdict};
@@ -157,7 +157,7 @@ fn config(watches: Vec<Watch>) -> Config {
             settle: Duration::from_secs(20),
         },
         // The defaults of an empty file: group wait 5 s, rate limit 5 per 10 min...
-        notifications: downwatch_monitor::config::parse("", std::path::Path::new("t.toml"))
+        notifications: downwatch_config::parse("", std::path::Path::new("t.toml"))
             .unwrap()
             .notifications,
         watches,

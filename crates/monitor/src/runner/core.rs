@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use downwatch_config::Config;
 use downwatch_probe::ProbeResult;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::{Instant, sleep_until};
@@ -14,7 +15,6 @@ use super::{
     record_incident, thresholds,
 };
 use crate::clock::GapDetector;
-use crate::config::Config;
 use crate::detector::Detector;
 use crate::events::Event;
 use crate::incidents::IncidentBook;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use downwatch_config::Config;
 use downwatch_probe::ProbeResult;
 
 use super::core::Monitor;
@@ -11,7 +12,6 @@ use super::{
     Done, INCIDENTS_FILE, VERDICT_FRESH, is_tls, outcome_of, record_incident, save_state,
     verdict_of,
 };
-use crate::config::Config;
 use crate::detector::Outcome;
 use crate::events::Event;
 use crate::incidents::IncidentEvent;
