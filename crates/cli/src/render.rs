@@ -35,6 +35,7 @@ fn layer_label(layer: Layer) -> &'static str {
         Layer::Tcp => "TCP",
         Layer::Tls => "TLS",
         Layer::Http => "HTTP",
+        Layer::Setup => "setup",
     }
 }
 
@@ -128,6 +129,8 @@ pub fn human(check: &Check, result: &ProbeResult, color: bool) -> String {
         Layer::Tcp => result.phases.connect,
         Layer::Tls => result.phases.tls,
         Layer::Http => result.phases.ttfb,
+        // Never among a target's layers: nothing was sent.
+        Layer::Setup => None,
     };
     // The number column is as wide as the longest time shown (at least `999.9`), so a phase of
     // 4,001.9 ms (or 86,400,000.0 ms, the longest deadline) never glues to its label.
@@ -243,6 +246,7 @@ fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
                 text
             }
         },
+        Layer::Setup => String::new(),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use downwatch_monitor::messages::{Lang, Messages};
-use downwatch_monitor::{IncidentId, Notice, NoticeKind, Reason, Verdict};
+use downwatch_monitor::{IncidentId, Notice, NoticeKind, OfflineVerdict, Reason};
 use downwatch_probe::Cause;
 
 fn main() {
@@ -53,13 +53,13 @@ fn main() {
             days_left: 3,
         },
         NoticeKind::Offline {
-            verdict: Verdict::Offline,
+            verdict: OfflineVerdict::Offline,
         },
         NoticeKind::Offline {
-            verdict: Verdict::CaptivePortal,
+            verdict: OfflineVerdict::CaptivePortal,
         },
         NoticeKind::Offline {
-            verdict: Verdict::LocalDnsBroken,
+            verdict: OfflineVerdict::LocalDnsBroken,
         },
         NoticeKind::Online {
             after: Duration::from_secs(185),

@@ -62,10 +62,12 @@ layer-dns = { -dns }
 layer-tcp = { -tcp }
 layer-tls = { -tls }
 layer-http = { -http }
+layer-setup = التهيئة
 layer-dns-long = البحث عن الاسم ({ -dns })
 layer-tcp-long = الاتصال ({ -tcp })
 layer-tls-long = الاتصال الآمن ({ -tls })
 layer-http-long = طلب الويب ({ -http })
+layer-setup-long = تهيئة الفحص
 
 ## Watch states.
 
@@ -104,6 +106,7 @@ cause-http_protocol = قطع الخادم الاستجابة
 cause-http_content_encoding = الصفحة مضغوطة بطريقة تتعذّر قراءتها
 cause-http_too_many_redirects = عدد مفرط من عمليات إعادة التوجيه
 cause-too_slow = الاستجابة أبطأ من الحد المسموح
+cause-setup_failed = تعذّرت تهيئة الفحص
 
 ## Notices.
 

@@ -29,10 +29,12 @@ layer-dns = DNS
 layer-tcp = TCP
 layer-tls = TLS
 layer-http = HTTP
+layer-setup = Setup
 layer-dns-long = Name lookup (DNS)
 layer-tcp-long = Connection (TCP)
 layer-tls-long = Secure connection (TLS)
 layer-http-long = Web request (HTTP)
+layer-setup-long = Setting up the check
 
 ## Watch states (tray menu, history window).
 
@@ -71,6 +73,7 @@ cause-http_protocol = The server broke off the response
 cause-http_content_encoding = The page is compressed in a way that cannot be read
 cause-http_too_many_redirects = Too many redirects
 cause-too_slow = Responses are slower than the limit
+cause-setup_failed = The check could not be set up
 
 ## Notices. $list is a joined list of watch names, $count its length, $group the provider.
 

@@ -19,7 +19,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
-use crate::notice::Reason;
+use crate::reason::Reason;
 use crate::state::WatchState;
 
 /// How many recent results the unstable rules look at.
@@ -57,24 +57,70 @@ pub struct Thresholds {
     pub successes_to_up: u32,
 }
 
+/// The state a change leads to, with what that state needs: a Down or Degraded change always
+/// carries the reason it was confirmed for, so nothing downstream has to invent one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewState {
+    /// Not judged (only after resuming a watch paused before its first judgement).
+    Unknown,
+    /// Working; after a trouble, with that trouble's dominant reason.
+    Up(Option<Reason>),
+    /// Working badly, confirmed, and why.
+    Degraded(Reason),
+    /// Failing, confirmed, and why.
+    Down(Reason),
+    /// Failing intermittently; the dominant reason of the failures, when any were seen.
+    Unstable(Option<Reason>),
+    /// Paused by the user.
+    Paused,
+}
+
+impl NewState {
+    /// The state, without what it carries.
+    pub fn state(&self) -> WatchState {
+        match self {
+            NewState::Unknown => WatchState::Unknown,
+            NewState::Up(_) => WatchState::Up,
+            NewState::Degraded(_) => WatchState::Degraded,
+            NewState::Down(_) => WatchState::Down,
+            NewState::Unstable(_) => WatchState::Unstable,
+            NewState::Paused => WatchState::Paused,
+        }
+    }
+
+    /// The reason it carries: why it is in trouble, or what the trouble it left was.
+    pub fn reason(&self) -> Option<&Reason> {
+        match self {
+            NewState::Degraded(r) | NewState::Down(r) => Some(r),
+            NewState::Up(r) | NewState::Unstable(r) => r.as_ref(),
+            NewState::Unknown | NewState::Paused => None,
+        }
+    }
+}
+
 /// A confirmed change of state.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     /// Previous state.
     pub from: WatchState,
-    /// New state.
-    pub to: WatchState,
+    /// New state, with its reason.
+    pub to: NewState,
     /// When the new state began: the first failure of the run for Down/Degraded/Unstable,
     /// the confirming check otherwise.
     pub since: SystemTime,
     /// When the previous bad state began (for "down for 12 min"), if it was a bad state.
     pub bad_since: Option<SystemTime>,
-    /// The dominant reason of the failures (for bad states and recoveries from them).
-    pub reason: Option<Reason>,
     /// A first judgement after start-up: record it, do not notify it.
     pub silent: bool,
     /// For Unstable: failed checks among the recent ones, and how many were considered.
     pub recent_failures: (u32, u32),
+}
+
+impl Change {
+    /// The new state, without its reason.
+    pub fn state(&self) -> WatchState {
+        self.to.state()
+    }
 }
 
 /// The state machine of one watch.
@@ -187,13 +233,26 @@ impl Detector {
         }
         self.paused_from = Some(self.state);
         self.reset_streaks();
-        Some(self.change(WatchState::Paused, at, None, true))
+        Some(self.change(NewState::Paused, at, true))
     }
 
     /// Resumes: back to the state before the pause, re-judged from the next results.
     pub fn resume(&mut self, at: SystemTime) -> Option<Change> {
-        let before = self.paused_from.take()?;
-        Some(self.change(before, at, None, true))
+        let before = match self.paused_from.take()? {
+            WatchState::Unknown => NewState::Unknown,
+            WatchState::Up | WatchState::Paused => NewState::Up(None),
+            // A trouble confirmed before the pause keeps its reason (its run is kept).
+            // A trouble confirmed before the pause keeps its reason (its run is kept); were
+            // it lost, the watch is judged afresh rather than given an invented one.
+            WatchState::Degraded => self
+                .dominant_reason()
+                .map_or(NewState::Unknown, NewState::Degraded),
+            WatchState::Down => self
+                .dominant_reason()
+                .map_or(NewState::Unknown, NewState::Down),
+            WatchState::Unstable => NewState::Unstable(self.dominant_reason()),
+        };
+        Some(self.change(before, at, true))
     }
 
     /// Feeds one result taken at `at`; returns the confirmed change, if any.
@@ -307,25 +366,27 @@ impl Detector {
         let recent_failures = self.recent.iter().filter(|f| **f).count();
         match self.state {
             WatchState::Unknown => match outcome {
-                Outcome::Up => Some(self.settle_good(WatchState::Up, at)),
+                Outcome::Up => Some(self.settle_good(at)),
                 // Confirmed like anything else: one slow first answer is not a state.
-                Outcome::Degraded(_) if self.degraded_streak >= t.failures_to_down => {
-                    Some(self.enter_bad(WatchState::Degraded, at))
+                Outcome::Degraded(r) if self.degraded_streak >= t.failures_to_down => {
+                    Some(self.enter_bad(Bad::Degraded(r), at))
                 }
                 Outcome::Degraded(_) => None,
-                Outcome::Down(_) if self.fail_streak >= t.failures_to_down => {
-                    Some(self.enter_bad(WatchState::Down, at))
+                Outcome::Down(r) if self.fail_streak >= t.failures_to_down => {
+                    Some(self.enter_bad(Bad::Down(r), at))
                 }
                 Outcome::Down(_) => None,
             },
             WatchState::Up | WatchState::Degraded => {
-                if self.fail_streak >= t.failures_to_down {
+                if let Outcome::Down(r) = outcome
+                    && self.fail_streak >= t.failures_to_down
+                {
                     // Back from an outage that outlasted the flaps, but still flapping: a
                     // new outage is measured against the flaps before it is called down.
                     let to = if self.flapping(at) {
-                        WatchState::Unstable
+                        Bad::Unstable
                     } else {
-                        WatchState::Down
+                        Bad::Down(r)
                     };
                     return Some(self.enter_bad(to, at));
                 }
@@ -334,16 +395,16 @@ impl Detector {
                 // before it is confirmed down.
                 let intermittent = recent_failures.saturating_sub(self.fail_streak as usize);
                 if intermittent >= UNSTABLE_FAILURES {
-                    return Some(self.enter_bad(WatchState::Unstable, at));
+                    return Some(self.enter_bad(Bad::Unstable, at));
                 }
                 match (self.state, outcome) {
-                    (WatchState::Up, Outcome::Degraded(_))
+                    (WatchState::Up, Outcome::Degraded(r))
                         if self.degraded_streak >= t.failures_to_down =>
                     {
-                        Some(self.enter_bad(WatchState::Degraded, at))
+                        Some(self.enter_bad(Bad::Degraded(r), at))
                     }
                     (WatchState::Degraded, Outcome::Up) if self.ok_streak >= t.successes_to_up => {
-                        Some(self.settle_good(WatchState::Up, at))
+                        Some(self.settle_good(at))
                     }
                     _ => None,
                 }
@@ -354,13 +415,13 @@ impl Detector {
                     self.flips.push_back(at);
                     if self.flips.len() >= FLAPS && !std::mem::take(&mut self.escalated) {
                         // Coming back only to go down again: call it unstable, once.
-                        return Some(self.enter_bad(WatchState::Unstable, at));
+                        return Some(self.enter_bad(Bad::Unstable, at));
                     }
                     // It works again: that is a recovery, told as such (after an outage that
                     // outlasted the flaps too). Slowness after it is a new run, confirmed (and
                     // reasoned) on its own.
                     self.escalated = false;
-                    return Some(self.settle_good(WatchState::Up, at));
+                    return Some(self.settle_good(at));
                 }
                 None
             }
@@ -370,12 +431,15 @@ impl Detector {
                     .outage_start
                     .map(|start| at.duration_since(start).unwrap_or_default());
                 let beyond_flaps = lasted.is_some_and(|d| d > self.longest_outage() * BEYOND_FLAPS);
-                if self.fail_streak >= t.failures_to_down && beyond_flaps {
+                if let Outcome::Down(r) = outcome
+                    && self.fail_streak >= t.failures_to_down
+                    && beyond_flaps
+                {
                     // A real outage now: it deserves its own alarm. The flapping history is
                     // kept: if it comes back only to flap, that is unstable again.
                     self.escalated = true;
                     self.unstable_at = Some(at);
-                    return Some(self.enter_bad(WatchState::Down, at));
+                    return Some(self.enter_bad(Bad::Down(r), at));
                 }
                 let steady_for = self.outages.back().map_or(Duration::MAX, |(_, end)| {
                     at.duration_since(*end).unwrap_or_default()
@@ -389,7 +453,7 @@ impl Detector {
                     self.flips.clear();
                     self.outages.clear();
                     self.unstable_at = None;
-                    return Some(self.settle_good(WatchState::Up, at));
+                    return Some(self.settle_good(at));
                 }
                 None
             }
@@ -397,24 +461,33 @@ impl Detector {
         }
     }
 
-    fn enter_bad(&mut self, to: WatchState, at: SystemTime) -> Change {
-        if to == WatchState::Down && self.state != WatchState::Unknown {
+    /// Enters a bad state; a Down or Degraded is given the reason of the result that
+    /// confirmed it, which the dominant reason of the run replaces (the run includes it).
+    fn enter_bad(&mut self, to: Bad<'_>, at: SystemTime) -> Change {
+        let to = match to {
+            Bad::Down(r) => NewState::Down(self.dominant_reason().unwrap_or_else(|| r.clone())),
+            Bad::Degraded(r) => {
+                NewState::Degraded(self.dominant_reason().unwrap_or_else(|| r.clone()))
+            }
+            Bad::Unstable => NewState::Unstable(self.dominant_reason()),
+        };
+        if to.state() == WatchState::Down && self.state != WatchState::Unknown {
             self.flips.push_back(at);
         }
-        let since = match to {
+        let since = match to.state() {
             // Back-dated to the first failure of the run that led here.
             WatchState::Down | WatchState::Degraded => self.run_start.unwrap_or(at),
             _ => at,
         };
-        let reason = self.dominant_reason();
         let silent = self.state == WatchState::Unknown;
-        let mut change = self.change(to, since, reason, silent);
+        let down = to.state() == WatchState::Down;
+        let mut change = self.change(to, since, silent);
         change.recent_failures = (
             self.recent.iter().filter(|f| **f).count() as u32,
             self.recent.len() as u32,
         );
         self.bad_since = Some(since);
-        if to == WatchState::Down {
+        if down {
             // These failures are accounted for by the outage; the unstable rule counts only
             // failures that never reached the threshold.
             self.recent.clear();
@@ -425,10 +498,10 @@ impl Detector {
         change
     }
 
-    fn settle_good(&mut self, to: WatchState, at: SystemTime) -> Change {
+    fn settle_good(&mut self, at: SystemTime) -> Change {
         let reason = self.dominant_reason();
         let silent = self.state == WatchState::Unknown;
-        let change = self.change(to, at, reason, silent);
+        let change = self.change(NewState::Up(reason), at, silent);
         self.bad_since = None;
         self.run_start = None;
         self.run_reasons.clear();
@@ -439,38 +512,27 @@ impl Detector {
         change
     }
 
-    fn change(
-        &mut self,
-        to: WatchState,
-        since: SystemTime,
-        reason: Option<Reason>,
-        silent: bool,
-    ) -> Change {
-        let from = std::mem::replace(&mut self.state, to);
+    fn change(&mut self, to: NewState, since: SystemTime, silent: bool) -> Change {
+        let from = std::mem::replace(&mut self.state, to.state());
         Change {
             from,
             to,
             since,
             bad_since: self.bad_since,
-            reason,
             silent,
             recent_failures: (0, 0),
         }
     }
 
-    /// The most frequent cause of the current run (the latest message for it).
+    /// The dominant reason of the current run ([`Reason::dominant`], the one rule).
     fn dominant_reason(&self) -> Option<Reason> {
-        let mut best: Option<(&Reason, usize)> = None;
-        for reason in self.run_reasons.iter().rev() {
-            let count = self
-                .run_reasons
-                .iter()
-                .filter(|r| r.cause == reason.cause)
-                .count();
-            if best.is_none_or(|(_, n)| count > n) {
-                best = Some((reason, count));
-            }
-        }
-        best.map(|(r, _)| r.clone())
+        Reason::dominant(&self.run_reasons)
     }
+}
+
+/// The bad state to enter, with the reason of the result that confirmed it.
+enum Bad<'a> {
+    Down(&'a Reason),
+    Degraded(&'a Reason),
+    Unstable,
 }

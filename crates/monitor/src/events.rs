@@ -188,13 +188,11 @@ pub fn to_json(at: SystemTime, event: &Event<'_>) -> Value {
             put("watch", json!(watch));
             put("group", json!(group));
             put("from", json!(change.from));
-            put("to", json!(change.to));
-            put("layer", json!(change.reason.as_ref().map(|r| r.layer)));
-            put("cause", json!(change.reason.as_ref().map(|r| r.cause)));
-            put(
-                "summary",
-                json!(change.reason.as_ref().map(|r| r.detail.clone())),
-            );
+            let reason = change.to.reason();
+            put("to", json!(change.state()));
+            put("layer", json!(reason.map(|r| r.layer)));
+            put("cause", json!(reason.map(|r| r.cause)));
+            put("summary", json!(reason.map(|r| r.detail.clone())));
             put("silent", json!(change.silent));
         }
         Event::IncidentOpened(i) | Event::IncidentUpdated(i) | Event::IncidentClosed(i) => {
@@ -212,9 +210,9 @@ pub fn to_json(at: SystemTime, event: &Event<'_>) -> Value {
             put("layer", json!(i.layer));
             put("cause", json!(i.cause));
             put("summary", json!(i.detail));
-            put("start", json!(crate::incidents::unix_millis(i.start)));
+            put("start", json!(crate::walltime::unix_millis(i.start)));
             if let Some(end) = i.end {
-                put("end", json!(crate::incidents::unix_millis(end)));
+                put("end", json!(crate::walltime::unix_millis(end)));
                 put(
                     "duration_s",
                     json!(end.duration_since(i.start).unwrap_or_default().as_secs()),

@@ -9,8 +9,9 @@ use downwatch_probe::{Cause, Layer};
 use serde::{Deserialize, Serialize};
 
 use crate::detector::Change;
-use crate::notice::IncidentId;
+use crate::ids::{IncidentId, slug};
 use crate::state::WatchState;
+use crate::walltime::{unix_millis, unix_ms, unix_ms_opt};
 
 /// What kind of trouble an incident records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,8 +138,8 @@ impl IncidentBook {
         change: &Change,
         group_window: Duration,
     ) -> Option<IncidentEvent> {
-        let reason = change.reason.as_ref();
-        match IncidentKind::of(change.to) {
+        let reason = change.to.reason();
+        match IncidentKind::of(change.state()) {
             Some(kind) => {
                 if let Some(open) = self.open.get_mut(watch) {
                     // Still the same trouble (restored after a restart, or it got worse).
@@ -188,7 +189,7 @@ impl IncidentBook {
                 self.open.insert(watch.to_owned(), incident.clone());
                 Some(IncidentEvent::Opened(incident))
             }
-            None if change.to == WatchState::Paused => None,
+            None if change.state() == WatchState::Paused => None,
             None => {
                 let mut incident = self.open.remove(watch)?;
                 incident.end = Some(change.since);
@@ -202,57 +203,4 @@ fn abs_diff(a: SystemTime, b: SystemTime) -> Duration {
     a.duration_since(b)
         .or_else(|_| b.duration_since(a))
         .unwrap_or_default()
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn unix_millis(t: SystemTime) -> u64 {
-    t.duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
-/// A lower-case, dash-separated form of a name for ids ("WhatsApp Web" → "whatsapp-web").
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_owned()
-}
-
-mod unix_ms {
-    use std::time::{Duration, SystemTime};
-
-    pub fn serialize<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(super::unix_millis(*t))
-    }
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
-        let ms: u64 = serde::Deserialize::deserialize(d)?;
-        Ok(SystemTime::UNIX_EPOCH + Duration::from_millis(ms))
-    }
-}
-
-mod unix_ms_opt {
-    use std::time::{Duration, SystemTime};
-
-    pub fn serialize<S: serde::Serializer>(
-        t: &Option<SystemTime>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match t {
-            Some(t) => s.serialize_some(&super::unix_millis(*t)),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<SystemTime>, D::Error> {
-        let ms: Option<u64> = serde::Deserialize::deserialize(d)?;
-        Ok(ms.map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms)))
-    }
 }

@@ -12,8 +12,9 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::incidents::unix_millis;
-use crate::notice::IncidentId;
+use crate::ids::IncidentId;
+pub use crate::walltime::from_millis;
+use crate::walltime::unix_millis;
 
 /// The bad news last told about a watch (sent, or held into a summary).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,9 +107,4 @@ impl Memory {
             per_watch.retain(|w, _| exists(w));
         }
     }
-}
-
-/// A wall-clock time from milliseconds since the Unix epoch.
-pub fn from_millis(ms: u64) -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_millis(ms)
 }

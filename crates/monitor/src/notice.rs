@@ -4,27 +4,11 @@
 
 use std::time::{Duration, SystemTime};
 
-use downwatch_probe::{Cause, Layer};
 use serde::Serialize;
 
-use crate::state::Verdict;
-
-/// Identifies an incident (stable across restarts; the history window opens at it).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct IncidentId(pub String);
-
-/// One failure as the user should read it: which layer, which cause, the probe's message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Reason {
-    /// The failing layer.
-    pub layer: Layer,
-    /// The stable cause.
-    pub cause: Cause,
-    /// The probe's message ("SERVFAIL from 127.0.0.53:53"); not localized: it quotes codes
-    /// and addresses.
-    pub detail: String,
-}
+pub use crate::ids::IncidentId;
+pub use crate::reason::Reason;
+use crate::state::OfflineVerdict;
 
 /// What happened, with everything the text needs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -84,8 +68,8 @@ pub enum NoticeKind {
     },
     /// The user's own connection is not working.
     Offline {
-        /// Offline, captive portal or local DNS broken.
-        verdict: Verdict,
+        /// Offline, captive portal or local DNS broken (never online: the type says so).
+        verdict: OfflineVerdict,
     },
     /// Back online.
     Online {
@@ -122,5 +106,5 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 }
 
 fn unix_secs<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(crate::incidents::unix_millis(*t) / 1000)
+    s.serialize_u64(crate::walltime::unix_millis(*t) / 1000)
 }

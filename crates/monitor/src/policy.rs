@@ -21,10 +21,13 @@ use downwatch_config::Notifications;
 use tokio::time::Instant;
 
 use crate::detector::Change;
-use crate::incidents::unix_millis;
-use crate::memory::{Announced, Memory, Told, WarningKind, from_millis};
-use crate::notice::{IncidentId, Notice, NoticeKind, Reason};
+use crate::detector::NewState;
+use crate::ids::IncidentId;
+use crate::memory::{Announced, Memory, Told, WarningKind};
+use crate::notice::{Notice, NoticeKind};
+use crate::reason::Reason;
 use crate::state::{Verdict, WatchState};
+use crate::walltime::{from_millis, unix_millis};
 
 /// Something that may deserve a notification.
 #[derive(Clone, Debug)]
@@ -187,7 +190,7 @@ impl Policy {
                 // The first judgement after start-up is a baseline, except that a trouble
                 // announced before the restart is owed its end.
                 let owed =
-                    change.to == WatchState::Up && self.memory.announced.contains_key(&watch);
+                    change.state() == WatchState::Up && self.memory.announced.contains_key(&watch);
                 if change.silent && !owed {
                     return;
                 }
@@ -195,7 +198,7 @@ impl Policy {
             }
             Input::Verdict { from, to, lasted } => {
                 let online = |v: Verdict| v == Verdict::Online;
-                if online(from) && !online(to) {
+                if let (Verdict::Online, Some(offline)) = (from, to.offline()) {
                     if self.memory.offline_since.is_none() {
                         self.memory.offline_since = Some(unix_millis(wall));
                         self.changed = true;
@@ -205,7 +208,7 @@ impl Policy {
                             Category::Offline,
                             None,
                             None,
-                            NoticeKind::Offline { verdict: to },
+                            NoticeKind::Offline { verdict: offline },
                             None,
                             now,
                         );
@@ -233,13 +236,13 @@ impl Policy {
                             now,
                         );
                     }
-                } else if !online(to)
+                } else if let Some(offline) = to.offline()
                     && self.pending.iter().any(|p| p.category == Category::Offline)
                 {
                     // Offline became captive portal (or the reverse) within the wait: say the latest.
                     for p in &mut self.pending {
                         if p.category == Category::Offline {
-                            p.kind = NoticeKind::Offline { verdict: to };
+                            p.kind = NoticeKind::Offline { verdict: offline };
                         }
                     }
                 }
@@ -274,27 +277,26 @@ impl Policy {
         incident: Option<IncidentId>,
         now: Instant,
     ) {
-        let reason = change.reason.clone();
         match change.to {
-            WatchState::Down | WatchState::Degraded | WatchState::Unstable => {
+            NewState::Down(_) | NewState::Degraded(_) | NewState::Unstable(_) => {
                 let (category, kind) = match change.to {
-                    WatchState::Down => (
+                    NewState::Down(reason) => (
                         Category::Down,
                         NoticeKind::Down {
                             group: group.clone(),
                             watches: vec![watch.clone()],
-                            reason: reason_or_unknown(reason),
+                            reason,
                         },
                     ),
-                    WatchState::Degraded if self.cfg.degraded => (
+                    NewState::Degraded(reason) if self.cfg.degraded => (
                         Category::Degraded,
                         NoticeKind::Degraded {
                             group: group.clone(),
                             watches: vec![watch.clone()],
-                            reason: reason_or_unknown(reason),
+                            reason,
                         },
                     ),
-                    WatchState::Unstable => {
+                    NewState::Unstable(_) => {
                         let (failures, checks) = change.recent_failures;
                         (
                             Category::Unstable,
@@ -312,7 +314,7 @@ impl Policy {
                     .retain(|p| p.watch.as_deref() != Some(&watch) || p.category == Category::Cert);
                 self.queue(category, Some(watch), group, kind, incident, now);
             }
-            WatchState::Up | WatchState::Unknown => {
+            NewState::Up(_) | NewState::Unknown => {
                 // Bad news still waiting healed within the wait: it is never said.
                 self.pending.retain(|p| {
                     p.watch.as_deref() != Some(&watch)
@@ -321,7 +323,7 @@ impl Policy {
                             Category::Down | Category::Degraded | Category::Unstable
                         )
                 });
-                if change.to != WatchState::Up {
+                if change.state() != WatchState::Up {
                     return;
                 }
                 // Bad news that was said (this time or before, maybe before a restart) is
@@ -362,7 +364,7 @@ impl Policy {
                 self.cancel(Category::Steady, Some(&watch));
                 self.queue(category, Some(watch), group, kind, incident, now);
             }
-            WatchState::Paused => {}
+            NewState::Paused => {}
         }
     }
 
@@ -455,11 +457,12 @@ impl Policy {
             {
                 self.in_config_order(watches);
             }
-            // Watches failing together may fail differently: say the most common cause.
+            // Watches failing together may fail differently: say the dominant cause (the one
+            // rule the detector uses too).
             if let (
                 NoticeKind::Down { reason, .. } | NoticeKind::Degraded { reason, .. },
                 Some(common),
-            ) = (&mut notice_kind, most_common(&reasons))
+            ) = (&mut notice_kind, Reason::dominant(&reasons))
             {
                 *reason = common;
             }
@@ -565,14 +568,6 @@ impl Policy {
     }
 }
 
-fn reason_or_unknown(reason: Option<Reason>) -> Reason {
-    reason.unwrap_or(Reason {
-        layer: downwatch_probe::Layer::Tcp,
-        cause: downwatch_probe::Cause::TcpError,
-        detail: String::new(),
-    })
-}
-
 fn reason_of(kind: &NoticeKind) -> Option<Reason> {
     match kind {
         NoticeKind::Down { reason, .. } | NoticeKind::Degraded { reason, .. } => {
@@ -580,18 +575,6 @@ fn reason_of(kind: &NoticeKind) -> Option<Reason> {
         }
         _ => None,
     }
-}
-
-/// The reason whose cause is the most frequent (the earliest one on a tie).
-fn most_common(reasons: &[Reason]) -> Option<Reason> {
-    let count = |r: &Reason| reasons.iter().filter(|o| o.cause == r.cause).count();
-    let mut best: Option<&Reason> = None;
-    for r in reasons {
-        if best.is_none_or(|b| count(r) > count(b)) {
-            best = Some(r);
-        }
-    }
-    best.cloned()
 }
 
 fn mergeable(category: Category) -> bool {

@@ -20,7 +20,8 @@ use crate::connectivity::{self, ControlResult};
 use crate::detector::{Detector, Outcome, Thresholds};
 use crate::events::{Event, Sink};
 use crate::incidents::IncidentEvent;
-use crate::notice::{Notice, Reason};
+use crate::notice::Notice;
+use crate::reason::Reason;
 use crate::state::Verdict;
 
 /// A boxed future, as the seams below return.
@@ -135,13 +136,7 @@ pub async fn run(config: Arc<Config>, deps: Deps, inputs: Inputs) {
 
 /// Outcome of a probe as the detector sees it.
 fn outcome_of(result: &ProbeResult) -> Outcome {
-    let reason = || {
-        result.failure.as_ref().map(|f| Reason {
-            layer: f.cause.layer(),
-            cause: f.cause,
-            detail: f.message.clone(),
-        })
-    };
+    let reason = || result.failure.as_ref().map(Reason::of);
     match (result.status, reason()) {
         (Status::Up, _) => Outcome::Up,
         (Status::Degraded, Some(r)) => Outcome::Degraded(r),

@@ -59,3 +59,37 @@ impl Verdict {
         }
     }
 }
+
+impl Verdict {
+    /// The verdict as one that is not online, when it is not.
+    pub fn offline(self) -> Option<OfflineVerdict> {
+        match self {
+            Verdict::Online => None,
+            Verdict::Offline => Some(OfflineVerdict::Offline),
+            Verdict::CaptivePortal => Some(OfflineVerdict::CaptivePortal),
+            Verdict::LocalDnsBroken => Some(OfflineVerdict::LocalDnsBroken),
+        }
+    }
+}
+
+/// A verdict that is not online: what an offline notice says (it cannot say "online").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfflineVerdict {
+    /// Nothing answers: the user is offline.
+    Offline,
+    /// HTTP controls are answered by something else (a login page).
+    CaptivePortal,
+    /// Names fail through the system resolver while direct addresses work.
+    LocalDnsBroken,
+}
+
+impl From<OfflineVerdict> for Verdict {
+    fn from(v: OfflineVerdict) -> Verdict {
+        match v {
+            OfflineVerdict::Offline => Verdict::Offline,
+            OfflineVerdict::CaptivePortal => Verdict::CaptivePortal,
+            OfflineVerdict::LocalDnsBroken => Verdict::LocalDnsBroken,
+        }
+    }
+}

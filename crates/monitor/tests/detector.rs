@@ -35,7 +35,7 @@ fn walk(steps: &str, warm: bool) -> (Detector, Vec<(usize, WatchState, WatchStat
         let c = d
             .observe(&Outcome::Up, at(0))
             .expect("first success sets Up");
-        assert!(c.silent && c.to == Up);
+        assert!(c.silent && c.state() == Up);
         1
     } else {
         0
@@ -48,7 +48,7 @@ fn walk(steps: &str, warm: bool) -> (Detector, Vec<(usize, WatchState, WatchStat
             other => panic!("bad step {other}"),
         };
         if let Some(c) = d.observe(&outcome, at(i + offset)) {
-            changes.push((i, c.from, c.to, c.silent));
+            changes.push((i, c.from, c.state(), c.silent));
         }
     }
     (d, changes)
@@ -130,7 +130,7 @@ fn a_high_failure_threshold_is_down_not_unstable() {
     let mut changes = Vec::new();
     for step in 1..=5 {
         if let Some(c) = d.observe(&Outcome::Down(reason(Cause::TcpRefused)), at(step)) {
-            changes.push((step, c.to, c.since));
+            changes.push((step, c.state(), c.since));
         }
     }
     assert_eq!(
@@ -181,16 +181,34 @@ fn down_is_back_dated_to_the_first_failure_of_the_run() {
     let change = d
         .observe(&Outcome::Down(reason(Cause::TcpRefused)), at(5))
         .unwrap();
-    assert_eq!((change.to, change.since), (Down, at(3)));
+    assert_eq!((change.state(), change.since), (Down, at(3)));
     assert_eq!(
-        change.reason.unwrap().cause,
+        change.to.reason().unwrap().cause,
         Cause::DnsServfail,
         "the dominant cause of the run"
     );
     d.observe(&Outcome::Up, at(6));
     let back = d.observe(&Outcome::Up, at(7)).unwrap();
-    assert_eq!((back.to, back.bad_since), (Up, Some(at(3))));
-    assert_eq!(back.reason.unwrap().layer, Layer::Dns);
+    assert_eq!((back.state(), back.bad_since), (Up, Some(at(3))));
+    assert_eq!(back.to.reason().unwrap().layer, Layer::Dns);
+}
+
+/// One rule for the dominant cause (issue 9): on a tie, the lower layer, whatever came last.
+/// The detector used to let the latest cause win a tie, so this run said `tcp_refused`.
+#[test]
+fn a_tie_of_causes_goes_to_the_lower_layer_not_to_the_latest() {
+    let t = Thresholds {
+        failures_to_down: 2,
+        successes_to_up: 2,
+    };
+    let mut d = Detector::new(t);
+    d.observe(&Outcome::Up, at(0));
+    d.observe(&Outcome::Down(reason(Cause::DnsServfail)), at(1));
+    let change = d
+        .observe(&Outcome::Down(reason(Cause::TcpRefused)), at(2))
+        .unwrap();
+    assert_eq!(change.state(), Down);
+    assert_eq!(change.to.reason().unwrap().cause, Cause::DnsServfail);
 }
 
 #[test]
@@ -224,13 +242,13 @@ fn reset_and_pause() {
         "streak was reset"
     );
     let p = d.pause(at(4)).unwrap();
-    assert_eq!((p.from, p.to), (Up, Paused));
+    assert_eq!((p.from, p.state()), (Up, Paused));
     assert!(
         d.observe(&Outcome::Down(reason(Cause::TcpTimeout)), at(5))
             .is_none()
     );
     let r = d.resume(at(6)).unwrap();
-    assert_eq!(r.to, Up);
+    assert_eq!(r.state(), Up);
 }
 
 /// Issue 6: after an outage that outlasted the flaps (told down), the recovery is "back up";

@@ -7,7 +7,7 @@ mod messages_support;
 use std::time::Duration;
 
 use downwatch_monitor::messages::{Lang, Messages};
-use downwatch_monitor::{Notice, NoticeKind, Reason, Verdict, WatchState};
+use downwatch_monitor::{Notice, NoticeKind, OfflineVerdict, Reason, WatchState};
 use downwatch_probe::{Cause, Layer};
 use messages_support::{names, notice, servfail};
 
@@ -124,11 +124,11 @@ fn every_notice() -> Vec<Notice> {
             recovered: vec![],
         },
     ];
+    // An offline notice cannot say "online" any more (its verdict's type has no such value).
     for verdict in [
-        Verdict::Offline,
-        Verdict::CaptivePortal,
-        Verdict::LocalDnsBroken,
-        Verdict::Online,
+        OfflineVerdict::Offline,
+        OfflineVerdict::CaptivePortal,
+        OfflineVerdict::LocalDnsBroken,
     ] {
         all.push(NoticeKind::Offline { verdict });
     }
@@ -340,7 +340,7 @@ fn english_texts() {
     );
     assert_eq!(
         en(NoticeKind::Offline {
-            verdict: Verdict::Offline
+            verdict: OfflineVerdict::Offline
         }),
         (
             "You are offline".into(),
@@ -349,14 +349,14 @@ fn english_texts() {
     );
     assert_eq!(
         en(NoticeKind::Offline {
-            verdict: Verdict::CaptivePortal
+            verdict: OfflineVerdict::CaptivePortal
         })
         .0,
         "This network wants you to sign in"
     );
     assert_eq!(
         en(NoticeKind::Offline {
-            verdict: Verdict::LocalDnsBroken
+            verdict: OfflineVerdict::LocalDnsBroken
         })
         .0,
         "Your DNS is not working"

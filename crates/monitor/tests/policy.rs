@@ -5,10 +5,10 @@
 use std::time::{Duration, SystemTime};
 
 use downwatch_config::{Notifications, QuietHours};
-use downwatch_monitor::detector::Change;
+use downwatch_monitor::detector::{Change, NewState};
 use downwatch_monitor::incidents::{IncidentBook, IncidentEvent};
 use downwatch_monitor::policy::{Input, Policy};
-use downwatch_monitor::{NoticeKind, Reason, Verdict, WatchState};
+use downwatch_monitor::{NoticeKind, OfflineVerdict, Reason, Verdict, WatchState};
 use downwatch_probe::Cause;
 use tokio::time::Instant;
 
@@ -42,16 +42,24 @@ impl Clock {
 }
 
 fn change(from: WatchState, to: WatchState, wall: SystemTime, silent: bool) -> Change {
+    let reason = Reason {
+        layer: Cause::DnsServfail.layer(),
+        cause: Cause::DnsServfail,
+        detail: "SERVFAIL from 127.0.0.53:53".into(),
+    };
+    let to = match to {
+        WatchState::Unknown => NewState::Unknown,
+        WatchState::Up => NewState::Up(Some(reason)),
+        WatchState::Degraded => NewState::Degraded(reason),
+        WatchState::Down => NewState::Down(reason),
+        WatchState::Unstable => NewState::Unstable(Some(reason)),
+        WatchState::Paused => NewState::Paused,
+    };
     Change {
         from,
         to,
         since: wall,
         bad_since: matches!(from, WatchState::Down).then(|| wall - Duration::from_secs(600)),
-        reason: Some(Reason {
-            layer: Cause::DnsServfail.layer(),
-            cause: Cause::DnsServfail,
-            detail: "SERVFAIL from 127.0.0.53:53".into(),
-        }),
         silent,
         recent_failures: (5, 10),
     }
@@ -277,7 +285,9 @@ fn offline_and_back_online_once_each() {
         wall,
     );
     let out = p.release(clock.at(5).0, clock.at(5).1, 600);
-    assert!(matches!(&out[..], [n] if n.kind == NoticeKind::Offline { verdict: Verdict::Offline }));
+    assert!(
+        matches!(&out[..], [n] if n.kind == NoticeKind::Offline { verdict: OfflineVerdict::Offline })
+    );
     p.push(
         Input::Verdict {
             from: Verdict::Offline,
@@ -455,7 +465,7 @@ fn a_grouped_notice_gives_the_most_common_cause() {
         detail: "refused".into(),
     };
     let mut first = change(WatchState::Up, WatchState::Down, wall, false);
-    first.reason = Some(refused);
+    first.to = NewState::Down(refused);
     p.push(state("WhatsApp", Some("Meta"), first), now, wall);
     for w in ["Facebook", "Instagram"] {
         p.push(
@@ -475,6 +485,42 @@ fn a_grouped_notice_gives_the_most_common_cause() {
             "{n:?}"
         ),
         other => panic!("{other:?}"),
+    }
+}
+
+/// One rule for the dominant cause (issue 9): a tie goes to the lower layer, whichever watch
+/// failed first. The policy used to keep the earliest on a tie, so this notice said
+/// `tcp_refused` when WhatsApp's failure arrived first and `dns_servfail` otherwise.
+#[test]
+fn a_tie_in_a_grouped_notice_does_not_depend_on_the_arrival_order() {
+    let refused = Reason {
+        layer: Cause::TcpRefused.layer(),
+        cause: Cause::TcpRefused,
+        detail: "refused".into(),
+    };
+    for refused_first in [true, false] {
+        let clock = Clock::new();
+        let mut p = Policy::new(cfg());
+        let (now, wall) = clock.at(0);
+        let mut tcp = change(WatchState::Up, WatchState::Down, wall, false);
+        tcp.to = NewState::Down(refused.clone());
+        let dns = change(WatchState::Up, WatchState::Down, wall, false);
+        let arrivals = if refused_first {
+            [("WhatsApp", tcp), ("Facebook", dns)]
+        } else {
+            [("Facebook", dns), ("WhatsApp", tcp)]
+        };
+        for (w, c) in arrivals {
+            p.push(state(w, Some("Meta"), c), now, wall);
+        }
+        let out = p.release(clock.at(5).0, clock.at(5).1, 600);
+        match &out[..] {
+            [n] => assert!(
+                matches!(&n.kind, NoticeKind::Down { reason, .. } if reason.cause == Cause::DnsServfail),
+                "refused first: {refused_first}: {n:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use downwatch_config::{Config, Connectivity, Control, Defaults, ProbeSettings, W
 use downwatch_monitor::clock::{Clock, SteppedClock};
 use downwatch_monitor::events::{Event, Sink, to_json};
 use downwatch_monitor::runner::{self, Announcer, BoxFuture, Deps, Inputs, PowerSignal, ProbeExec};
-use downwatch_monitor::{Notice, NoticeKind, Verdict};
+use downwatch_monitor::{Notice, NoticeKind, OfflineVerdict};
 use downwatch_probe::{Cause, Check, Failure, Phases, ProbeResult, RecordKind, Status, Target};
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep};
@@ -379,7 +379,7 @@ async fn offline_is_one_notice_and_no_watch_alarm() {
     assert_eq!(
         notices[0].1,
         NoticeKind::Offline {
-            verdict: Verdict::Offline
+            verdict: OfflineVerdict::Offline
         }
     );
     assert!(

@@ -41,6 +41,8 @@ pub enum Layer {
     Tls,
     /// The HTTP exchange.
     Http,
+    /// Before any layer: the probe could not be set up, nothing was sent.
+    Setup,
 }
 
 impl Layer {
@@ -51,6 +53,7 @@ impl Layer {
             Layer::Tcp => "tcp",
             Layer::Tls => "tls",
             Layer::Http => "http",
+            Layer::Setup => "setup",
         }
     }
 }
@@ -108,6 +111,7 @@ causes! {
     HttpContentEncoding => "http_content_encoding", Http, "The body's Content-Encoding is unknown, or its compressed data is corrupt or cut short.";
     HttpTooManyRedirects => "http_too_many_redirects", Http, "More redirects than allowed.";
     TooSlow => "too_slow", Http, "Slower than the latency limit (degraded).";
+    SetupFailed => "setup_failed", Setup, "The probe could not be set up, so nothing was sent (an unreadable CA file, a probe task that failed).";
 }
 
 impl fmt::Display for Cause {
@@ -253,12 +257,13 @@ impl ProbeResult {
         }
     }
 
-    /// A result for a probe that could not even be set up (its trust store failed to load):
-    /// down at the TLS layer, saying why.
+    /// A result for a probe that could not even be set up (its trust store failed to load,
+    /// its task failed): down with a cause of its own (`setup_failed`), saying why. No
+    /// network layer is blamed: nothing was sent.
     pub fn setup_failure(message: &str) -> Self {
         let mut result = ProbeResult::new();
         result.fail(Failure::new(
-            Cause::TlsHandshake,
+            Cause::SetupFailed,
             format!("cannot set up the probe: {message}"),
         ));
         result
@@ -297,6 +302,14 @@ mod tests {
             let prefix_ok = code.starts_with(cause.layer().as_str()) || *cause == Cause::TooSlow;
             assert!(prefix_ok, "{code} is not in layer {:?}", cause.layer());
         }
+    }
+
+    #[test]
+    fn a_setup_failure_has_a_cause_of_its_own_not_a_network_layer() {
+        let r = ProbeResult::setup_failure("the control probe task failed");
+        assert_eq!(r.status, Status::Down);
+        assert_eq!(r.cause(), Some(Cause::SetupFailed));
+        assert_eq!(r.layer(), Some(Layer::Setup));
     }
 
     #[test]

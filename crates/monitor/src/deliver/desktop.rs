@@ -7,7 +7,6 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::{Deliver, DeliverError, DeliverFuture};
 use crate::messages::{Messages, Rendered};
 use crate::notice::{IncidentId, Notice, NoticeKind};
-use crate::state::Verdict;
 
 /// The app name the daemon shows and groups by.
 /// How long a "Details" click on a notification is listened for.
@@ -45,9 +44,6 @@ impl Look {
         const WARNING: &str = "dialog-warning";
         let (icon, critical) = match kind {
             NoticeKind::Down { .. } => (ERROR, true),
-            NoticeKind::Offline {
-                verdict: Verdict::Online,
-            } => (BACK, false),
             NoticeKind::Offline { .. } => (ERROR, true),
             NoticeKind::Recovered { .. }
             | NoticeKind::Steady { .. }

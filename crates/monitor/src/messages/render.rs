@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::{Arg, MessageError, Messages, Rendered};
 use crate::notice::{Notice, NoticeKind, Reason};
-use crate::state::Verdict;
+use crate::state::OfflineVerdict;
 
 /// Errors met while rendering; the lossy paths log them, the strict ones return the first.
 type Errors = Vec<MessageError>;
@@ -106,10 +106,9 @@ impl Messages {
             }
             NoticeKind::Offline { verdict } => {
                 let (title, body) = match verdict {
-                    Verdict::Offline => ("offline-title", "offline-body"),
-                    Verdict::CaptivePortal => ("portal-title", "portal-body"),
-                    Verdict::LocalDnsBroken => ("local-dns-title", "local-dns-body"),
-                    Verdict::Online => ("online-title", "online-body-now"),
+                    OfflineVerdict::Offline => ("offline-title", "offline-body"),
+                    OfflineVerdict::CaptivePortal => ("portal-title", "portal-body"),
+                    OfflineVerdict::LocalDnsBroken => ("local-dns-title", "local-dns-body"),
                 };
                 (self.t(title, &[], errors), self.t(body, &[], errors))
             }

@@ -164,7 +164,7 @@ impl Monitor {
             let w = &self.watches[i].cfg;
             (w.name.clone(), w.group.clone(), w.muted)
         };
-        self.watches[i].down_since = (change.to == WatchState::Down).then_some(now);
+        self.watches[i].down_since = (change.state() == WatchState::Down).then_some(now);
         self.deps.sink.record(
             wall,
             &Event::State {
