@@ -207,6 +207,7 @@ async fn exchange(
     let (stream, addr) =
         crate::prober::open(&prober.resolver, &host, port, deadline, hop, result).await?;
 
+    let mut plain_head = None;
     let (io, h2): (Box<dyn Stream>, bool) = if https {
         let started = Instant::now();
         let (outcome, tls) = prober
@@ -218,6 +219,8 @@ async fn exchange(
         result.tls = Some(tls);
         (Box::new(outcome?), h2)
     } else {
+        let (stream, head) = crate::first_bytes::Recorded::new(stream);
+        plain_head = Some(head);
         (Box::new(stream), false)
     };
 
@@ -264,6 +267,17 @@ async fn exchange(
             Cause::HttpTimeout,
             format!("no response headers from {addr} in time"),
         )),
+        // A TLS server answers plain HTTP with a TLS alert (or a handshake record): the
+        // parse error would only say "invalid HTTP version".
+        Ok(Err(_)) if plain_head.as_ref().and_then(|h| h.protocol()) == Some("TLS") => {
+            Err(Failure::new(
+                Cause::HttpProtocol,
+                format!(
+                    "the server at {addr} answered with TLS, not plain HTTP (this port serves \
+                     https://, not http://)"
+                ),
+            ))
+        }
         Ok(Err(e)) => Err(Failure::new(Cause::HttpProtocol, limits::describe(&e))),
         Ok(Ok(pair)) => {
             hop.ttfb = Some(started.elapsed());

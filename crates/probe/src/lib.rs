@@ -20,6 +20,7 @@ mod decode;
 mod dns;
 mod duration;
 mod error;
+mod first_bytes;
 mod http;
 mod limits;
 mod outcome;
@@ -31,6 +32,7 @@ mod status;
 mod target;
 mod tcp;
 mod tls;
+mod tls_failure;
 mod trust;
 
 pub use body::{BodyMatch, Pattern};

@@ -110,21 +110,31 @@ fn rank(error: &std::io::Error) -> u8 {
 }
 
 fn io_failure(error: &std::io::Error, addr: SocketAddr) -> Failure {
-    let unreachable = matches!(
-        error.kind(),
-        ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable
-    ) || matches!(error.raw_os_error(), Some(code) if code == EHOSTUNREACH || code == ENETUNREACH);
+    let errno = error.raw_os_error();
+    let network = error.kind() == ErrorKind::NetworkUnreachable || errno == Some(ENETUNREACH);
+    let host = error.kind() == ErrorKind::HostUnreachable || errno == Some(EHOSTUNREACH);
     if error.kind() == ErrorKind::ConnectionRefused {
         Failure::new(Cause::TcpRefused, format!("connection refused by {addr}"))
-    } else if unreachable {
+    } else if network {
         Failure::new(
             Cause::TcpUnreachable,
-            format!("{addr} is unreachable ({error})"),
+            format!("{addr} is unreachable: this computer has no route to its network"),
+        )
+    } else if host {
+        Failure::new(
+            Cause::TcpUnreachable,
+            format!("{addr} is unreachable: the network says there is no route to that host"),
         )
     } else if error.kind() == ErrorKind::TimedOut {
         Failure::new(
             Cause::TcpTimeout,
             format!("no answer from {addr} (connection timed out)"),
+        )
+    } else if error.kind() == ErrorKind::PermissionDenied {
+        // EPERM/EACCES on connect: a firewall rule of this machine, not the service.
+        Failure::new(
+            Cause::TcpError,
+            format!("the connection to {addr} was blocked on this computer (a firewall rule)"),
         )
     } else {
         Failure::new(

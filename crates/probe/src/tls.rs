@@ -9,15 +9,14 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::{Resumption, WebPkiServerVerifier};
 use rustls::crypto::ring;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
-};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
 use crate::error::{Error, Result};
+use crate::first_bytes::{Head, Recorded};
 use crate::outcome::{Cause, Failure, TlsInfo};
 use crate::target::Host;
 
@@ -79,12 +78,15 @@ impl TlsContext {
         host: &Host,
         alpn: &[&[u8]],
         deadline: Instant,
-    ) -> (std::result::Result<TlsStream<TcpStream>, Failure>, TlsInfo) {
+    ) -> (
+        std::result::Result<TlsStream<Recorded<TcpStream>>, Failure>,
+        TlsInfo,
+    ) {
         let recorder = Arc::new(Recorder {
             inner: self.verifier.clone(),
             pinned: self.pinned.clone(),
             verify: self.verify,
-            leaf: Mutex::new(None),
+            presented: Mutex::new(None),
         });
         let mut config = (*self.base).clone();
         config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
@@ -103,20 +105,33 @@ impl TlsContext {
             },
         };
         let connector = TlsConnector::from(Arc::new(config));
+        let (stream, head) = Recorded::new(stream);
         let outcome = timeout_at(deadline, connector.connect(name, stream)).await;
-        let leaf = recorder
-            .leaf
+        let presented = recorder
+            .presented
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        let mut info = leaf.as_ref().map(cert_info).unwrap_or_default();
+        let mut info = presented
+            .as_ref()
+            .map(|p| cert_info(&p.leaf))
+            .unwrap_or_default();
         match outcome {
             Err(_) => {
                 let failure =
                     Failure::new(Cause::TlsTimeout, "TLS handshake did not finish in time");
                 (Err(failure), info)
             }
-            Ok(Err(e)) => (Err(handshake_failure(&e, &info, host)), info),
+            Ok(Err(e)) => {
+                let seen = Seen {
+                    info: &info,
+                    presented: presented.as_ref(),
+                    head: &head,
+                    host,
+                    alpn,
+                };
+                (Err(crate::tls_failure::handshake_failure(&e, &seen)), info)
+            }
             Ok(Ok(stream)) => {
                 let (_, conn) = stream.get_ref();
                 info.version = conn.protocol_version().map(|v| match v {
@@ -140,7 +155,30 @@ struct Recorder {
     inner: Arc<WebPkiServerVerifier>,
     pinned: Arc<Vec<CertificateDer<'static>>>,
     verify: bool,
-    leaf: Mutex<Option<CertificateDer<'static>>>,
+    presented: Mutex<Option<Presented>>,
+}
+
+/// The certificates the server sent.
+#[derive(Debug)]
+pub(crate) struct Presented {
+    /// Its own certificate.
+    pub(crate) leaf: CertificateDer<'static>,
+    /// The certificates it sent after the leaf (intermediates, sometimes a root).
+    pub(crate) chain: Vec<CertificateDer<'static>>,
+}
+
+/// Everything a failed handshake left to explain it.
+pub(crate) struct Seen<'a> {
+    /// The leaf's facts.
+    pub(crate) info: &'a TlsInfo,
+    /// The certificates sent, when the handshake got that far.
+    pub(crate) presented: Option<&'a Presented>,
+    /// The server's first bytes.
+    pub(crate) head: &'a Head,
+    /// The name asked for.
+    pub(crate) host: &'a Host,
+    /// The application protocols offered.
+    pub(crate) alpn: &'a [&'a [u8]],
 }
 
 impl ServerCertVerifier for Recorder {
@@ -152,8 +190,16 @@ impl ServerCertVerifier for Recorder {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        *self.leaf.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some(end_entity.clone().into_owned());
+        *self
+            .presented
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Presented {
+            leaf: end_entity.clone().into_owned(),
+            chain: intermediates
+                .iter()
+                .map(|c| c.clone().into_owned())
+                .collect(),
+        });
         if !self.verify {
             return Ok(ServerCertVerified::assertion());
         }
@@ -204,7 +250,7 @@ impl ServerCertVerifier for Recorder {
 }
 
 /// Facts of a leaf certificate.
-fn cert_info(der: &CertificateDer<'_>) -> TlsInfo {
+pub(crate) fn cert_info(der: &CertificateDer<'_>) -> TlsInfo {
     let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else {
         return TlsInfo::default();
     };
@@ -250,78 +296,4 @@ fn cert_names(cert: &x509_parser::certificate::X509Certificate<'_>) -> Vec<Strin
             _ => None,
         })
         .collect()
-}
-
-fn handshake_failure(error: &std::io::Error, info: &TlsInfo, host: &Host) -> Failure {
-    let Some(tls_error) = error
-        .get_ref()
-        .and_then(|e| e.downcast_ref::<rustls::Error>())
-    else {
-        let message = if error.kind() == std::io::ErrorKind::UnexpectedEof {
-            "the server closed the connection during the TLS handshake".to_owned()
-        } else {
-            format!("TLS handshake failed: {error}")
-        };
-        return Failure::new(Cause::TlsHandshake, message);
-    };
-    let days = info.days_left.unwrap_or(0);
-    let date = info
-        .not_after
-        .clone()
-        .unwrap_or_else(|| "an unknown date".into());
-    match tls_error {
-        rustls::Error::InvalidCertificate(cert_error) => match cert_error {
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                let ago = match -days {
-                    0 => "today".to_owned(),
-                    1 => "1 day ago".to_owned(),
-                    n => format!("{n} days ago"),
-                };
-                Failure::new(
-                    Cause::TlsExpired,
-                    format!("certificate expired {ago} ({date})"),
-                )
-            }
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                Failure::new(
-                    Cause::TlsNotYetValid,
-                    "certificate is not valid yet (check the server's or this computer's clock)",
-                )
-            }
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                Failure::new(Cause::TlsHostnameMismatch, hostname_message(host, info))
-            }
-            other => Failure::new(Cause::TlsUntrusted, untrusted_message(other, info)),
-        },
-        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
-            Failure::new(
-                Cause::TlsHandshake,
-                format!("the server did not speak TLS ({tls_error})"),
-            )
-        }
-        other => Failure::new(
-            Cause::TlsHandshake,
-            format!("TLS handshake failed: {other}"),
-        ),
-    }
-}
-
-fn hostname_message(host: &Host, info: &TlsInfo) -> String {
-    if info.names.is_empty() {
-        format!("certificate is not valid for {host}")
-    } else {
-        format!("certificate is for {}, not {host}", info.names.join(", "))
-    }
-}
-
-fn untrusted_message(error: &CertificateError, info: &TlsInfo) -> String {
-    match (&info.subject, &info.issuer) {
-        (Some(subject), Some(issuer)) if subject == issuer => {
-            format!("certificate is self-signed ({subject}) and not trusted")
-        }
-        (_, Some(issuer)) if matches!(error, CertificateError::UnknownIssuer) => {
-            format!("certificate issued by an unknown authority ({issuer})")
-        }
-        _ => format!("certificate not trusted: {error}"),
-    }
 }

@@ -53,6 +53,9 @@ pub struct TestBed {
     /// HTTPS with a certificate issued by the CA's intermediate, sent along; the intermediate
     /// alone is written to `dir/intermediate.pem`.
     pub https_intermediate: HttpServer,
+    /// HTTPS with a certificate issued by the CA's intermediate, sent without it
+    /// ([`CertKind::LeafOnly`]).
+    pub https_leaf_only: HttpServer,
     /// Writes non-TLS bytes and closes.
     pub garbage: GarbageServer,
     /// Accepts and never writes.
@@ -116,6 +119,7 @@ impl TestBed {
             https_expiring: https(CertKind::ExpiringSoon, Alpn::H2AndH1).await?,
             https_self_signed_ca,
             https_intermediate: https(CertKind::ViaIntermediate, Alpn::H2AndH1).await?,
+            https_leaf_only: https(CertKind::LeafOnly, Alpn::H2AndH1).await?,
             garbage: GarbageServer::start(bind).await?,
             silent: SilentServer::start(bind).await?,
             portal: HttpServer::portal(bind).await?,
@@ -130,6 +134,7 @@ impl TestBed {
     /// Where everything is, as a JSON object of strings: `ca` (path), `dns`, `http`,
     /// `https_valid`, `https_h1`, `https_expired`, `https_not_yet_valid`, `https_wrong_host`,
     /// `https_self_signed`, `https_expiring`, `https_self_signed_ca`, `https_intermediate`,
+    /// `https_leaf_only`,
     /// `garbage`, `silent`, `portal`, `raw`, `https_jittery`
     /// (`ip:port`), and `v6` (`"::1"` or `null`).
     pub fn describe(&self) -> serde_json::Value {
@@ -146,6 +151,7 @@ impl TestBed {
             "https_expiring": self.https_expiring.addr().to_string(),
             "https_self_signed_ca": self.https_self_signed_ca.addr().to_string(),
             "https_intermediate": self.https_intermediate.addr().to_string(),
+            "https_leaf_only": self.https_leaf_only.addr().to_string(),
             "garbage": self.garbage.addr().to_string(),
             "silent": self.silent.addr().to_string(),
             "portal": self.portal.addr().to_string(),

@@ -50,7 +50,14 @@ pub enum CertKind {
     /// Issued by the CA's intermediate ([`TestCa::intermediate_pem`]); the server sends the
     /// intermediate along with it.
     ViaIntermediate,
+    /// Issued by the CA's intermediate, but the server sends only this leaf, not the
+    /// intermediate: the misconfiguration behind most "unknown authority" reports.
+    LeafOnly,
 }
+
+/// Where the intermediate-issued leaves say their issuer's certificate is published (their
+/// Authority Information Access, as every public authority's leaves carry). Never fetched.
+pub const INTERMEDIATE_URL: &str = "http://ca.test/intermediate.der";
 
 /// The application protocols a TLS server offers through ALPN.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,6 +218,12 @@ impl TestCa {
         params
             .distinguished_name
             .push(DnType::CommonName, format!("downwatch test {kind:?}"));
+        let via_intermediate = matches!(kind, CertKind::ViaIntermediate | CertKind::LeafOnly);
+        if via_intermediate {
+            params
+                .custom_extensions
+                .push(authority_info_access(INTERMEDIATE_URL));
+        }
         if self_signed_ca {
             // As `openssl req -x509` makes it: CA:TRUE, no key usage, no extended key usage.
             params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -225,7 +238,8 @@ impl TestCa {
             | CertKind::WrongHost
             | CertKind::SelfSigned
             | CertKind::SelfSignedCa
-            | CertKind::ViaIntermediate => (now - Duration::days(30), now + Duration::days(365)),
+            | CertKind::ViaIntermediate
+            | CertKind::LeafOnly => (now - Duration::days(30), now + Duration::days(365)),
             CertKind::Expired | CertKind::SelfSignedCaExpired => {
                 (now - Duration::days(100), now - Duration::days(12))
             }
@@ -240,12 +254,30 @@ impl TestCa {
             CertKind::SelfSigned | CertKind::SelfSignedCa | CertKind::SelfSignedCaExpired => {
                 params.self_signed(&key)?
             }
-            CertKind::ViaIntermediate => params.signed_by(&key, &self.intermediate_issuer)?,
+            CertKind::ViaIntermediate | CertKind::LeafOnly => {
+                params.signed_by(&key, &self.intermediate_issuer)?
+            }
             _ => params.signed_by(&key, &self.issuer)?,
         };
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
         Ok((cert.der().clone(), key, cert.pem()))
     }
+}
+
+/// An Authority Information Access extension (RFC 5280 §4.2.2.1) naming `url` as where the
+/// issuer's certificate is published (`id-ad-caIssuers`). DER written by hand: rcgen has no
+/// builder for it, and the value is short (every length fits in one byte).
+fn authority_info_access(url: &str) -> rcgen::CustomExtension {
+    const CA_ISSUERS: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
+    let len = |n: usize| u8::try_from(n).unwrap_or(u8::MAX);
+    let mut location = vec![0x86, len(url.len())]; // [6] IMPLICIT IA5String: a URI
+    location.extend_from_slice(url.as_bytes());
+    let mut description = vec![0x30, len(CA_ISSUERS.len() + location.len())];
+    description.extend_from_slice(CA_ISSUERS);
+    description.extend_from_slice(&location);
+    let mut value = vec![0x30, len(description.len())];
+    value.extend_from_slice(&description);
+    rcgen::CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], value)
 }
 
 impl Default for TestCa {
