@@ -1,0 +1,47 @@
+//! Downwatch's history: SQLite (bundled) in the data directory.
+//!
+//! - [`Store::open`] opens (creating and migrating) `history.sqlite3`: WAL, `busy_timeout`,
+//!   `auto_vacuum = INCREMENTAL` set at creation, a bounded page cache. A file SQLite cannot
+//!   read is moved aside with a UTC timestamp and a fresh one started ([`MovedAside`]).
+//! - Versioned migrations (`PRAGMA user_version`), each in one transaction with the version
+//!   it sets: a crash half way leaves the previous version, and the step runs again whole.
+//! - One writer thread fed by a bounded queue ([`RecordSender`]), writing whatever piled up
+//!   in one transaction; [`RecordSender::flush`] waits for the commit (an incident is on disk
+//!   before its notification leaves).
+//! - Coverage is data: spans when the resident was not running, the machine slept, it was
+//!   offline or writing failed; [`Reader::uptime`] weighs time, counts observed time only and
+//!   never exceeds 100 %.
+//!
+//! The input types ([`CheckRecord`], [`IncidentRecord`], ...) are the store's own; the
+//! resident will feed them from its sink.
+//!
+//! ```no_run
+//! # fn demo() -> Result<(), downwatch_store::StoreError> {
+//! use std::time::{Duration, SystemTime};
+//! let now = SystemTime::now();
+//! let opened = downwatch_store::Store::open("/tmp/downwatch-data".as_ref(), now)?;
+//! let day = opened.store.reader()?.uptime("Gmail", now - Duration::from_secs(86_400), now)?;
+//! println!("{:?}", day.availability());
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod migrate;
+mod open;
+mod reader;
+mod records;
+mod store;
+pub mod uptime;
+mod writer;
+
+pub use error::StoreError;
+pub use migrate::SCHEMA_VERSION;
+pub use open::{BUSY_TIMEOUT, CACHE_KIB, FILE_NAME, MovedAside};
+pub use reader::Reader;
+pub use records::{
+    CheckRecord, CoverageKind, CoverageSpan, Failure, IncidentKind, IncidentRecord, MessageRef,
+    NotificationRecord, Record, from_unix_ms, unix_ms,
+};
+pub use store::{Opened, QUEUE, QueueError, RecordSender, Store};
+pub use uptime::Uptime;
+pub use writer::{MAX_BATCH, StoreEvent};

@@ -1,0 +1,378 @@
+//! The one writer: a thread of its own owning the writing connection (rusqlite blocks, and the
+//! resident's runtime is single-threaded, so no write may run on it), fed by a bounded
+//! channel. Whatever piled up while the last transaction committed goes into the next one
+//! (group commit), up to [`MAX_BATCH`] records: one commit per batch, not per check.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{StoreError, is_corruption};
+use crate::open::{self, MovedAside};
+use crate::records::{
+    CheckRecord, CoverageKind, CoverageSpan, Failure, IncidentRecord, NotificationRecord, Record,
+    from_unix_ms, micros, unix_ms,
+};
+
+/// Most records written in one transaction.
+pub const MAX_BATCH: usize = 512;
+
+/// What the writer thread receives.
+// Nearly every op is a `Write`: boxing it would allocate once per check to save room in the
+// rare `Flush`.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Op {
+    /// Keep this.
+    Write(Record),
+    /// Answer once everything sent before is committed (or failed).
+    Flush(oneshot::Sender<Result<(), StoreError>>),
+}
+
+/// What the writer tells whoever listens (the resident turns these into events and a
+/// notification). Each trouble is told once, not once per batch.
+#[derive(Debug)]
+pub enum StoreEvent {
+    /// A batch could not be written (a full disk, an I/O error): its `lost` records are gone,
+    /// and the span they covered is recorded as `not_recorded` once writing works again.
+    WriteFailed {
+        /// Why.
+        error: StoreError,
+        /// Records in the failed batch.
+        lost: usize,
+    },
+    /// A batch was written after a failure.
+    WritingResumed,
+    /// The database was found corrupt while writing: moved aside, a fresh one started.
+    MovedAside(MovedAside),
+}
+
+/// The writer thread's state.
+pub(crate) struct Writer {
+    pub conn: Connection,
+    pub dir: PathBuf,
+    pub events: mpsc::UnboundedSender<StoreEvent>,
+    /// Watch name -> `watch.id`, valid for committed rows only (cleared on a rollback).
+    watch_ids: HashMap<String, i64>,
+    /// Unix ms span of records lost since the last good batch.
+    lost: Option<(i64, i64)>,
+    /// A failure was told and not yet followed by a success.
+    failing: bool,
+}
+
+impl Writer {
+    pub(crate) fn new(
+        conn: Connection,
+        dir: PathBuf,
+        events: mpsc::UnboundedSender<StoreEvent>,
+    ) -> Self {
+        Writer {
+            conn,
+            dir,
+            events,
+            watch_ids: HashMap::new(),
+            lost: None,
+            failing: false,
+        }
+    }
+
+    /// Runs until every sender is gone, then returns (the connection closes, and SQLite
+    /// checkpoints the WAL into the database).
+    pub(crate) fn run(mut self, mut ops: mpsc::Receiver<Op>) {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        let mut flushes = Vec::new();
+        while let Some(op) = ops.blocking_recv() {
+            let mut next = Some(op);
+            while let Some(op) = next.take() {
+                match op {
+                    Op::Write(record) => batch.push(record),
+                    Op::Flush(reply) => flushes.push(reply),
+                }
+                if batch.len() < MAX_BATCH {
+                    next = ops.try_recv().ok();
+                }
+            }
+            let ok = batch.is_empty() || self.write(&batch);
+            batch.clear();
+            for reply in flushes.drain(..) {
+                let _ = reply.send(if ok {
+                    Ok(())
+                } else {
+                    Err(StoreError::NotWritten)
+                });
+            }
+        }
+    }
+
+    /// Writes one batch in one transaction; on a corrupt file, moves it aside and writes the
+    /// batch into the fresh one. Returns whether the batch is committed.
+    fn write(&mut self, batch: &[Record]) -> bool {
+        let mut result = self.try_write(batch);
+        if let Err(err) = &result {
+            if is_corruption(err) {
+                let now = latest_time(batch).unwrap_or_else(SystemTime::now);
+                match open::replace_corrupt(&self.dir, now, err.to_string()) {
+                    Ok((conn, moved)) => {
+                        self.conn = conn;
+                        let _ = self.events.send(StoreEvent::MovedAside(moved));
+                        result = self.try_write(batch);
+                    }
+                    Err(error) => {
+                        self.fail(error, batch);
+                        return false;
+                    }
+                }
+            }
+        }
+        match result {
+            Ok(()) => {
+                if std::mem::take(&mut self.failing) {
+                    let _ = self.events.send(StoreEvent::WritingResumed);
+                }
+                true
+            }
+            Err(source) => {
+                let error = StoreError::Sqlite {
+                    path: self.dir.join(open::FILE_NAME),
+                    doing: "writing a batch",
+                    source,
+                };
+                self.fail(error, batch);
+                false
+            }
+        }
+    }
+
+    fn fail(&mut self, error: StoreError, batch: &[Record]) {
+        // Ids handed out inside the rolled-back transaction no longer exist.
+        self.watch_ids.clear();
+        if let Some((first, last)) = span_of(batch) {
+            self.lost = Some(match self.lost {
+                Some((a, b)) => (a.min(first), b.max(last)),
+                None => (first, last),
+            });
+        }
+        if !std::mem::replace(&mut self.failing, true) {
+            let _ = self.events.send(StoreEvent::WriteFailed {
+                error,
+                lost: batch.len(),
+            });
+        }
+    }
+
+    fn try_write(&mut self, batch: &[Record]) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction()?;
+        let ids = &mut self.watch_ids;
+        let result = (|| {
+            if let Some((start, end)) = self.lost {
+                insert_coverage(
+                    &tx,
+                    &CoverageSpan {
+                        kind: CoverageKind::NotRecorded,
+                        start: from_unix_ms(start),
+                        end: from_unix_ms(end),
+                    },
+                )?;
+            }
+            for record in batch {
+                match record {
+                    Record::Check(c) => insert_check(&tx, ids, c)?,
+                    Record::Incident(i) => upsert_incident(&tx, ids, i)?,
+                    Record::Notification(n) => insert_notification(&tx, n)?,
+                    Record::Coverage(c) => insert_coverage(&tx, c)?,
+                    Record::Alive(_) => {}
+                }
+            }
+            if let Some(at) = latest_time(batch) {
+                set_alive(&tx, at)?;
+            }
+            Ok(())
+        })();
+        match result.and_then(|()| tx.commit()) {
+            Ok(()) => {
+                self.lost = None;
+                Ok(())
+            }
+            Err(e) => {
+                self.watch_ids.clear();
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The `watch.id` of `name`, inserted when new.
+fn watch_id(
+    tx: &Transaction<'_>,
+    ids: &mut HashMap<String, i64>,
+    name: &str,
+) -> rusqlite::Result<i64> {
+    if let Some(id) = ids.get(name) {
+        return Ok(*id);
+    }
+    let id = tx
+        .prepare_cached(
+            "INSERT INTO watch (name) VALUES (?1)
+             ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+        )?
+        .query_row([name], |r| r.get(0))?;
+    ids.insert(name.to_owned(), id);
+    Ok(id)
+}
+
+/// `(layer, cause, message id, message args as JSON)` of a failure, all NULL without one.
+fn failure_columns(
+    f: Option<&Failure>,
+) -> (
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&str>,
+    Option<String>,
+) {
+    match f {
+        Some(f) => (
+            Some(f.layer.as_str()),
+            Some(f.cause.code()),
+            Some(f.message.id.as_str()),
+            Some(serde_json::Value::Object(f.message.args.clone()).to_string()),
+        ),
+        None => (None, None, None, None),
+    }
+}
+
+fn insert_check(
+    tx: &Transaction<'_>,
+    ids: &mut HashMap<String, i64>,
+    c: &CheckRecord,
+) -> rusqlite::Result<()> {
+    let watch = watch_id(tx, ids, &c.watch)?;
+    let (layer, cause, message_id, message_args) = failure_columns(c.failure.as_ref());
+    let p = &c.phases;
+    tx.prepare_cached(
+        "INSERT INTO check_result (watch_id, at_ms, interval_ms, status, judged, layer, cause,
+             message_id, message_args, address, http_status, dns_us, connect_us, tls_us,
+             ttfb_us, total_us)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        watch,
+        unix_ms(c.at),
+        i64::try_from(c.interval.as_millis())
+            .unwrap_or(i64::MAX)
+            .max(1),
+        c.status.as_str(),
+        c.judged,
+        layer,
+        cause,
+        message_id,
+        message_args,
+        c.address.map(|a| a.to_string()),
+        c.http_status,
+        p.dns.map(micros),
+        p.connect.map(micros),
+        p.tls.map(micros),
+        p.ttfb.map(micros),
+        micros(p.total),
+    ])?;
+    Ok(())
+}
+
+fn upsert_incident(
+    tx: &Transaction<'_>,
+    ids: &mut HashMap<String, i64>,
+    i: &IncidentRecord,
+) -> rusqlite::Result<()> {
+    let watch = watch_id(tx, ids, &i.watch)?;
+    let (layer, cause, message_id, message_args) = failure_columns(i.failure.as_ref());
+    tx.prepare_cached(
+        "INSERT INTO incident (incident_key, watch_id, group_key, kind, layer, cause, message_id,
+             message_args, start_ms, end_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (incident_key) DO UPDATE SET
+             group_key = excluded.group_key, kind = excluded.kind, layer = excluded.layer,
+             cause = excluded.cause, message_id = excluded.message_id,
+             message_args = excluded.message_args, start_ms = excluded.start_ms,
+             end_ms = excluded.end_ms",
+    )?
+    .execute(params![
+        i.id,
+        watch,
+        i.group_incident,
+        i.kind.as_str(),
+        layer,
+        cause,
+        message_id,
+        message_args,
+        unix_ms(i.start),
+        i.end.map(unix_ms),
+    ])?;
+    Ok(())
+}
+
+fn insert_notification(tx: &Transaction<'_>, n: &NotificationRecord) -> rusqlite::Result<()> {
+    let watches = serde_json::Value::from(n.watches.clone()).to_string();
+    let args = serde_json::Value::Object(n.message.args.clone()).to_string();
+    tx.prepare_cached(
+        "INSERT INTO notification (at_ms, incident_key, watches, message_id, message_args)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        unix_ms(n.at),
+        n.incident,
+        watches,
+        n.message.id,
+        args
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn insert_coverage(tx: &Connection, c: &CoverageSpan) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO coverage (kind, start_ms, end_ms) VALUES (?1, ?2, ?3)")?
+        .execute(params![c.kind.as_str(), unix_ms(c.start), unix_ms(c.end)])?;
+    Ok(())
+}
+
+/// The resident was alive at `at`: the latest batch's time, not the largest ever seen, so a
+/// clock set back does not hide the next "not running" span.
+pub(crate) fn set_alive(conn: &Connection, at: SystemTime) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO alive (id, last_ms) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET last_ms = excluded.last_ms",
+    )?
+    .execute([unix_ms(at)])?;
+    Ok(())
+}
+
+/// When the resident was last seen alive, if ever.
+pub(crate) fn last_alive(conn: &Connection) -> rusqlite::Result<Option<SystemTime>> {
+    conn.query_row("SELECT last_ms FROM alive WHERE id = 1", [], |r| r.get(0))
+        .optional()
+        .map(|ms| ms.map(from_unix_ms))
+}
+
+/// The wall-clock time a record was made at, for the "alive" mark and the lost span.
+fn record_time(r: &Record) -> Option<SystemTime> {
+    match r {
+        Record::Check(c) => Some(c.at),
+        Record::Notification(n) => Some(n.at),
+        Record::Coverage(c) => Some(c.end),
+        Record::Alive(t) => Some(*t),
+        Record::Incident(_) => None,
+    }
+}
+
+/// The time of the last timed record of the batch (the newest in sending order).
+fn latest_time(batch: &[Record]) -> Option<SystemTime> {
+    batch.iter().rev().find_map(record_time)
+}
+
+/// Unix ms span of the batch's times.
+fn span_of(batch: &[Record]) -> Option<(i64, i64)> {
+    let times = batch.iter().filter_map(record_time).map(unix_ms);
+    times.fold(None, |acc, t| match acc {
+        Some((a, b)) => Some((t.min(a), t.max(b))),
+        None => Some((t, t)),
+    })
+}
