@@ -36,7 +36,7 @@ mod writer;
 
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
-pub use open::{BUSY_TIMEOUT, CACHE_KIB, FILE_NAME, MovedAside};
+pub use open::{BUSY_TIMEOUT, CACHE_KIB, FILE_NAME, MovedAside, StoreOptions};
 pub use reader::Reader;
 pub use records::{
     CheckRecord, CoverageKind, CoverageSpan, Failure, IncidentKind, IncidentRecord, MessageRef,
@@ -44,4 +44,4 @@ pub use records::{
 };
 pub use store::{Opened, QUEUE, QueueError, RecordSender, Store};
 pub use uptime::Uptime;
-pub use writer::{MAX_BATCH, StoreEvent};
+pub use writer::{MAX_BATCH, PENDING_MAX, RETRY_AFTER, StoreEvent};

@@ -20,6 +20,22 @@ pub const CACHE_KIB: i64 = 1024;
 /// The WAL file is truncated back to this size after a checkpoint (bytes).
 const JOURNAL_SIZE_LIMIT: i64 = 4 << 20;
 
+/// Choices made when opening the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// The database file never grows beyond this many bytes (SQLite's `max_page_count`):
+    /// past it, writes fail as on a full disk (told once, monitoring goes on, the time is
+    /// recorded as `not_recorded` once room is back). A safety net far above what the
+    /// history needs (the target is under 200 MB for a year of 50 watches).
+    pub max_bytes: u64,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { max_bytes: 1 << 30 }
+    }
+}
+
 /// A database SQLite could not read, moved out of the way.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MovedAside {
@@ -36,6 +52,7 @@ pub struct MovedAside {
 /// unreadable file is moved aside, named with `now` in UTC, and a fresh one is created.
 pub(crate) fn open_for_writing(
     dir: &Path,
+    options: StoreOptions,
     now: SystemTime,
 ) -> Result<(Connection, Option<MovedAside>), StoreError> {
     std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
@@ -43,11 +60,11 @@ pub(crate) fn open_for_writing(
         source,
     })?;
     let path = dir.join(FILE_NAME);
-    match open_and_migrate(&path) {
+    match open_and_migrate(&path, options) {
         Ok(conn) => Ok((conn, None)),
         Err(err) if err.is_corruption() => {
             let to = move_aside(&path, now)?;
-            let conn = open_and_migrate(&path)?;
+            let conn = open_and_migrate(&path, options)?;
             Ok((
                 conn,
                 Some(MovedAside {
@@ -84,12 +101,13 @@ pub(crate) fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
 /// file found damaged while writing, after `open_for_writing` had accepted it.
 pub(crate) fn replace_corrupt(
     dir: &Path,
+    options: StoreOptions,
     now: SystemTime,
     reason: String,
 ) -> Result<(Connection, MovedAside), StoreError> {
     let path = dir.join(FILE_NAME);
     let to = move_aside(&path, now)?;
-    let conn = open_and_migrate(&path)?;
+    let conn = open_and_migrate(&path, options)?;
     Ok((
         conn,
         MovedAside {
@@ -100,7 +118,7 @@ pub(crate) fn replace_corrupt(
     ))
 }
 
-fn open_and_migrate(path: &Path) -> Result<Connection, StoreError> {
+fn open_and_migrate(path: &Path, options: StoreOptions) -> Result<Connection, StoreError> {
     let sqlite = |doing| {
         let path = path.to_path_buf();
         move |source| StoreError::Sqlite {
@@ -110,7 +128,7 @@ fn open_and_migrate(path: &Path) -> Result<Connection, StoreError> {
         }
     };
     let mut conn = Connection::open(path).map_err(sqlite("opening"))?;
-    configure(&conn).map_err(sqlite("setting up the connection"))?;
+    configure(&conn, options).map_err(sqlite("setting up the connection"))?;
     // Parsing the schema reads page 1 whole: a file damaged there fails here, at start-up,
     // rather than at the first write.
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
@@ -140,7 +158,7 @@ fn open_and_migrate(path: &Path) -> Result<Connection, StoreError> {
 }
 
 /// The settings of the writing connection.
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+fn configure(conn: &Connection, options: StoreOptions) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Only takes effect before the first table is created, i.e. on a new file: set at
     // creation, as it must be. INCREMENTAL: pages freed by retention are handed back by
@@ -158,6 +176,14 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+    let page_size = u64::try_from(page_size).unwrap_or(4096).max(512);
+    let pages = (options.max_bytes / page_size).max(1);
+    conn.pragma_update(
+        None,
+        "max_page_count",
+        i64::try_from(pages).unwrap_or(i64::MAX),
+    )?;
     conn.set_prepared_statement_cache_capacity(16);
     Ok(())
 }

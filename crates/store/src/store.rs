@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::StoreError;
-use crate::open::{self, MovedAside};
+use crate::open::{self, MovedAside, StoreOptions};
 use crate::reader::Reader;
 use crate::records::{CoverageKind, CoverageSpan, Record};
 use crate::writer::{self, Op, StoreEvent, Writer};
@@ -45,7 +45,16 @@ impl Store {
     /// thread. `now` is the wall-clock time of the start: it ends the "not running" span and
     /// names a corrupt file moved aside.
     pub fn open(dir: &Path, now: SystemTime) -> Result<Opened, StoreError> {
-        let (conn, moved_aside) = open::open_for_writing(dir, now)?;
+        Store::open_with(dir, StoreOptions::default(), now)
+    }
+
+    /// [`Store::open`] with `options`.
+    pub fn open_with(
+        dir: &Path,
+        options: StoreOptions,
+        now: SystemTime,
+    ) -> Result<Opened, StoreError> {
+        let (conn, moved_aside) = open::open_for_writing(dir, options, now)?;
         let path = dir.join(open::FILE_NAME);
         let sqlite = |doing| {
             let path = path.clone();
@@ -68,7 +77,7 @@ impl Store {
         writer::set_alive(&conn, now).map_err(sqlite("recording the start"))?;
         let (tx, rx) = mpsc::channel(QUEUE);
         let (events_tx, events) = mpsc::unbounded_channel();
-        let writer = Writer::new(conn, dir.to_path_buf(), events_tx);
+        let writer = Writer::new(conn, dir.to_path_buf(), options, events_tx);
         let thread = std::thread::Builder::new()
             .name("downwatch-store".into())
             .spawn(move || writer.run(rx))

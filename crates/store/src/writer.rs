@@ -1,9 +1,16 @@
 //! The one writer: a thread of its own owning the writing connection (rusqlite blocks, and the
 //! resident's runtime is single-threaded, so no write may run on it), fed by a bounded
 //! channel. Whatever piled up while the last transaction committed goes into the next one
-//! (group commit), up to [`MAX_BATCH`] records: one commit per batch, not per check.
+//! (group commit), up to [`MAX_BATCH`] new records: one commit per batch, not per check.
+//!
+//! When writing fails (a full disk), the records not written stay in a buffer of at most
+//! [`PENDING_MAX`] and are written with the next batch that succeeds; past that bound the
+//! oldest are dropped and the time they covered is recorded as `not_recorded`. While failing,
+//! a write is tried again every [`RETRY_AFTER`] new records (or at a flush), not at every
+//! record, so a full disk does not cost a core. The failure is told once; the next success
+//! (the whole buffer written) is told as resumed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -11,14 +18,18 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{StoreError, is_corruption};
-use crate::open::{self, MovedAside};
+use crate::open::{self, MovedAside, StoreOptions};
 use crate::records::{
     CheckRecord, CoverageKind, CoverageSpan, Failure, IncidentRecord, NotificationRecord, Record,
     from_unix_ms, micros, unix_ms,
 };
 
-/// Most records written in one transaction.
+/// Most new records taken from the queue for one transaction.
 pub const MAX_BATCH: usize = 512;
+/// Most records kept while writing fails (about 300 bytes each).
+pub const PENDING_MAX: usize = 1024;
+/// While writing fails, new records received between two tries.
+pub const RETRY_AFTER: usize = 64;
 
 /// What the writer thread receives.
 // Nearly every op is a `Write`: boxing it would allocate once per check to save room in the
@@ -35,15 +46,16 @@ pub(crate) enum Op {
 /// notification). Each trouble is told once, not once per batch.
 #[derive(Debug)]
 pub enum StoreEvent {
-    /// A batch could not be written (a full disk, an I/O error): its `lost` records are gone,
-    /// and the span they covered is recorded as `not_recorded` once writing works again.
+    /// A batch could not be written (a full disk, an I/O error). Its records wait in a
+    /// bounded buffer; those pushed out of it are lost, and the span they covered is recorded
+    /// as `not_recorded` once writing works again.
     WriteFailed {
         /// Why.
         error: StoreError,
-        /// Records in the failed batch.
-        lost: usize,
+        /// Records waiting to be written.
+        pending: usize,
     },
-    /// A batch was written after a failure.
+    /// Every waiting record was written after a failure.
     WritingResumed,
     /// The database was found corrupt while writing: moved aside, a fresh one started.
     MovedAside(MovedAside),
@@ -53,10 +65,16 @@ pub enum StoreEvent {
 pub(crate) struct Writer {
     pub conn: Connection,
     pub dir: PathBuf,
+    pub options: StoreOptions,
     pub events: mpsc::UnboundedSender<StoreEvent>,
     /// Watch name -> `watch.id`, valid for committed rows only (cleared on a rollback).
     watch_ids: HashMap<String, i64>,
-    /// Unix ms span of records lost since the last good batch.
+    /// Records received and not yet committed, oldest first (at most `PENDING_MAX` after a
+    /// failure).
+    pending: VecDeque<Record>,
+    /// New records since the last failed try.
+    since_try: usize,
+    /// Unix ms span of records dropped from `pending`, to record as `not_recorded`.
     lost: Option<(i64, i64)>,
     /// A failure was told and not yet followed by a success.
     failing: bool,
@@ -66,13 +84,17 @@ impl Writer {
     pub(crate) fn new(
         conn: Connection,
         dir: PathBuf,
+        options: StoreOptions,
         events: mpsc::UnboundedSender<StoreEvent>,
     ) -> Self {
         Writer {
             conn,
             dir,
+            options,
             events,
             watch_ids: HashMap::new(),
+            pending: VecDeque::new(),
+            since_try: 0,
             lost: None,
             failing: false,
         }
@@ -81,21 +103,29 @@ impl Writer {
     /// Runs until every sender is gone, then returns (the connection closes, and SQLite
     /// checkpoints the WAL into the database).
     pub(crate) fn run(mut self, mut ops: mpsc::Receiver<Op>) {
-        let mut batch = Vec::with_capacity(MAX_BATCH);
         let mut flushes = Vec::new();
         while let Some(op) = ops.blocking_recv() {
+            let mut received = 0;
             let mut next = Some(op);
             while let Some(op) = next.take() {
                 match op {
-                    Op::Write(record) => batch.push(record),
+                    Op::Write(record) => {
+                        self.pending.push_back(record);
+                        received += 1;
+                    }
                     Op::Flush(reply) => flushes.push(reply),
                 }
-                if batch.len() < MAX_BATCH {
+                if received < MAX_BATCH {
                     next = ops.try_recv().ok();
                 }
             }
-            let ok = batch.is_empty() || self.write(&batch);
-            batch.clear();
+            self.since_try += received;
+            let due = !self.failing || self.since_try >= RETRY_AFTER || !flushes.is_empty();
+            let ok = if self.pending.is_empty() {
+                !self.failing
+            } else {
+                due && self.write_pending()
+            };
             for reply in flushes.drain(..) {
                 let _ = reply.send(if ok {
                     Ok(())
@@ -106,28 +136,36 @@ impl Writer {
         }
     }
 
-    /// Writes one batch in one transaction; on a corrupt file, moves it aside and writes the
-    /// batch into the fresh one. Returns whether the batch is committed.
-    fn write(&mut self, batch: &[Record]) -> bool {
+    /// Writes every pending record in one transaction; on a corrupt file, moves it aside and
+    /// writes them into the fresh one. Returns whether they are committed.
+    fn write_pending(&mut self) -> bool {
+        self.since_try = 0;
+        // Taken out while written, so the batch is a slice without a copy.
+        let mut pending = std::mem::take(&mut self.pending);
+        let batch = pending.make_contiguous();
         let mut result = self.try_write(batch);
+        let mut reopen_failed = None;
         if let Err(err) = &result {
             if is_corruption(err) {
                 let now = latest_time(batch).unwrap_or_else(SystemTime::now);
-                match open::replace_corrupt(&self.dir, now, err.to_string()) {
+                match open::replace_corrupt(&self.dir, self.options, now, err.to_string()) {
                     Ok((conn, moved)) => {
                         self.conn = conn;
                         let _ = self.events.send(StoreEvent::MovedAside(moved));
                         result = self.try_write(batch);
                     }
-                    Err(error) => {
-                        self.fail(error, batch);
-                        return false;
-                    }
+                    Err(error) => reopen_failed = Some(error),
                 }
             }
         }
+        self.pending = pending;
+        if let Some(error) = reopen_failed {
+            self.fail(error);
+            return false;
+        }
         match result {
             Ok(()) => {
+                self.pending.clear();
                 if std::mem::take(&mut self.failing) {
                     let _ = self.events.send(StoreEvent::WritingResumed);
                 }
@@ -139,16 +177,18 @@ impl Writer {
                     doing: "writing a batch",
                     source,
                 };
-                self.fail(error, batch);
+                self.fail(error);
                 false
             }
         }
     }
 
-    fn fail(&mut self, error: StoreError, batch: &[Record]) {
+    fn fail(&mut self, error: StoreError) {
         // Ids handed out inside the rolled-back transaction no longer exist.
         self.watch_ids.clear();
-        if let Some((first, last)) = span_of(batch) {
+        let excess = self.pending.len().saturating_sub(PENDING_MAX);
+        let dropped: Vec<Record> = self.pending.drain(..excess).collect();
+        if let Some((first, last)) = span_of(&dropped) {
             self.lost = Some(match self.lost {
                 Some((a, b)) => (a.min(first), b.max(last)),
                 None => (first, last),
@@ -157,7 +197,7 @@ impl Writer {
         if !std::mem::replace(&mut self.failing, true) {
             let _ = self.events.send(StoreEvent::WriteFailed {
                 error,
-                lost: batch.len(),
+                pending: self.pending.len(),
             });
         }
     }
