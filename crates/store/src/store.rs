@@ -155,6 +155,14 @@ impl RecordSender {
             .map_err(|_| QueueError::Stopped)
     }
 
+    /// [`record`](Self::record) from a thread outside any async runtime (a benchmark, a
+    /// tool), waiting for room.
+    pub fn blocking_record(&self, record: Record) -> Result<(), QueueError> {
+        self.tx
+            .blocking_send(Op::Write(record))
+            .map_err(|_| QueueError::Stopped)
+    }
+
     /// Waits until everything queued before is committed: used before a notification leaves,
     /// so the incident it tells of is on disk first.
     pub async fn flush(&self) -> Result<(), StoreError> {
