@@ -30,6 +30,7 @@ mod migrate;
 mod open;
 mod reader;
 mod records;
+mod rows;
 mod store;
 pub mod uptime;
 mod writer;
@@ -42,6 +43,7 @@ pub use records::{
     CheckRecord, CoverageKind, CoverageSpan, Failure, IncidentKind, IncidentRecord, MessageRef,
     NotificationRecord, Record, from_unix_ms, unix_ms,
 };
+pub use rows::{CheckCursor, LatestCheck, StoredCheck, StoredIncident};
 pub use store::{Opened, QUEUE, QueueError, RecordSender, Store};
 pub use uptime::Uptime;
 pub use writer::{MAX_BATCH, PENDING_MAX, RETRY_AFTER, StoreEvent};

@@ -4,13 +4,15 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use downwatch_probe::Status;
-use rusqlite::types::FromSqlError;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::StoreError;
 use crate::open;
 use crate::records::unix_ms;
+use crate::rows::{
+    CHECK_COLUMNS, CheckCursor, LatestCheck, StoredCheck, StoredIncident, check_from,
+    incident_from, status,
+};
 use crate::uptime::{self, Sample, Uptime};
 
 /// A read-only connection with the queries the window, the tray and the commands need.
@@ -99,6 +101,80 @@ impl Reader {
         Ok(uptime::compute(&samples, &gaps, from_ms, until_ms))
     }
 
+    /// The latest check of every watch that has one, by watch name.
+    pub fn latest(&self) -> Result<Vec<LatestCheck>, StoreError> {
+        let sql = format!(
+            "SELECT w.name, {CHECK_COLUMNS} FROM watch w
+             JOIN check_result c ON c.id = (SELECT id FROM check_result
+                                            WHERE watch_id = w.id
+                                            ORDER BY at_ms DESC, id DESC LIMIT 1)
+             ORDER BY w.name"
+        );
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(self.sqlite("reading latest checks"))?;
+        stmt.query_map([], |r| {
+            Ok(LatestCheck {
+                watch: r.get(0)?,
+                check: check_from(r, 1)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(self.sqlite("reading latest checks"))
+    }
+
+    /// A page of `watch`'s checks, newest first: at most `limit`, starting after `after`
+    /// (the [`StoredCheck::cursor`] of the previous page's last row; `None` for the first).
+    /// Keyset paging on the `(watch_id, at_ms)` index: every page costs the same.
+    pub fn checks_page(
+        &self,
+        watch: &str,
+        after: Option<CheckCursor>,
+        limit: u32,
+    ) -> Result<Vec<StoredCheck>, StoreError> {
+        let after = after.unwrap_or(CheckCursor {
+            at_ms: i64::MAX,
+            id: i64::MAX,
+        });
+        let sql = format!(
+            "SELECT {CHECK_COLUMNS} FROM check_result c JOIN watch w ON w.id = c.watch_id
+             WHERE w.name = ?1 AND (c.at_ms, c.id) < (?2, ?3)
+             ORDER BY c.at_ms DESC, c.id DESC LIMIT ?4"
+        );
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(self.sqlite("reading checks"))?;
+        stmt.query_map(params![watch, after.at_ms, after.id, limit], |r| {
+            check_from(r, 0)
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(self.sqlite("reading checks"))
+    }
+
+    /// Incidents of every watch that overlap `[from, until)` (open ones included), oldest
+    /// first.
+    pub fn incidents(
+        &self,
+        from: SystemTime,
+        until: SystemTime,
+    ) -> Result<Vec<StoredIncident>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT i.incident_key, w.name, i.group_key, i.kind, i.layer, i.cause,
+                        i.start_ms, i.end_ms
+                 FROM incident i JOIN watch w ON w.id = i.watch_id
+                 WHERE i.start_ms < ?2 AND (i.end_ms IS NULL OR i.end_ms > ?1)
+                 ORDER BY i.start_ms, i.id",
+            )
+            .map_err(self.sqlite("reading incidents"))?;
+        stmt.query_map(params![unix_ms(from), unix_ms(until)], incident_from)
+            .and_then(|rows| rows.collect())
+            .map_err(self.sqlite("reading incidents"))
+    }
+
     /// SQLite's `PRAGMA integrity_check`: `Ok(())` when it says `ok`, else its first lines.
     pub fn integrity_check(&self) -> Result<Result<(), Vec<String>>, StoreError> {
         let mut stmt = self
@@ -110,15 +186,5 @@ impl Reader {
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(self.sqlite("checking integrity"))?;
         Ok(if lines == ["ok"] { Ok(()) } else { Err(lines) })
-    }
-}
-
-/// A stored status name.
-fn status(text: &str) -> Result<Status, FromSqlError> {
-    match text {
-        "up" => Ok(Status::Up),
-        "degraded" => Ok(Status::Degraded),
-        "down" => Ok(Status::Down),
-        _ => Err(FromSqlError::InvalidType),
     }
 }
