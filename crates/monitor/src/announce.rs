@@ -7,14 +7,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use downwatch_config::Notifications;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::deliver::{CommandHook, Deliver, DesktopNotifier};
+use crate::deliver::{Channel, CommandHook, Deliver, DeliveryFailure, DesktopNotifier};
 use crate::messages::{Lang, Messages, Rendered};
 use crate::notice::{IncidentId, Notice};
 use crate::runner::{Announcer, BoxFuture};
 
 struct Inner {
     messages: Arc<Messages>,
-    channels: Vec<(&'static str, Arc<dyn Deliver>)>,
+    channels: Vec<(Channel, Arc<dyn Deliver>)>,
 }
 
 /// Renders with [`Messages`] and delivers through the configured channels.
@@ -44,16 +44,16 @@ fn build(cfg: &Notifications, clicks: &UnboundedSender<IncidentId>) -> Inner {
         .as_deref()
         .map_or_else(Lang::system, Lang::from_locale);
     let messages = Arc::new(Messages::new(lang));
-    let mut channels: Vec<(&'static str, Arc<dyn Deliver>)> = Vec::new();
+    let mut channels: Vec<(Channel, Arc<dyn Deliver>)> = Vec::new();
     if cfg.desktop {
         channels.push((
-            "desktop",
+            Channel::Desktop,
             Arc::new(DesktopNotifier::new(&messages, clicks.clone())),
         ));
     }
     if let Some(argv) = &cfg.command {
         channels.push((
-            "command",
+            Channel::Command,
             Arc::new(CommandHook::new(argv.clone(), cfg.command_timeout)),
         ));
     }
@@ -61,29 +61,22 @@ fn build(cfg: &Notifications, clicks: &UnboundedSender<IncidentId>) -> Inner {
 }
 
 impl Announcer for Announce {
-    fn render(&self, notice: &Notice) -> (String, String) {
-        let Rendered { title, body, .. } = self.current().messages.render(notice);
-        (title, body)
+    fn render(&self, notice: &Notice) -> Rendered {
+        self.current().messages.render(notice)
     }
 
-    fn deliver(
-        &self,
-        notice: Notice,
-        title: String,
-        body: String,
-    ) -> BoxFuture<Vec<(String, String)>> {
+    fn deliver(&self, notice: Notice, rendered: Rendered) -> BoxFuture<Vec<DeliveryFailure>> {
         let inner = self.current();
         Box::pin(async move {
-            let rendered = Rendered {
-                title,
-                body,
-                lang: inner.messages.lang(),
-            };
             let mut failures = Vec::new();
-            for (name, channel) in &inner.channels {
-                if let Err(e) = channel.deliver(&notice, &rendered).await {
-                    tracing::warn!("{name} notification failed: {e}");
-                    failures.push(((*name).to_owned(), e.to_string()));
+            for (channel, deliver) in &inner.channels {
+                if let Err(error) = deliver.deliver(&notice, &rendered).await {
+                    let failure = DeliveryFailure {
+                        channel: *channel,
+                        error,
+                    };
+                    tracing::warn!("{failure}");
+                    failures.push(failure);
                 }
             }
             failures

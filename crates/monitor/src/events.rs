@@ -4,26 +4,32 @@
 use std::io::Write;
 use std::time::{Duration, SystemTime};
 
+use std::sync::Arc;
+
+use downwatch_config::ConfigError;
 use downwatch_probe::ProbeResult;
 use serde_json::{Map, Value, json};
 
+use crate::deliver::DeliveryFailure;
 use crate::detector::Change;
 use crate::incidents::Incident;
+use crate::messages::Rendered;
 use crate::notice::Notice;
 use crate::state::Verdict;
 
-/// One thing that happened.
-#[derive(Debug)]
-pub enum Event<'a> {
+/// One thing that happened. Owned, so the same value goes to the JSON-lines writer, to live
+/// subscribers and to queued consumers (see [`Stamped`]).
+#[derive(Clone, Debug)]
+pub enum Event {
     /// A check completed. `judged: false` when it was not fed to the detector (offline,
-    /// captive portal, settling after a sleep): "unknown, you are offline".
+    /// captive portal, settling after a sleep, paused): "unknown, you are offline".
     Check {
         /// Watch name.
-        watch: &'a str,
+        watch: String,
         /// Its group.
-        group: Option<&'a str>,
+        group: Option<String>,
         /// The result.
-        result: &'a ProbeResult,
+        result: Arc<ProbeResult>,
         /// Whether it counted.
         judged: bool,
         /// Why it did not count, when it did not.
@@ -41,39 +47,32 @@ pub enum Event<'a> {
     /// A watch changed state.
     State {
         /// Watch name.
-        watch: &'a str,
+        watch: String,
         /// Its group.
-        group: Option<&'a str>,
+        group: Option<String>,
         /// The change.
-        change: &'a Change,
+        change: Change,
     },
     /// An incident opened.
-    IncidentOpened(&'a Incident),
+    IncidentOpened(Incident),
     /// An incident got worse or learnt its cause.
-    IncidentUpdated(&'a Incident),
+    IncidentUpdated(Incident),
     /// An incident closed.
-    IncidentClosed(&'a Incident),
+    IncidentClosed(Incident),
     /// A notification was released (title and body as delivered).
     Notification {
         /// The notice.
-        notice: &'a Notice,
-        /// Its title.
-        title: &'a str,
-        /// Its body.
-        body: &'a str,
+        notice: Notice,
+        /// Its text.
+        rendered: Rendered,
     },
     /// A delivery failed (no notification daemon, hook exited non-zero...).
-    DeliveryFailed {
-        /// Which delivery.
-        channel: &'a str,
-        /// Why.
-        error: &'a str,
-    },
+    DeliveryFailed(Arc<DeliveryFailure>),
     /// The clocks disagree: the machine slept (or the clock was set), or the network
     /// changed; judgement waits for the network to settle.
     Settling {
         /// Why.
-        why: &'a str,
+        why: &'static str,
         /// The wall-clock gap, for sleeps.
         gap: Option<Duration>,
     },
@@ -84,15 +83,48 @@ pub enum Event<'a> {
     },
     /// An edit of the configuration was rejected; the last good one keeps running.
     ConfigRejected {
-        /// The error, with file, line and column.
-        error: &'a str,
+        /// Why: a [`ConfigError`] (with file, line and column when the text is invalid) or
+        /// a probe setting that cannot be set up (an unreadable CA file).
+        error: Arc<Rejected>,
     },
+    /// Monitoring was paused (every watch, or one).
+    Paused {
+        /// The watch, or `None` for all of them (and the connectivity controls).
+        watch: Option<String>,
+        /// When it resumes by itself; `None`: until resumed.
+        until: Option<SystemTime>,
+    },
+    /// Monitoring resumed (every watch, or one).
+    Resumed {
+        /// The watch, or `None` for all of them.
+        watch: Option<String>,
+    },
+}
+
+/// An event and when it happened, as live subscribers and queued consumers receive it.
+#[derive(Clone, Debug)]
+pub struct Stamped {
+    /// When it happened (wall clock).
+    pub at: SystemTime,
+    /// What happened.
+    pub event: Event,
+}
+
+/// Why a new configuration was not applied.
+#[derive(Debug, thiserror::Error)]
+pub enum Rejected {
+    /// The file is unreadable or invalid (file, line, column, message).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A probe setting cannot be set up (an unreadable or invalid CA file).
+    #[error(transparent)]
+    Probe(#[from] downwatch_probe::Error),
 }
 
 /// Receives every event, in order.
 pub trait Sink: Send {
     /// Records one event that happened at `at`.
-    fn record(&mut self, at: SystemTime, event: &Event<'_>);
+    fn record(&mut self, at: SystemTime, event: &Event);
 }
 
 /// Discards everything.
@@ -100,7 +132,7 @@ pub trait Sink: Send {
 pub struct NullSink;
 
 impl Sink for NullSink {
-    fn record(&mut self, _: SystemTime, _: &Event<'_>) {}
+    fn record(&mut self, _: SystemTime, _: &Event) {}
 }
 
 /// Writes one JSON object per line (schema in the README).
@@ -116,7 +148,7 @@ impl<W: Write + Send> JsonLines<W> {
 }
 
 impl<W: Write + Send> Sink for JsonLines<W> {
-    fn record(&mut self, at: SystemTime, event: &Event<'_>) {
+    fn record(&mut self, at: SystemTime, event: &Event) {
         let line = to_json(at, event);
         // An events file that cannot be written must not stop monitoring.
         if writeln!(self.out, "{line}")
@@ -133,7 +165,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// The JSON object of one event: `ts`, `event`, and the fields that apply.
-pub fn to_json(at: SystemTime, event: &Event<'_>) -> Value {
+pub fn to_json(at: SystemTime, event: &Event) -> Value {
     let ts = chrono::DateTime::<chrono::Utc>::from(at)
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let mut o = Map::new();
@@ -219,11 +251,7 @@ pub fn to_json(at: SystemTime, event: &Event<'_>) -> Value {
                 );
             }
         }
-        Event::Notification {
-            notice,
-            title,
-            body,
-        } => {
+        Event::Notification { notice, rendered } => {
             put("event", json!("notification"));
             if let Ok(Value::Object(fields)) = serde_json::to_value(notice) {
                 // The documented top-level fields, filled from the notice's own shape.
@@ -241,13 +269,13 @@ pub fn to_json(at: SystemTime, event: &Event<'_>) -> Value {
                     }
                 }
             }
-            put("summary", json!(title));
-            put("body", json!(body));
+            put("summary", json!(rendered.title));
+            put("body", json!(rendered.body));
         }
-        Event::DeliveryFailed { channel, error } => {
+        Event::DeliveryFailed(failure) => {
             put("event", json!("delivery_failed"));
-            put("channel", json!(channel));
-            put("summary", json!(error));
+            put("channel", json!(failure.channel.as_str()));
+            put("summary", json!(failure.error.to_string()));
         }
         Event::Settling { why, gap } => {
             put("event", json!("settling"));
@@ -260,7 +288,28 @@ pub fn to_json(at: SystemTime, event: &Event<'_>) -> Value {
         }
         Event::ConfigRejected { error } => {
             put("event", json!("config_rejected"));
-            put("summary", json!(error));
+            put("summary", json!(error.to_string()));
+            if let Rejected::Config(ConfigError::Invalid {
+                path,
+                line,
+                column,
+                message,
+            }) = error.as_ref()
+            {
+                put("file", json!(path.display().to_string()));
+                put("line", json!(line));
+                put("column", json!(column));
+                put("message", json!(message));
+            }
+        }
+        Event::Paused { watch, until } => {
+            put("event", json!("paused"));
+            put("watch", json!(watch));
+            put("until", json!(until.map(crate::walltime::unix_millis)));
+        }
+        Event::Resumed { watch } => {
+            put("event", json!("resumed"));
+            put("watch", json!(watch));
         }
     }
     Value::Object(o)

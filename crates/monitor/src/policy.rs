@@ -406,6 +406,28 @@ impl Policy {
     /// The notices due at `now`. `local_minute` is the local time of day in minutes (for
     /// quiet hours).
     pub fn release(&mut self, now: Instant, wall: SystemTime, local_minute: u16) -> Vec<Notice> {
+        self.release_due(now, wall, local_minute, false)
+    }
+
+    /// Every notice still waiting, without waiting out the group wait (at shutdown: what
+    /// was decided is told now, as a grouped notice when its mates are waiting too, rather
+    /// than dropped). The rate limit and quiet hours still hold notices into the summary.
+    pub fn release_all(
+        &mut self,
+        now: Instant,
+        wall: SystemTime,
+        local_minute: u16,
+    ) -> Vec<Notice> {
+        self.release_due(now, wall, local_minute, true)
+    }
+
+    fn release_due(
+        &mut self,
+        now: Instant,
+        wall: SystemTime,
+        local_minute: u16,
+        all: bool,
+    ) -> Vec<Notice> {
         let window = self.cfg.rate_limit_window;
         let before = self.memory.sent.len();
         // A time "from the future" (the clock was set back) must not block notices for long.
@@ -427,7 +449,7 @@ impl Policy {
         while let Some(first) = self
             .pending
             .iter()
-            .position(|p| now >= p.queued + self.cfg.group_wait)
+            .position(|p| all || now >= p.queued + self.cfg.group_wait)
         {
             let head = self.pending.remove(first);
             let mut notice_kind = head.kind.clone();

@@ -21,7 +21,7 @@ impl Probers {
         Probers::default()
     }
 
-    fn get(&self, settings: &ProbeSettings) -> Result<Arc<Prober>, String> {
+    fn get(&self, settings: &ProbeSettings) -> Result<Arc<Prober>, downwatch_probe::Error> {
         let mut map = self
             .by_settings
             .lock()
@@ -34,14 +34,14 @@ impl Probers {
             extra_ca: settings.ca.clone(),
             verify_tls: settings.verify_tls,
         };
-        let prober = Arc::new(Prober::new(&options).map_err(|e| e.to_string())?);
+        let prober = Arc::new(Prober::new(&options)?);
         map.insert(settings.clone(), prober.clone());
         Ok(prober)
     }
 }
 
 impl ProbeExec for Probers {
-    fn prepare(&self, settings: &[ProbeSettings]) -> Result<(), String> {
+    fn prepare(&self, settings: &[ProbeSettings]) -> Result<(), downwatch_probe::Error> {
         for s in settings {
             self.get(s)?;
         }
@@ -60,7 +60,7 @@ impl ProbeExec for Probers {
             match prober {
                 Ok(prober) => prober.check(&check).await,
                 // Only if the settings were never prepared and cannot be: say so as a result.
-                Err(e) => downwatch_probe::ProbeResult::setup_failure(&e),
+                Err(e) => downwatch_probe::ProbeResult::setup_failure(&e.to_string()),
             }
         })
     }

@@ -10,16 +10,18 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use downwatch_config::{Config, ProbeSettings};
+use downwatch_config::{Config, ConfigError, ProbeSettings};
 use downwatch_probe::{Check, ProbeResult, Status, Target};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use crate::clock::Clock;
 use crate::connectivity::{self, ControlResult};
+use crate::deliver::DeliveryFailure;
 use crate::detector::{Detector, Outcome, Thresholds};
 use crate::events::{Event, Sink};
 use crate::incidents::IncidentEvent;
+use crate::messages::Rendered;
 use crate::notice::Notice;
 use crate::reason::Reason;
 use crate::state::Verdict;
@@ -31,7 +33,7 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 /// results at this I/O seam.
 pub trait ProbeExec: Send + Sync + 'static {
     /// Prepares what the settings need (trust stores...); an error rejects the config.
-    fn prepare(&self, settings: &[ProbeSettings]) -> Result<(), String>;
+    fn prepare(&self, settings: &[ProbeSettings]) -> Result<(), downwatch_probe::Error>;
     /// Runs one check.
     fn run(&self, check: Check, settings: ProbeSettings) -> BoxFuture<ProbeResult>;
 }
@@ -39,14 +41,9 @@ pub trait ProbeExec: Send + Sync + 'static {
 /// Puts notices into words and delivers them (desktop, command hook).
 pub trait Announcer: Send + Sync + 'static {
     /// Title and body of a notice, in the user's language.
-    fn render(&self, notice: &Notice) -> (String, String);
+    fn render(&self, notice: &Notice) -> Rendered;
     /// Delivers it; the result lists the deliveries that failed, with why.
-    fn deliver(
-        &self,
-        notice: Notice,
-        title: String,
-        body: String,
-    ) -> BoxFuture<Vec<(String, String)>>;
+    fn deliver(&self, notice: Notice, rendered: Rendered) -> BoxFuture<Vec<DeliveryFailure>>;
     /// New notification settings (language, channels) after a reload.
     fn reconfigure(&self, _cfg: &downwatch_config::Notifications) {}
 }
@@ -75,14 +72,18 @@ pub struct Deps {
     /// A fingerprint of the network configuration (routes), polled every tick; a change
     /// means "wait for the network to settle". `None` where not available.
     pub network_fingerprint: Option<Box<dyn Fn() -> u64 + Send>>,
+    /// Where snapshots and events go besides the sink (clients of the resident).
+    pub outlets: Outlets,
 }
 
 /// Signals that reach the loop while it runs.
 pub struct Inputs {
     /// New configurations (hand edits).
     pub config: watch::Receiver<Arc<Config>>,
-    /// Rejected edits, as messages.
-    pub config_errors: mpsc::UnboundedReceiver<String>,
+    /// Rejected edits, with file, line and column.
+    pub config_errors: mpsc::UnboundedReceiver<ConfigError>,
+    /// Commands from clients (check now, pause, resume, reload), each answered.
+    pub commands: mpsc::Receiver<Command>,
     /// Suspend and resume.
     pub power: mpsc::UnboundedReceiver<PowerSignal>,
     /// Ends the loop when it changes to true (or is dropped).
@@ -93,6 +94,8 @@ pub struct Inputs {
 const TICK: Duration = Duration::from_secs(5);
 /// A verdict younger than this is trusted when a failure is about to confirm an outage.
 const VERDICT_FRESH: Duration = Duration::from_secs(5);
+/// At shutdown, deliveries still running are awaited this long.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// Clock disagreements above this are a sleep (or a clock change).
 const GAP_TOLERANCE: Duration = Duration::from_secs(10);
 
@@ -110,6 +113,10 @@ struct WatchRt {
     last_late: Duration,
     /// When the last probe started (retries are spaced from starts, not ends).
     last_started: Option<Instant>,
+    /// Its own pause (a global one is the loop's).
+    paused: Option<commands::PauseRt>,
+    /// Its part of the snapshot, replaced (copy on write) when it changes.
+    snap: Arc<crate::snapshot::WatchSnapshot>,
 }
 
 struct Done {
@@ -124,11 +131,18 @@ struct Done {
     started: Instant,
 }
 
+mod commands;
 mod core;
 mod judge;
+mod outlets;
 mod timing;
 
-/// Runs the monitor until `inputs.shutdown` says stop. `config` must already be valid.
+pub use commands::{Command, CommandError, Reply, Scope};
+pub use outlets::{Outlets, Receivers};
+
+/// Runs the monitor until `inputs.shutdown` says stop (or is dropped). `config` must
+/// already be valid. At the end, notices still in their group wait are released and
+/// delivered (within [`SHUTDOWN_GRACE`]), never silently dropped.
 pub async fn run(config: Arc<Config>, deps: Deps, inputs: Inputs) {
     let mut monitor = core::Monitor::new(config, deps);
     monitor.run(inputs).await;
@@ -190,11 +204,11 @@ fn is_tls(target: &Target) -> bool {
     }
 }
 
-fn record_incident(sink: &mut dyn Sink, at: SystemTime, event: &IncidentEvent) {
+fn incident_event(event: &IncidentEvent) -> Event {
     match event {
-        IncidentEvent::Opened(i) => sink.record(at, &Event::IncidentOpened(i)),
-        IncidentEvent::Updated(i) => sink.record(at, &Event::IncidentUpdated(i)),
-        IncidentEvent::Closed(i) => sink.record(at, &Event::IncidentClosed(i)),
+        IncidentEvent::Opened(i) => Event::IncidentOpened(i.clone()),
+        IncidentEvent::Updated(i) => Event::IncidentUpdated(i.clone()),
+        IncidentEvent::Closed(i) => Event::IncidentClosed(i.clone()),
     }
 }
 
@@ -202,6 +216,8 @@ fn record_incident(sink: &mut dyn Sink, at: SystemTime, event: &IncidentEvent) {
 const INCIDENTS_FILE: &str = "incidents.json";
 /// What the user was told (`notifications.json`, see [`crate::memory`]).
 const MEMORY_FILE: &str = "notifications.json";
+/// The global pause and its end (`paused.json`; `null` when not paused).
+const PAUSE_FILE: &str = "paused.json";
 
 fn save_state<T: serde::Serialize>(dir: &std::path::Path, name: &str, value: &T) {
     if let Err(e) = crate::persist::save(dir, name, value) {

@@ -16,7 +16,7 @@ use downwatch_monitor::announce::Announce;
 use downwatch_monitor::clock::SystemClock;
 use downwatch_monitor::events::JsonLines;
 use downwatch_monitor::probes::Probers;
-use downwatch_monitor::runner::{self, Deps, Inputs, ProbeExec};
+use downwatch_monitor::runner::{self, Deps, Inputs, Outlets, ProbeExec};
 use downwatch_testbed::{ClosedPort, TestBed};
 use serde_json::Value;
 use tokio::sync::{mpsc, watch};
@@ -113,18 +113,14 @@ async fn real_parts_tell_an_outage_of_a_closed_port_and_its_end() {
     let path = dir.path().join("downwatch.toml");
     std::fs::write(&path, config_text(&bed, &files.hook, &good)).unwrap();
 
-    // Wired as `downwatch run` wires it (crates/cli/src/run.rs), minus the signals.
+    // Wired as `Resident::start` wires it (src/resident.rs), minus logind and the routes.
     let cfg = config::load(&path).unwrap();
     let probers = Arc::new(Probers::new());
     probers.prepare(&runner::all_settings(&cfg)).unwrap();
-    let (config_rx, mut rejected, _reloads) =
+    let (config_rx, errors_rx, _reloads) =
         config::reload_on_edit(path.clone(), cfg.clone()).unwrap();
-    let (errors_tx, errors_rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Some(error) = rejected.recv().await {
-            let _ = errors_tx.send(error.to_string());
-        }
-    });
+    let (_commands_tx, commands_rx) = mpsc::channel(1);
+    let (outlets, _receivers) = Outlets::new(std::time::SystemTime::now());
     let (clicks_tx, _clicks_rx) = mpsc::unbounded_channel();
     let (_power_tx, power_rx) = mpsc::unbounded_channel();
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -136,10 +132,12 @@ async fn real_parts_tell_an_outage_of_a_closed_port_and_its_end() {
         announcer: Arc::new(Announce::new(&cfg.notifications, clicks_tx)),
         data_dir: Some(dir.path().join("data")),
         network_fingerprint: None,
+        outlets,
     };
     let inputs = Inputs {
         config: config_rx,
         config_errors: errors_rx,
+        commands: commands_rx,
         power: power_rx,
         shutdown: shutdown_rx,
     };

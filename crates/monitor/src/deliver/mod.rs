@@ -27,6 +27,36 @@ pub trait Deliver: Send + Sync {
     fn deliver<'a>(&'a self, notice: &'a Notice, rendered: &'a Rendered) -> DeliverFuture<'a>;
 }
 
+/// Where a notice is delivered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// The desktop notification daemon.
+    Desktop,
+    /// The user's notification command (hook).
+    Command,
+}
+
+impl Channel {
+    /// Stable lower-case name (`desktop`, `command`), as the events file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Desktop => "desktop",
+            Channel::Command => "command",
+        }
+    }
+}
+
+/// One delivery of a notice that failed, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{} notification failed: {error}", channel.as_str())]
+pub struct DeliveryFailure {
+    /// Which delivery.
+    pub channel: Channel,
+    /// Why it failed.
+    #[source]
+    pub error: DeliverError,
+}
+
 /// Why a delivery failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DeliverError {

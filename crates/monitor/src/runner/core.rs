@@ -8,19 +8,25 @@ use std::time::Duration;
 use downwatch_config::Config;
 use downwatch_probe::ProbeResult;
 use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
+use super::commands::{PauseRt, SavedPause};
 use super::{
-    Deps, Done, GAP_TOLERANCE, INCIDENTS_FILE, Inputs, MEMORY_FILE, WatchRt, load_state,
-    record_incident, thresholds,
+    Deps, Done, GAP_TOLERANCE, INCIDENTS_FILE, Inputs, MEMORY_FILE, PAUSE_FILE, SHUTDOWN_GRACE,
+    WatchRt, incident_event, load_state, thresholds,
 };
 use crate::clock::GapDetector;
+use crate::deliver::DeliveryFailure;
 use crate::detector::Detector;
 use crate::events::Event;
+use crate::events::{Rejected, Stamped};
 use crate::incidents::IncidentBook;
 use crate::policy::Policy;
 use crate::schedule;
+use crate::snapshot::WatchSnapshot;
 use crate::state::Verdict;
+use crate::state::WatchState;
 
 pub(super) struct Monitor {
     pub(super) config: Arc<Config>,
@@ -45,8 +51,17 @@ pub(super) struct Monitor {
     pub(super) done_rx: mpsc::UnboundedReceiver<Done>,
     pub(super) eval_tx: mpsc::UnboundedSender<(u64, Vec<ProbeResult>)>,
     pub(super) eval_rx: mpsc::UnboundedReceiver<(u64, Vec<ProbeResult>)>,
-    pub(super) fail_tx: mpsc::UnboundedSender<(String, String)>,
-    pub(super) fail_rx: mpsc::UnboundedReceiver<(String, String)>,
+    pub(super) fail_tx: mpsc::UnboundedSender<DeliveryFailure>,
+    pub(super) fail_rx: mpsc::UnboundedReceiver<DeliveryFailure>,
+    /// Deliveries in flight (awaited at shutdown).
+    pub(super) deliveries: JoinSet<()>,
+    /// The global pause.
+    pub(super) paused: Option<PauseRt>,
+    /// Events of this turn for the queues.
+    pub(super) outbox: Vec<Arc<Stamped>>,
+    /// The snapshot changed since it was last published.
+    pub(super) dirty: bool,
+    pub(super) next_publish: Instant,
 }
 
 impl Monitor {
@@ -65,6 +80,12 @@ impl Monitor {
         let (eval_tx, eval_rx) = mpsc::unbounded_channel();
         let (fail_tx, fail_rx) = mpsc::unbounded_channel();
         let net_print = deps.network_fingerprint.as_ref().map(|f| f());
+        let wall = deps.clock.wall();
+        let paused = deps
+            .data_dir
+            .as_deref()
+            .and_then(|dir| load_state::<Option<SavedPause>>(dir, PAUSE_FILE))
+            .and_then(|saved| PauseRt::restored(&saved, now, wall));
         let mut monitor = Monitor {
             policy,
             permits: Arc::new(Semaphore::new(config.defaults.concurrency.max(1))),
@@ -90,8 +111,21 @@ impl Monitor {
             eval_rx,
             fail_tx,
             fail_rx,
+            deliveries: JoinSet::new(),
+            paused: None,
+            outbox: Vec::new(),
+            dirty: true,
+            next_publish: now,
         };
         monitor.install(&config, now);
+        if let Some(pause) = paused {
+            // Paused before the restart, and not over yet: paused again, with the same end.
+            monitor.paused = Some(pause);
+            for i in 0..monitor.watches.len() {
+                monitor.watches[i].detector.pause(wall);
+                monitor.touch(i, |s| s.state = crate::state::WatchState::Paused);
+            }
+        }
         monitor
     }
 
@@ -111,6 +145,11 @@ impl Monitor {
                         rt.next = rt.next.min(now + cfg.interval);
                     }
                     rt.cfg = cfg.clone();
+                    if rt.snap.group != cfg.group || rt.snap.muted != cfg.muted {
+                        let snap = Arc::make_mut(&mut rt.snap);
+                        snap.group = cfg.group.clone();
+                        snap.muted = cfg.muted;
+                    }
                     rt
                 }
                 None => {
@@ -127,6 +166,17 @@ impl Monitor {
                         down_since: None,
                         last_late: Duration::ZERO,
                         last_started: None,
+                        paused: None,
+                        snap: Arc::new(WatchSnapshot {
+                            name: cfg.name.clone(),
+                            group: cfg.group.clone(),
+                            state: WatchState::Unknown,
+                            since: None,
+                            last: None,
+                            incident: None,
+                            paused: None,
+                            muted: cfg.muted,
+                        }),
                     }
                 }
             };
@@ -138,8 +188,9 @@ impl Monitor {
             .book
             .retain_watches(|w| names.iter().any(|n| n == w), wall);
         for event in &closed {
-            record_incident(self.deps.sink.as_mut(), wall, event);
+            self.emit(incident_event(event));
         }
+        self.dirty = true;
         if let (false, Some(dir)) = (closed.is_empty(), &self.deps.data_dir) {
             super::save_state(dir, INCIDENTS_FILE, &self.book);
         }
@@ -156,30 +207,56 @@ impl Monitor {
                 () = sleep_until(wake) => {}
                 Some(done) = self.done_rx.recv() => { self.check_clocks(); self.on_done(done); }
                 Some((epoch, results)) = self.eval_rx.recv() => { self.check_clocks(); self.on_verdict(epoch, results); }
-                Some((channel, error)) = self.fail_rx.recv() => {
-                    let wall = self.deps.clock.wall();
-                    self.deps.sink.record(wall, &Event::DeliveryFailed { channel: &channel, error: &error });
-                }
+                Some(failure) = self.fail_rx.recv() => self.emit(Event::DeliveryFailed(Arc::new(failure))),
+                Some(_) = self.deliveries.join_next(), if !self.deliveries.is_empty() => {}
                 Ok(()) = inputs.config.changed() => {
                     let config = inputs.config.borrow_and_update().clone();
-                    self.reload(&config);
+                    let _ = self.reload(&config);
                 }
                 Some(error) = inputs.config_errors.recv() => {
-                    let wall = self.deps.clock.wall();
-                    self.deps.sink.record(wall, &Event::ConfigRejected { error: &error });
+                    let error = Arc::new(Rejected::Config(error));
+                    self.emit(Event::ConfigRejected { error });
                 }
+                Some(command) = inputs.commands.recv() => self.on_command(command),
                 Some(signal) = inputs.power.recv() => self.on_power(signal),
                 changed = inputs.shutdown.changed() => {
                     if changed.is_err() || *inputs.shutdown.borrow() { break; }
                 }
             }
+            self.turn(false).await;
+        }
+        self.turn(true).await;
+        self.finish_deliveries().await;
+    }
+
+    /// The end of every turn of the loop: launch what is due, release notices (all of them
+    /// at shutdown), save, publish, hand events to the queues.
+    async fn turn(&mut self, shutdown: bool) {
+        let now = self.deps.clock.now();
+        if !shutdown {
             self.check_clocks();
+            self.end_pauses(now);
             self.launch_due();
             self.evaluate_if_due();
-            self.release_notices();
-            self.save_memory();
         }
+        self.release_notices(shutdown);
         self.save_memory();
+        self.publish(now, shutdown);
+        self.flush_queues().await;
+    }
+
+    /// At shutdown: waits (at most [`SHUTDOWN_GRACE`]) for deliveries still running, and
+    /// records the ones that failed.
+    async fn finish_deliveries(&mut self) {
+        let deliveries = &mut self.deliveries;
+        let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+            while deliveries.join_next().await.is_some() {}
+        })
+        .await;
+        while let Ok(failure) = self.fail_rx.try_recv() {
+            self.emit(Event::DeliveryFailed(Arc::new(failure)));
+        }
+        self.flush_queues().await;
     }
 
     /// Saves what the user was told, when it changed.
@@ -191,9 +268,21 @@ impl Monitor {
         }
     }
 
+    /// Changes a watch's part of the snapshot (copied if the last snapshot still shares it).
+    pub(super) fn touch(&mut self, i: usize, change: impl FnOnce(&mut WatchSnapshot)) {
+        change(Arc::make_mut(&mut self.watches[i].snap));
+        self.dirty = true;
+    }
+
     pub(super) fn next_wake(&self) -> Instant {
         let mut wake = self.next_tick;
         if let Some(t) = self.policy.next_wake() {
+            wake = wake.min(t);
+        }
+        if self.dirty {
+            wake = wake.min(self.next_publish);
+        }
+        if let Some(t) = self.next_pause_end() {
             wake = wake.min(t);
         }
         if self.sleeping {
@@ -204,10 +293,13 @@ impl Monitor {
             // Nothing is launched while settling: wake when it ends.
             return wake.min(until);
         }
+        if self.paused.is_some() {
+            return wake;
+        }
         for w in self
             .watches
             .iter()
-            .filter(|w| !w.running && w.parked.is_none())
+            .filter(|w| !w.running && w.parked.is_none() && w.paused.is_none())
         {
             wake = wake.min(w.next);
         }

@@ -9,13 +9,15 @@ use downwatch_probe::ProbeResult;
 
 use super::core::Monitor;
 use super::{
-    Done, INCIDENTS_FILE, VERDICT_FRESH, is_tls, outcome_of, record_incident, save_state,
-    verdict_of,
+    Done, INCIDENTS_FILE, VERDICT_FRESH, incident_event, is_tls, outcome_of, save_state, verdict_of,
 };
+use crate::detector::NewState;
 use crate::detector::Outcome;
 use crate::events::Event;
+use crate::events::Rejected;
 use crate::incidents::IncidentEvent;
 use crate::policy::Input;
+use crate::snapshot::LastCheck;
 use crate::state::{Verdict, WatchState};
 
 impl Monitor {
@@ -32,9 +34,8 @@ impl Monitor {
         let first = self.verdict_at.replace(now).is_none();
         if verdict != self.verdict {
             let (from, lasted) = (self.verdict, now.duration_since(self.verdict_since));
-            self.deps
-                .sink
-                .record(wall, &Event::Verdict { from, to: verdict });
+            self.emit(Event::Verdict { from, to: verdict });
+            self.dirty = true;
             if !first {
                 self.policy.push(
                     Input::Verdict {
@@ -83,7 +84,7 @@ impl Monitor {
         self.watches[i].last_late = done.late;
         self.watches[i].last_started = Some(done.started);
         let now = self.deps.clock.now();
-        if done.epoch != self.epoch || self.settling(now) {
+        if done.epoch != self.epoch || self.settling(now) || self.is_paused(i) {
             // Taken across a sleep or a network change: recorded, not judged.
             self.record_check(i, &done.result, false);
             self.reschedule(i, now);
@@ -146,14 +147,16 @@ impl Monitor {
         let w = &self.watches[i].cfg;
         let wall = self.deps.clock.wall();
         let event = Event::Check {
-            watch: &w.name,
-            group: w.group.as_deref(),
-            result,
+            watch: w.name.clone(),
+            group: w.group.clone(),
+            result: Arc::new(result.clone()),
             judged,
             verdict: self.verdict,
             late,
         };
-        self.deps.sink.record(wall, &event);
+        self.emit(event);
+        let last = LastCheck::of(result, wall, judged);
+        self.touch(i, |s| s.last = Some(last));
     }
 
     pub(super) fn on_change(&mut self, i: usize, change: &crate::detector::Change) {
@@ -165,21 +168,28 @@ impl Monitor {
             (w.name.clone(), w.group.clone(), w.muted)
         };
         self.watches[i].down_since = (change.state() == WatchState::Down).then_some(now);
-        self.deps.sink.record(
-            wall,
-            &Event::State {
-                watch: &name,
-                group: group.as_deref(),
-                change,
-            },
-        );
+        self.emit(Event::State {
+            watch: name.clone(),
+            group: group.clone(),
+            change: change.clone(),
+        });
         let event = self.book.on_change(&name, group.as_deref(), change, window);
         if let Some(event) = &event {
-            record_incident(self.deps.sink.as_mut(), wall, event);
+            self.emit(incident_event(event));
             if let Some(dir) = &self.deps.data_dir {
                 save_state(dir, INCIDENTS_FILE, &self.book);
             }
         }
+        let (state, since) = (change.state(), change.since);
+        let open = self.book.open_for(&name).cloned();
+        self.touch(i, |s| {
+            s.state = state;
+            // A pause or a resume does not restart the state's clock.
+            if !matches!(change.to, NewState::Paused) && change.from != WatchState::Paused {
+                s.since = Some(since);
+            }
+            s.incident = open;
+        });
         let incident = match &event {
             Some(
                 IncidentEvent::Opened(i) | IncidentEvent::Updated(i) | IncidentEvent::Closed(i),
@@ -209,45 +219,44 @@ impl Monitor {
         );
     }
 
-    pub(super) fn reload(&mut self, config: &Arc<Config>) {
+    /// Applies a new configuration, unless a probe setting of it cannot be set up.
+    pub(super) fn reload(&mut self, config: &Arc<Config>) -> Result<(), Arc<Rejected>> {
         let settings = super::all_settings(config);
-        let wall = self.deps.clock.wall();
         if let Err(error) = self.deps.exec.prepare(&settings) {
-            self.deps
-                .sink
-                .record(wall, &Event::ConfigRejected { error: &error });
-            return;
+            let error = Arc::new(Rejected::Probe(error));
+            self.emit(Event::ConfigRejected {
+                error: error.clone(),
+            });
+            return Err(error);
         }
         let now = self.deps.clock.now();
         self.install(config, now);
         self.deps.announcer.reconfigure(&config.notifications);
-        self.deps.sink.record(
-            wall,
-            &Event::ConfigReloaded {
-                watches: self.watches.len(),
-            },
-        );
+        let watches = self.watches.len();
+        self.emit(Event::ConfigReloaded { watches });
+        Ok(())
     }
 
-    pub(super) fn release_notices(&mut self) {
+    /// Renders and delivers the notices due (`all`: every notice still waiting, at
+    /// shutdown: delivered now rather than dropped).
+    pub(super) fn release_notices(&mut self, all: bool) {
         let now = self.deps.clock.now();
         let wall = self.deps.clock.wall();
-        for notice in self
-            .policy
-            .release(now, wall, self.deps.clock.local_minute())
-        {
-            let (title, body) = self.deps.announcer.render(&notice);
-            self.deps.sink.record(
-                wall,
-                &Event::Notification {
-                    notice: &notice,
-                    title: &title,
-                    body: &body,
-                },
-            );
+        let minute = self.deps.clock.local_minute();
+        let notices = if all {
+            self.policy.release_all(now, wall, minute)
+        } else {
+            self.policy.release(now, wall, minute)
+        };
+        for notice in notices {
+            let rendered = self.deps.announcer.render(&notice);
+            self.emit(Event::Notification {
+                notice: notice.clone(),
+                rendered: rendered.clone(),
+            });
             let (announcer, tx) = (self.deps.announcer.clone(), self.fail_tx.clone());
-            tokio::spawn(async move {
-                for failure in announcer.deliver(notice, title, body).await {
+            self.deliveries.spawn(async move {
+                for failure in announcer.deliver(notice, rendered).await {
                     let _ = tx.send(failure);
                 }
             });

@@ -37,7 +37,7 @@ impl Monitor {
 
     /// Judgement waits for the network to settle: streaks in progress are forgotten,
     /// results of probes started before now do not count, every watch is re-probed after.
-    pub(super) fn settle(&mut self, why: &str, gap: Option<Duration>) {
+    pub(super) fn settle(&mut self, why: &'static str, gap: Option<Duration>) {
         let now = self.deps.clock.now();
         let until = now + self.config.connectivity.settle;
         self.settle_until = Some(until);
@@ -50,8 +50,7 @@ impl Monitor {
         }
         self.next_eval = until;
         self.evaluating = false;
-        let wall = self.deps.clock.wall();
-        self.deps.sink.record(wall, &Event::Settling { why, gap });
+        self.emit(Event::Settling { why, gap });
     }
 
     pub(super) fn on_power(&mut self, signal: PowerSignal) {
@@ -63,12 +62,10 @@ impl Monitor {
                     w.detector.reset_streaks();
                     w.parked = None;
                 }
-                let wall = self.deps.clock.wall();
-                let event = Event::Settling {
+                self.emit(Event::Settling {
                     why: "the computer is going to sleep",
                     gap: None,
-                };
-                self.deps.sink.record(wall, &event);
+                });
             }
             PowerSignal::Resumed => {
                 self.sleeping = false;
@@ -87,11 +84,11 @@ impl Monitor {
 
     pub(super) fn launch_due(&mut self) {
         let now = self.deps.clock.now();
-        if self.settling(now) {
+        if self.settling(now) || self.paused.is_some() {
             return;
         }
         for w in &mut self.watches {
-            if w.running || w.parked.is_some() || w.next > now {
+            if w.running || w.parked.is_some() || w.paused.is_some() || w.next > now {
                 continue;
             }
             w.running = true;
@@ -126,7 +123,7 @@ impl Monitor {
 
     pub(super) fn evaluate_if_due(&mut self) {
         let now = self.deps.clock.now();
-        if self.evaluating || self.settling(now) || now < self.next_eval {
+        if self.evaluating || self.settling(now) || self.paused.is_some() || now < self.next_eval {
             return;
         }
         self.evaluating = true;
@@ -163,7 +160,11 @@ impl Monitor {
                 .down_since
                 .map(|t| now.duration_since(t))
                 .unwrap_or_default();
-            w.anchor = schedule::next_settled(w.anchor, w.cfg.interval, down_for, now);
+            // A check pulled forward (check now, a group mate's failure) leaves its slot
+            // pending: the anchor is still ahead, and the grid is kept.
+            if w.anchor <= now {
+                w.anchor = schedule::next_settled(w.anchor, w.cfg.interval, down_for, now);
+            }
             w.next = w.anchor;
         }
     }

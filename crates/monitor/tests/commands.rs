@@ -1,0 +1,311 @@
+//! The resident's commands (check now, pause, resume), its snapshot and its shutdown, on the
+//! paused tokio clock with scripted probe results (the harness of `runner.rs`).
+
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions
+
+mod harness;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use downwatch_monitor::WatchState;
+use downwatch_monitor::runner::{Command, CommandError, Scope};
+use harness::*;
+use tokio::sync::oneshot;
+use tokio::time::sleep;
+
+async fn ask(
+    h: &Harness,
+    command: impl FnOnce(oneshot::Sender<Result<(), CommandError>>) -> Command,
+) -> Result<(), CommandError> {
+    let (tx, rx) = oneshot::channel();
+    h.commands.send(command(tx)).await.unwrap();
+    rx.await.unwrap()
+}
+
+fn calls(h: &Harness, target: &str) -> u32 {
+    let world = h.world.lock().unwrap();
+    world
+        .calls
+        .iter()
+        .filter(|(t, _)| t.contains(target))
+        .map(|(_, n)| *n)
+        .sum()
+}
+
+/// Seconds since the harness started of every check of a watch.
+fn check_times(h: &Harness, watch: &str) -> Vec<f64> {
+    let t0 = chrono::DateTime::<chrono::Utc>::from(wall0());
+    h.events("check")
+        .iter()
+        .filter(|e| e["watch"] == watch)
+        .map(|e| {
+            let at = chrono::DateTime::parse_from_rfc3339(e["ts"].as_str().unwrap()).unwrap();
+            (at.with_timezone(&chrono::Utc) - t0).num_milliseconds() as f64 / 1000.0
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_paused_watch_is_not_probed_never_notifies_and_resuming_replays_nothing() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    ask(&h, |reply| Command::Pause {
+        scope: Scope::All,
+        duration: None,
+        reply,
+    })
+    .await
+    .unwrap();
+    let (before, controls) = (calls(&h, "mail.test"), calls(&h, "control-a.test"));
+    h.set_failing(&["mail.test"]);
+    sleep(Duration::from_secs(600)).await;
+    assert_eq!(
+        calls(&h, "mail.test"),
+        before,
+        "a paused watch is not probed"
+    );
+    assert_eq!(
+        calls(&h, "control-a.test"),
+        controls,
+        "nor are the controls"
+    );
+    assert!(h.notices().is_empty(), "{:?}", h.notices());
+    sleep(Duration::from_secs(1)).await;
+    let snap = h.receivers.snapshot.borrow().clone();
+    assert!(snap.paused.is_some_and(|p| p.until.is_none()));
+    assert_eq!(snap.watch("Gmail").unwrap().state, WatchState::Paused);
+
+    // It healed while paused: nothing of the pause is replayed, no alarm, and it is up.
+    h.set_failing(&[]);
+    ask(&h, |reply| Command::Resume {
+        scope: Scope::All,
+        reply,
+    })
+    .await
+    .unwrap();
+    sleep(Duration::from_secs(120)).await;
+    assert!(calls(&h, "mail.test") > before, "probed again");
+    assert!(h.notices().is_empty(), "{:?}", h.notices());
+    let snap = h.receivers.snapshot.borrow().clone();
+    assert!(snap.paused.is_none());
+    assert_eq!(snap.watch("Gmail").unwrap().state, WatchState::Up);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timed_pause_of_one_watch_ends_by_itself_and_spares_the_others() {
+    let h = start(
+        config(vec![
+            watch_of("Gmail", None, "https://mail.test/"),
+            watch_of("Web", None, "https://web.test/"),
+        ]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    let pause = |reply| Command::Pause {
+        scope: Scope::Watch("Gmail".into()),
+        duration: Some(Duration::from_secs(600)),
+        reply,
+    };
+    ask(&h, pause).await.unwrap();
+    let (gmail, web) = (calls(&h, "mail.test"), calls(&h, "web.test"));
+    h.set_failing(&["mail.test"]);
+    sleep(Duration::from_secs(590)).await;
+    assert_eq!(calls(&h, "mail.test"), gmail);
+    assert!(calls(&h, "web.test") >= web + 19, "the other watch goes on");
+    assert!(h.notices().is_empty());
+    // Still failing after the pause: judged afresh, confirmed like any outage.
+    sleep(Duration::from_secs(120)).await;
+    assert!(calls(&h, "mail.test") > gmail);
+    assert_eq!(downs(&h.notices()).len(), 1, "{:?}", h.notices());
+    let unknown = ask(&h, |reply| Command::Pause {
+        scope: Scope::Watch("Nope".into()),
+        duration: None,
+        reply,
+    });
+    assert!(matches!(unknown.await, Err(CommandError::NoSuchWatch(n)) if n == "Nope"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn check_now_probes_at_once_coalesces_and_keeps_the_grid() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(100)).await;
+    let slots = check_times(&h, "Gmail");
+    assert!(slots.len() >= 3, "{slots:?}");
+    let phase = slots[0] % 30.0;
+    // Between two slots: one probe for five requests sent together.
+    let now = 100.0;
+    let before = calls(&h, "mail.test");
+    for _ in 0..5 {
+        ask(&h, |reply| Command::CheckNow {
+            scope: Scope::All,
+            reply,
+        })
+        .await
+        .unwrap();
+    }
+    sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        calls(&h, "mail.test"),
+        before + 1,
+        "repeated requests coalesce"
+    );
+    let extra = check_times(&h, "Gmail");
+    assert!((extra.last().unwrap() - now).abs() < 0.5, "{extra:?}");
+    // The schedule's grid is kept: the checks after it fall on the same phase.
+    sleep(Duration::from_secs(95)).await;
+    let after: Vec<f64> = check_times(&h, "Gmail")
+        .into_iter()
+        .filter(|t| *t > 101.0)
+        .collect();
+    assert_eq!(after.len(), 3, "{after:?}");
+    for t in after {
+        assert!(
+            ((t % 30.0) - phase).abs() < 0.5,
+            "{t} is off the grid of phase {phase}"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn check_now_leaves_a_confirmation_alone() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    h.set_failing(&["mail.test"]);
+    h.wait_failed_checks(1).await;
+    let before = calls(&h, "mail.test");
+    for _ in 0..3 {
+        ask(&h, |reply| Command::CheckNow {
+            scope: Scope::Watch("Gmail".into()),
+            reply,
+        })
+        .await
+        .unwrap();
+        sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(
+        calls(&h, "mail.test"),
+        before,
+        "no extra retry while confirming"
+    );
+    h.wait_failed_checks(3).await;
+    let failed: Vec<f64> = h
+        .events("check")
+        .iter()
+        .zip(check_times(&h, "Gmail"))
+        .filter(|(e, _)| e["status"] == "down")
+        .map(|(_, t)| t)
+        .collect();
+    for pair in failed.windows(2) {
+        assert!(
+            ((pair[1] - pair[0]) - 5.0).abs() < 0.5,
+            "retries 5 s apart: {failed:?}"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_global_pause_survives_a_restart_with_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = || config(vec![watch_of("Gmail", None, "https://mail.test/")]);
+    let h = start_in(cfg(), World::default(), Some(dir.path().to_owned()));
+    sleep(Duration::from_secs(60)).await;
+    let pause = |reply| Command::Pause {
+        scope: Scope::All,
+        duration: Some(Duration::from_secs(3600)),
+        reply,
+    };
+    ask(&h, pause).await.unwrap();
+    drop(h);
+    sleep(Duration::from_secs(1)).await;
+
+    // Ten minutes later, a new process: still paused, until the same end.
+    let world = World {
+        failing: vec!["mail.test".into()],
+        ..World::default()
+    };
+    let h = start_at(
+        cfg(),
+        world,
+        Some(dir.path().to_owned()),
+        wall0() + Duration::from_secs(660),
+    );
+    sleep(Duration::from_secs(1)).await;
+    let end = h.receivers.snapshot.borrow().paused.and_then(|p| p.until);
+    assert_eq!(end, Some(wall0() + Duration::from_secs(60 + 3600)));
+    sleep(Duration::from_secs(2900)).await;
+    assert_eq!(calls(&h, "mail.test"), 0, "not probed while paused");
+    assert!(h.notices().is_empty());
+    // The pause ends by itself at its end: probed again, and the outage is told.
+    sleep(Duration::from_secs(300)).await;
+    assert!(calls(&h, "mail.test") > 0);
+    assert!(h.receivers.snapshot.borrow().paused.is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_notice_still_waiting_at_shutdown_is_delivered() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    h.set_failing(&["mail.test"]);
+    while !h.events("state").iter().any(|e| e["to"] == "down") {
+        sleep(Duration::from_millis(100)).await;
+    }
+    assert!(h.notices().is_empty(), "still in its group wait");
+    h._shutdown.send(true).unwrap();
+    // The loop ends at once; its last turn releases what waited (bounded, not a hang).
+    for _ in 0..100 {
+        if !h.events("notification").is_empty() {
+            break;
+        }
+        sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(downs(&h.notices()).len(), 1, "{:?}", h.notices());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_snapshot_shares_the_watches_that_did_not_change() {
+    let h = start(
+        config(vec![
+            watch_of("Gmail", None, "https://mail.test/"),
+            watch_of("Web", None, "https://web.test/"),
+        ]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    let first = h.receivers.snapshot.borrow().clone();
+    let gmail = first.watch("Gmail").unwrap();
+    assert_eq!(gmail.state, WatchState::Up);
+    assert!(
+        gmail
+            .last
+            .as_ref()
+            .is_some_and(|l| l.judged && l.phases.total > Duration::ZERO)
+    );
+    ask(&h, |reply| Command::Pause {
+        scope: Scope::Watch("Web".into()),
+        duration: None,
+        reply,
+    })
+    .await
+    .unwrap();
+    sleep(Duration::from_secs(1)).await;
+    let second = h.receivers.snapshot.borrow().clone();
+    assert_eq!(second.watch("Web").unwrap().state, WatchState::Paused);
+    assert!(
+        Arc::ptr_eq(&first.watches[0], &second.watches[0]),
+        "Gmail's part is shared"
+    );
+    assert!(!Arc::ptr_eq(&first.watches[1], &second.watches[1]));
+}
