@@ -309,3 +309,122 @@ async fn a_snapshot_shares_the_watches_that_did_not_change() {
     );
     assert!(!Arc::ptr_eq(&first.watches[1], &second.watches[1]));
 }
+
+#[tokio::test(start_paused = true)]
+async fn pausing_leaves_an_open_incident_open_until_the_recovery() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    sleep(Duration::from_secs(60)).await;
+    h.set_failing(&["mail.test"]);
+    sleep(Duration::from_secs(60)).await;
+    assert_eq!(downs(&h.notices()).len(), 1, "{:?}", h.notices());
+    let pause = |reply| Command::Pause {
+        scope: Scope::All,
+        duration: None,
+        reply,
+    };
+    ask(&h, pause).await.unwrap();
+    h.set_failing(&[]);
+    sleep(Duration::from_secs(600)).await;
+    assert!(
+        h.events("incident_closed").is_empty(),
+        "still open while paused"
+    );
+    let snap = h.receivers.snapshot.borrow().clone();
+    assert!(snap.watch("Gmail").unwrap().incident.is_some());
+    assert_eq!(h.notices().len(), 1, "{:?}", h.notices());
+    // Resumed, it is judged afresh: back up, the incident closes and the user hears so.
+    ask(&h, |reply| Command::Resume {
+        scope: Scope::All,
+        reply,
+    })
+    .await
+    .unwrap();
+    sleep(Duration::from_secs(120)).await;
+    assert_eq!(h.events("incident_closed").len(), 1);
+    let notices = h.notices();
+    assert!(
+        matches!(
+            notices.last(),
+            Some((_, downwatch_monitor::NoticeKind::Recovered { .. }))
+        ),
+        "{notices:?}"
+    );
+}
+
+/// A queue gets every event, in the sink's order, even when its reader is slow (the loop
+/// waits for it); live subscribers get them as they happen.
+#[tokio::test(start_paused = true)]
+async fn a_slow_queue_reader_misses_no_event_and_live_subscribers_see_them() {
+    let cfg = config(vec![
+        watch_of("Gmail", None, "https://mail.test/"),
+        watch_of("Web", None, "https://web.test/"),
+    ]);
+    let (h, queue) = start_queued(cfg, World::default(), None, wall0(), Some(2));
+    let mut live = h.receivers.live.subscribe();
+    let mut queue = queue.unwrap();
+    let read = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let into = read.clone();
+    tokio::spawn(async move {
+        while let Some(e) = queue.recv().await {
+            into.lock()
+                .unwrap()
+                .push(downwatch_monitor::events::to_json(e.at, &e.event));
+            // Slower than the loop: the queue (2) fills and the loop waits for it.
+            sleep(Duration::from_secs(2)).await;
+        }
+    });
+    h.set_failing(&["web.test"]);
+    sleep(Duration::from_secs(120)).await;
+    let sink = h.rec.events.lock().unwrap().clone();
+    let read = read.lock().unwrap().clone();
+    assert!(
+        read.len() >= 10,
+        "{} read, {} in the sink",
+        read.len(),
+        sink.len()
+    );
+    assert!(
+        sink.len() - read.len() <= 3,
+        "at most the queue and one in hand behind"
+    );
+    assert_eq!(
+        read[..],
+        sink[..read.len()],
+        "the same events in the same order"
+    );
+    let first = live.recv().await.unwrap();
+    assert!(matches!(
+        &first.event,
+        downwatch_monitor::events::Event::Check { watch, .. } if watch == "Gmail" || watch == "Web"
+    ));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rejected_edit_is_recorded_with_its_file_line_and_column() {
+    let h = start(
+        config(vec![watch_of("Gmail", None, "https://mail.test/")]),
+        World::default(),
+    );
+    h._errors
+        .send(downwatch_config::ConfigError::Invalid {
+            path: "/home/u/.config/downwatch/downwatch.toml".into(),
+            line: 12,
+            column: 9,
+            message: "unknown field `intervall`".into(),
+        })
+        .unwrap();
+    sleep(Duration::from_secs(1)).await;
+    let rejected = h.events("config_rejected");
+    match &rejected[..] {
+        [e] => {
+            assert_eq!(e["line"], 12);
+            assert_eq!(e["column"], 9);
+            assert_eq!(e["file"], "/home/u/.config/downwatch/downwatch.toml");
+            assert_eq!(e["message"], "unknown field `intervall`");
+        }
+        other => panic!("{other:?}"),
+    }
+}

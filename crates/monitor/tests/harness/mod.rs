@@ -11,7 +11,7 @@ use downwatch_config::ConfigError;
 use downwatch_config::{Config, Connectivity, Control, Defaults, ProbeSettings, Watch};
 use downwatch_monitor::clock::{Clock, SteppedClock};
 use downwatch_monitor::deliver::DeliveryFailure;
-use downwatch_monitor::events::{Event, Sink, to_json};
+use downwatch_monitor::events::{Event, Sink, Stamped, to_json};
 use downwatch_monitor::messages::{Lang, Rendered};
 use downwatch_monitor::runner::{
     self, Announcer, BoxFuture, Command, Deps, Inputs, Outlets, PowerSignal, ProbeExec, Receivers,
@@ -208,6 +208,17 @@ pub fn start_at(
     data_dir: Option<std::path::PathBuf>,
     wall0: SystemTime,
 ) -> Harness {
+    start_queued(cfg, world, data_dir, wall0, None).0
+}
+
+/// Starts the loop with, when `queue` gives a capacity, a lossless event queue attached.
+pub fn start_queued(
+    cfg: Config,
+    world: World,
+    data_dir: Option<std::path::PathBuf>,
+    wall0: SystemTime,
+    queue: Option<usize>,
+) -> (Harness, Option<mpsc::Receiver<Arc<Stamped>>>) {
     let world = Arc::new(Mutex::new(world));
     let rec = Recorder::default();
     let clock = Arc::new(SteppedClock::new(wall0));
@@ -217,7 +228,8 @@ pub fn start_at(
     let (power_tx, power_rx) = mpsc::unbounded_channel();
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let net = Arc::new(AtomicU64::new(1));
-    let (outlets, receivers) = Outlets::new(wall0);
+    let (mut outlets, receivers) = Outlets::new(wall0);
+    let queue = queue.map(|capacity| outlets.queue(capacity));
     let (commands_tx, commands_rx) = mpsc::channel(16);
     let print = net.clone();
     let deps = Deps {
@@ -237,7 +249,7 @@ pub fn start_at(
         shutdown: shutdown_rx,
     };
     tokio::spawn(runner::run(cfg, deps, inputs));
-    Harness {
+    let harness = Harness {
         world,
         rec,
         clock,
@@ -249,7 +261,8 @@ pub fn start_at(
         commands: commands_tx,
         receivers,
         start: Instant::now(),
-    }
+    };
+    (harness, queue)
 }
 
 impl Harness {
