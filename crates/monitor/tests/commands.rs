@@ -428,3 +428,46 @@ async fn a_rejected_edit_is_recorded_with_its_file_line_and_column() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Fifty results landing together are one snapshot update, not fifty: updates are gathered
+/// and published at most every `PUBLISH_EVERY`.
+#[tokio::test(start_paused = true)]
+async fn a_burst_of_results_is_coalesced_into_few_snapshots() {
+    let watches = (0..50)
+        .map(|n| watch_of(&format!("w{n}"), None, &format!("https://w{n}.test/")))
+        .collect();
+    let h = start(config(watches), World::default());
+    sleep(Duration::from_secs(40)).await;
+    let mut rx = h.receivers.snapshot.clone();
+    rx.mark_unchanged();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let into = seen.clone();
+    tokio::spawn(async move {
+        while rx.changed().await.is_ok() {
+            let taken = rx.borrow_and_update().taken;
+            into.lock().unwrap().push(taken);
+        }
+    });
+    ask(&h, |reply| Command::CheckNow {
+        scope: Scope::All,
+        reply,
+    })
+    .await
+    .unwrap();
+    sleep(Duration::from_secs(2)).await;
+    let checked = h.events("check").len();
+    assert!(
+        checked >= 100,
+        "a round and the fifty checked now: {checked}"
+    );
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        (1..10).contains(&seen.len()),
+        "{} snapshots for 50 results",
+        seen.len()
+    );
+    for pair in seen.windows(2) {
+        let gap = pair[1].duration_since(pair[0]).unwrap();
+        assert!(gap >= downwatch_monitor::snapshot::PUBLISH_EVERY, "{gap:?}");
+    }
+}
