@@ -2,6 +2,10 @@
 //! detection state machine, incidents, and the notification policy with its message catalog
 //! and deliveries. It runs the typed configuration of `downwatch-config`, talks to storage and
 //! the clock through traits, and never depends on a GUI toolkit.
+//!
+//! Clients (the `downwatch run` command, the tray, the local API, the history store) attach
+//! to the running monitor through [`resident::Resident::start`] and its
+//! [`resident::ResidentHandle`]: owned snapshots, live events, lossless queues and commands.
 
 pub mod announce;
 pub mod clock;
