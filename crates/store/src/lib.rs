@@ -32,6 +32,7 @@ mod reader;
 mod records;
 mod rows;
 mod store;
+mod tables;
 pub mod uptime;
 mod writer;
 

@@ -10,7 +10,8 @@ use crate::error::StoreError;
 use crate::open::{self, MovedAside, StoreOptions};
 use crate::reader::Reader;
 use crate::records::{CoverageKind, CoverageSpan, Record};
-use crate::writer::{self, Op, StoreEvent, Writer};
+use crate::tables;
+use crate::writer::{Op, StoreEvent, Writer};
 
 /// Records waiting for the writer at most; past that [`RecordSender::try_record`] refuses
 /// (the resident must never wait on the disk).
@@ -64,17 +65,17 @@ impl Store {
                 source,
             }
         };
-        let last = writer::last_alive(&conn).map_err(sqlite("reading the last start"))?;
+        let last = tables::last_alive(&conn).map_err(sqlite("reading the last start"))?;
         let not_running = last.filter(|last| *last < now).map(|start| CoverageSpan {
             kind: CoverageKind::NotRunning,
             start,
             end: now,
         });
         if let Some(span) = &not_running {
-            writer::insert_coverage(&conn, span)
+            tables::insert_coverage(&conn, span)
                 .map_err(sqlite("recording the time not running"))?;
         }
-        writer::set_alive(&conn, now).map_err(sqlite("recording the start"))?;
+        tables::set_alive(&conn, now).map_err(sqlite("recording the start"))?;
         let (tx, rx) = mpsc::channel(QUEUE);
         let (events_tx, events) = mpsc::unbounded_channel();
         let writer = Writer::new(conn, dir.to_path_buf(), options, events_tx);

@@ -1,0 +1,146 @@
+//! A week of raw history for 50 watches at a 30 s interval (1,008,000 checks, 1 in 20 down),
+//! written through the store's own write path, then each query timed on a new connection
+//! (first run) and again (warm). Prints one line per figure.
+//!
+//! `cargo run --release -p downwatch-store --example history_week -- DIR` (DIR must not hold a
+//! database yet).
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use downwatch_probe::{Cause, Layer, Phases, Status};
+use downwatch_store::{
+    CheckRecord, Failure, IncidentKind, IncidentRecord, MessageRef, Record, Store,
+};
+
+const WATCHES: u64 = 50;
+const INTERVAL: u64 = 30;
+const DAYS: u64 = 7;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::args().nth(1).ok_or("usage: history_week DIR")?;
+    let dir = std::path::Path::new(&dir);
+    let start = UNIX_EPOCH + Duration::from_secs(1_795_996_800);
+    let slots = DAYS * 86_400 / INTERVAL;
+    let opened = Store::open(dir, start)?;
+    let sender = opened.store.sender();
+    let began = Instant::now();
+    let mut incidents = 0;
+    for slot in 0..slots {
+        for w in 0..WATCHES {
+            let at = start + Duration::from_secs(slot * INTERVAL) + Duration::from_millis(w * 600);
+            let down = (slot + w * 7) % 20 == 0;
+            sender.blocking_record(Record::Check(check(w, at, down)))?;
+            if down && slot % 200 == 0 {
+                incidents += 1;
+                sender.blocking_record(Record::Incident(IncidentRecord {
+                    id: format!("{w}-{slot}"),
+                    watch: name(w),
+                    group_incident: None,
+                    kind: IncidentKind::Down,
+                    start: at,
+                    end: Some(at + Duration::from_secs(90)),
+                    failure: None,
+                }))?;
+            }
+        }
+    }
+    sender.blocking_flush()?;
+    let written = began.elapsed();
+    drop(sender);
+    let path = opened.store.path().to_path_buf();
+    opened.store.close();
+    let size = std::fs::metadata(&path)?.len();
+    println!(
+        "checks written: {} in {:.1} s ({:.0} per second)",
+        slots * WATCHES,
+        written.as_secs_f64(),
+        (slots * WATCHES) as f64 / written.as_secs_f64()
+    );
+    println!("incidents written: {incidents}");
+    println!("database size: {:.1} MB", size as f64 / 1e6);
+
+    let end = start + Duration::from_secs(DAYS * 86_400);
+    let opened = Store::open(dir, end)?;
+    for round in ["first", "warm"] {
+        let reader = opened.store.reader()?;
+        time(round, "latest check of every watch", || {
+            reader.latest().map(|v| v.len())
+        })?;
+        time(round, "uptime 24 h of one watch", || {
+            reader
+                .uptime(&name(7), end - Duration::from_secs(86_400), end)
+                .map(|u| u.observed().as_secs() as usize)
+        })?;
+        time(round, "uptime 7 d of one watch", || {
+            reader
+                .uptime(&name(7), start, end)
+                .map(|u| u.observed().as_secs() as usize)
+        })?;
+        time(round, "first page of 100 checks", || {
+            reader.checks_page(&name(7), None, 100).map(|p| p.len())
+        })?;
+        let deep = reader
+            .checks_page(&name(7), None, 10_000)?
+            .last()
+            .map(|c| c.cursor());
+        time(round, "page of 100 checks 10,000 deep", || {
+            reader.checks_page(&name(7), deep, 100).map(|p| p.len())
+        })?;
+        time(round, "incidents over 7 d", || {
+            reader.incidents(start, end).map(|v| v.len())
+        })?;
+    }
+    opened.store.close();
+    Ok(())
+}
+
+fn time<E>(round: &str, what: &str, f: impl FnOnce() -> Result<usize, E>) -> Result<(), E> {
+    let began = Instant::now();
+    let n = f()?;
+    println!(
+        "{round:5} {what}: {:.2} ms ({n})",
+        began.elapsed().as_secs_f64() * 1e3
+    );
+    Ok(())
+}
+
+fn name(w: u64) -> String {
+    format!("watch {w:02}")
+}
+
+fn check(w: u64, at: SystemTime, down: bool) -> CheckRecord {
+    let us = |n: u64| Some(Duration::from_micros(n + w * 13));
+    CheckRecord {
+        watch: name(w),
+        at,
+        interval: Duration::from_secs(INTERVAL),
+        status: if down { Status::Down } else { Status::Up },
+        judged: true,
+        failure: down.then(|| Failure {
+            layer: Layer::Tcp,
+            cause: Cause::TcpTimeout,
+            message: MessageRef {
+                id: "cause-tcp-timeout".into(),
+                args: [(
+                    "address".to_owned(),
+                    serde_json::Value::from("203.0.113.7:443"),
+                )]
+                .into_iter()
+                .collect(),
+            },
+        }),
+        phases: Phases {
+            dns: us(2_100),
+            connect: if down {
+                Some(Duration::from_secs(8))
+            } else {
+                us(11_000)
+            },
+            tls: if down { None } else { us(24_000) },
+            ttfb: if down { None } else { us(80_000) },
+            total: Duration::from_micros(if down { 8_000_000 } else { 120_000 }),
+        },
+        address: Some("203.0.113.7:443".parse().expect("address")),
+        http_status: (!down).then_some(200),
+    }
+}
