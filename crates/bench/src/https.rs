@@ -135,7 +135,9 @@ fn check_loopback(target: &Target, resolver: Option<IpAddr>) -> anyhow::Result<(
     let host = Host::parse(host_text).with_context(|| format!("host of {url}"))?;
     let loopback = match host {
         Host::Ip(ip) => ip.is_loopback(),
-        Host::Name(name) => name == "localhost" || resolver.is_some_and(|ip| ip.is_loopback()),
+        Host::Name(name) => {
+            name.ascii() == "localhost" || resolver.is_some_and(|ip| ip.is_loopback())
+        }
     };
     ensure!(
         loopback,

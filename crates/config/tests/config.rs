@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use downwatch_config::{ConfigError, DEFAULT_CONFIG, QuietHours};
-use downwatch_probe::{Method, Pattern, RecordKind, Resolver, Target};
+use downwatch_probe::{HostName, Method, Pattern, RecordKind, Resolver, Target};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -398,7 +398,7 @@ fn full_config_lands_in_the_model() {
     assert_eq!(
         dns.check.target,
         Target::Dns {
-            name: "whatsapp.net".into(),
+            name: HostName::parse("whatsapp.net").unwrap(),
             kind: RecordKind::Aaaa
         }
     );

@@ -6,9 +6,10 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{RData, RecordType};
 use tokio::time::Instant;
 
+use crate::host::{Host, HostName};
 use crate::outcome::{Cause, DnsInfo, Failure, ProbeResult};
 use crate::resolver::{self, QueryError, Reply, Resolver};
-use crate::target::{Host, RecordKind};
+use crate::target::RecordKind;
 
 /// What a DNS probe expects.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -46,7 +47,7 @@ pub(crate) async fn resolve(
     };
     if *resolver == Resolver::System {
         let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
-        let mut addrs = resolver::hosts_lookup(&hosts, name);
+        let mut addrs = resolver::hosts_lookup(&hosts, name.ascii());
         if !addrs.is_empty() {
             addrs.sort_by_key(|ip| ip.is_ipv6());
             let info = DnsInfo {
@@ -63,8 +64,8 @@ pub(crate) async fn resolve(
     }
     let servers = resolver::nameservers(resolver);
     let (v4, v6) = tokio::join!(
-        resolver::lookup(&servers, name, RecordType::A, deadline),
-        resolver::lookup(&servers, name, RecordType::AAAA, deadline),
+        resolver::lookup(&servers, name.ascii(), RecordType::A, deadline),
+        resolver::lookup(&servers, name.ascii(), RecordType::AAAA, deadline),
     );
     let mut addrs = Vec::new();
     for reply in [&v4, &v6].into_iter().flatten() {
@@ -108,7 +109,7 @@ pub(crate) async fn resolve(
 
 /// Runs a DNS probe into `result`.
 pub(crate) async fn probe(
-    name: &str,
+    name: &HostName,
     kind: RecordKind,
     expect: &DnsExpect,
     resolver: &Resolver,
@@ -116,7 +117,7 @@ pub(crate) async fn probe(
     result: &mut ProbeResult,
 ) {
     let servers = resolver::nameservers(resolver);
-    let reply = match resolver::lookup(&servers, name, record_type(kind), deadline).await {
+    let reply = match resolver::lookup(&servers, name.ascii(), record_type(kind), deadline).await {
         Ok(reply) => reply,
         Err(e) => {
             let (failure, info) = query_failure(&e);
@@ -205,7 +206,7 @@ fn answer_text(data: &RData) -> String {
 }
 
 /// The failure for a reply whose code is not NOERROR, or NOERROR with no answer.
-fn rcode_failure(reply: &Reply, name: &str, asked: &str) -> Failure {
+fn rcode_failure(reply: &Reply, name: &HostName, asked: &str) -> Failure {
     let server = reply.server;
     match reply.message.metadata.response_code {
         ResponseCode::NXDomain => Failure::new(

@@ -22,11 +22,12 @@ use crate::Prober;
 use crate::body::{BodyMatch, Scan};
 use crate::cookies::Jar;
 use crate::decode::{self, WireBody, WireError};
+use crate::host::Host;
 use crate::limits;
 use crate::outcome::{Cause, Failure, HttpInfo, Phases, ProbeResult};
 use crate::outgoing::{self, Outgoing};
 use crate::status::StatusSet;
-use crate::target::Host;
+use crate::target;
 
 /// Options of an HTTP(S) probe.
 #[derive(Clone, Debug)]
@@ -120,7 +121,9 @@ pub(crate) async fn probe(
         };
         info.status = Some(response.status().as_u16());
         info.version = Some(version_name(response.version()).to_owned());
-        info.final_url = Some(crate::Target::Http(url.clone()).to_string());
+        // A name the user typed is shown in Unicode; one a server sent keeps its A-labels.
+        let typed = url.host() == start_url.host();
+        info.final_url = Some(target::shown_url(&url, typed));
         result.http = Some(info.clone());
         jar.store(&url, response.headers());
         // With `max_redirects = 0` the redirect is the answer (a login page that must
@@ -142,7 +145,7 @@ pub(crate) async fn probe(
                         } else {
                             "redirects"
                         },
-                        crate::Target::Http(next)
+                        target::shown_url(&next, next.host() == start_url.host())
                     ),
                 );
                 return result.fail(failure);

@@ -8,10 +8,11 @@ use tokio::time::Instant;
 
 use crate::dns::{self, DnsExpect};
 use crate::error::Result;
+use crate::host::Host;
 use crate::http::{self, HttpOptions};
 use crate::outcome::{Cause, Failure, Phases, ProbeResult};
 use crate::resolver::Resolver;
-use crate::target::{Host, Target};
+use crate::target::Target;
 use crate::tcp;
 use crate::tls::TlsContext;
 

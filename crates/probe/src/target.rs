@@ -4,56 +4,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use url::Url;
+use url::{Position, Url};
 
 use crate::error::Error;
-
-/// A host name or an IP address literal.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Host {
-    /// A name to resolve.
-    Name(String),
-    /// An address used as is (no DNS phase).
-    Ip(std::net::IpAddr),
-}
-
-impl Host {
-    /// Parses a host as found in a URL or `host:port` (IPv6 may be bracketed).
-    pub fn parse(text: &str) -> Result<Host, Error> {
-        let bare = text.trim_start_matches('[').trim_end_matches(']');
-        if let Ok(ip) = bare.parse() {
-            return Ok(Host::Ip(ip));
-        }
-        // One trailing dot (a fully qualified name) is fine; an empty label anywhere else is not.
-        let bare_name = text.strip_suffix('.').unwrap_or(text);
-        let valid = !bare_name.is_empty()
-            && bare_name.len() <= 253
-            && bare_name.split('.').all(|label| {
-                !label.is_empty()
-                    && label.len() <= 63
-                    && label
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            });
-        if valid {
-            Ok(Host::Name(text.trim_end_matches('.').to_ascii_lowercase()))
-        } else {
-            Err(Error::InvalidTarget(format!(
-                "`{text}` is not a valid host name or IP address"
-            )))
-        }
-    }
-}
-
-impl fmt::Display for Host {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Host::Name(name) => f.write_str(name),
-            Host::Ip(std::net::IpAddr::V6(ip)) => write!(f, "[{ip}]"),
-            Host::Ip(ip) => write!(f, "{ip}"),
-        }
-    }
-}
+use crate::host::{Host, HostName};
 
 /// A DNS record type a DNS probe can ask for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,7 +72,7 @@ pub enum Target {
     /// A DNS query for a name.
     Dns {
         /// The name to query.
-        name: String,
+        name: HostName,
         /// The record type.
         kind: RecordKind,
     },
@@ -180,17 +134,41 @@ impl Target {
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Target::Http(url) if url.password().is_some() => {
-                // Never print a password given in the URL.
-                let mut shown = url.clone();
-                let _ = shown.set_password(Some("***"));
-                write!(f, "{shown}")
-            }
-            Target::Http(url) => write!(f, "{url}"),
+            Target::Http(url) => f.write_str(&shown_url(url, true)),
             Target::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
             Target::Tls { host, port } => write!(f, "tls://{host}:{port}"),
             Target::Dns { name, kind } => write!(f, "dns://{name} ({})", kind.as_str()),
         }
+    }
+}
+
+/// A URL as people see it: a password given in it masked (never printed), and with
+/// `unicode_host` the host name in Unicode (`https://bücher.test/`, not `xn--bcher-kva`).
+/// The user's own targets are shown so; a URL a server sent (a redirect) keeps its A-labels,
+/// so that a look-alike name from a server cannot pass for one the user typed.
+pub(crate) fn shown_url(url: &Url, unicode_host: bool) -> String {
+    let mut shown = std::borrow::Cow::Borrowed(url);
+    if url.password().is_some() {
+        let mut masked = url.clone();
+        let _ = masked.set_password(Some("***"));
+        shown = std::borrow::Cow::Owned(masked);
+    }
+    let unicode = match shown.host() {
+        Some(url::Host::Domain(domain)) if unicode_host && domain.contains("xn--") => {
+            HostName::parse(domain).ok().map(|name| {
+                let dot = if domain.ends_with('.') { "." } else { "" };
+                format!("{}{dot}", name.unicode())
+            })
+        }
+        _ => None,
+    };
+    match unicode {
+        Some(host) => format!(
+            "{}{host}{}",
+            &shown[..Position::BeforeHost],
+            &shown[Position::AfterHost..]
+        ),
+        None => shown.to_string(),
     }
 }
 
@@ -243,17 +221,49 @@ mod tests {
         assert_eq!(
             Target::parse("tls://Example.COM", RecordKind::A).unwrap(),
             Target::Tls {
-                host: Host::Name("example.com".into()),
+                host: Host::Name(HostName::parse("example.com").unwrap()),
                 port: 443
             }
         );
         assert_eq!(
             Target::parse("dns://whatsapp.net.", RecordKind::Mx).unwrap(),
             Target::Dns {
-                name: "whatsapp.net".into(),
+                name: HostName::parse("whatsapp.net").unwrap(),
                 kind: RecordKind::Mx
             }
         );
+    }
+
+    #[test]
+    fn names_as_typed_in_every_kind_shown_in_unicode() {
+        for (text, shown) in [
+            ("https://Bücher.test:8443/a", "https://bücher.test:8443/a"),
+            ("https://xn--bcher-kva.test/", "https://bücher.test/"),
+            (
+                "https://me:pw@bücher.test./",
+                "https://me:***@bücher.test./",
+            ),
+            ("tcp://bücher.test:5222", "tcp://bücher.test:5222"),
+            ("tls://BÜCHER.test.", "tls://bücher.test:443"),
+            ("tcp://ok.test.:80", "tcp://ok.test:80"),
+        ] {
+            let target = Target::parse(text, RecordKind::A).unwrap();
+            assert_eq!(target.to_string(), shown, "{text}");
+        }
+        let Target::Dns { name, .. } = Target::parse("dns://bücher.test./", RecordKind::A).unwrap()
+        else {
+            panic!("not a DNS target");
+        };
+        assert_eq!(name.ascii(), "xn--bcher-kva.test");
+        assert_eq!(name.to_string(), "bücher.test");
+        let Target::Http(url) = Target::parse("https://bücher.test/", RecordKind::A).unwrap()
+        else {
+            panic!("not an HTTP target");
+        };
+        // What goes on the wire (Host, SNI, DNS) is the A-label form.
+        assert_eq!(url.host_str(), Some("xn--bcher-kva.test"));
+        // A URL a server sent keeps its A-labels.
+        assert_eq!(shown_url(&url, false), "https://xn--bcher-kva.test/");
     }
 
     #[test]
@@ -271,6 +281,8 @@ mod tests {
             ("tcp://example.com:99999", "not a port"),
             ("tcp://exa mple.com:80", "not a valid host"),
             ("https://a..b/", "not a valid host"),
+            ("tcp://bü cher.test:80", "not a valid host"),
+            ("dns://a..b", "not a valid host"),
             ("dns://127.0.0.1", "takes a name"),
             ("https://", "not a valid URL"),
         ] {

@@ -17,8 +17,8 @@ use tokio_rustls::client::TlsStream;
 
 use crate::error::{Error, Result};
 use crate::first_bytes::{Head, Recorded};
+use crate::host::Host;
 use crate::outcome::{Cause, Failure, TlsInfo};
-use crate::target::Host;
 
 /// Trust settings and the prepared client configuration, built once and shared by probes
 /// (loading the system's roots is the expensive part).
@@ -95,7 +95,7 @@ impl TlsContext {
             .set_certificate_verifier(recorder.clone());
         let name = match host {
             Host::Ip(ip) => ServerName::IpAddress((*ip).into()),
-            Host::Name(name) => match ServerName::try_from(name.clone()) {
+            Host::Name(name) => match ServerName::try_from(name.ascii().to_owned()) {
                 Ok(name) => name,
                 Err(e) => {
                     let failure =

@@ -23,6 +23,10 @@ pub const SERVER_NAMES: &[&str] = &[
     "*.ok.test",
     "h1.test",
     "h2.test",
+    "shop.test",
+    "shop6.test",
+    // bücher.test: certificates carry the A-label form (RFC 5890 §2.3.2.1).
+    "xn--bcher-kva.test",
     "127.0.0.1",
     "::1",
 ];

@@ -171,6 +171,8 @@ fn respond(zone: &Zone, query: &[u8], transport: Transport) -> Option<Vec<u8>> {
 
     match behaviour {
         Some(Behaviour::NoReply) => return None,
+        Some(Behaviour::NoAaaaReply) if qtype == RecordType::AAAA => return None,
+        Some(Behaviour::NoAReply) if qtype == RecordType::A => return None,
         Some(Behaviour::Garbage) => return Some(garbage(request.metadata.id)),
         Some(Behaviour::ServFail) => reply.metadata.response_code = ResponseCode::ServFail,
         Some(Behaviour::Refused) => reply.metadata.response_code = ResponseCode::Refused,

@@ -18,6 +18,11 @@ pub enum Behaviour {
     WrongId,
     /// Over UDP: the TC bit and no answers. Over TCP: the name's real records.
     Truncated,
+    /// Never answers AAAA queries; answers the others normally (home routers that do not
+    /// know IPv6 behave so).
+    NoAaaaReply,
+    /// Never answers A queries; answers the others normally.
+    NoAReply,
     /// Over UDP: a datagram of about 9000 bytes without the TC bit, whatever the client's EDNS
     /// size. Over TCP: a message of about 60 KiB. Both padded with TXT records.
     Oversized,
@@ -65,12 +70,22 @@ impl Zone {
     /// `ok.test`, `h1.test`, `h2.test`, `www.ok.test`: A `v4` (+ AAAA `v6`); `v4only.test`: A;
     /// `v6only.test`: AAAA (if `v6`); `alias.test`: CNAME `ok.test`; `mail.test`: MX 10
     /// `mx.ok.test`; `txt.test`: TXT `v=downwatch1`; `ns.test`: NS `ns1.ok.test`;
-    /// `nodata.test`: TXT only. Misbehaving names: `servfail.test`, `refused.test`,
+    /// `nodata.test`: TXT only; `xn--bcher-kva.test` (`bücher.test`): A `v4` (+ AAAA `v6`).
+    /// Names of one silent family: `shop.test`: A `v4`, AAAA queries never answered;
+    /// `shop6.test`: AAAA `v6` (if any), A queries never answered. Misbehaving names: `servfail.test`, `refused.test`,
     /// `noreply.test`, `garbage.test`, `wrongid.test`, `big.test` (truncated over UDP; A, AAAA and
     /// 40 TXT records of 80 bytes over TCP) and `oversized.test` (A `v4` padded to oversize).
     pub fn standard(v4: Ipv4Addr, v6: Option<Ipv6Addr>) -> Zone {
         let mut zone = Zone::new();
-        for name in ["ok.test", "h1.test", "h2.test", "www.ok.test", "big.test"] {
+        let names = [
+            "ok.test",
+            "h1.test",
+            "h2.test",
+            "www.ok.test",
+            "big.test",
+            "xn--bcher-kva.test",
+        ];
+        for name in names {
             zone = zone.a(name, v4);
             if let Some(v6) = v6 {
                 zone = zone.aaaa(name, v6);
@@ -83,6 +98,13 @@ impl Zone {
         for i in 0..40 {
             zone = zone.txt("big.test", &format!("filler-{i:02}-{}", "x".repeat(70)));
         }
+        zone = zone
+            .a("shop.test", v4)
+            .behaviour("shop.test", Behaviour::NoAaaaReply);
+        if let Some(v6) = v6 {
+            zone = zone.aaaa("shop6.test", v6);
+        }
+        zone = zone.behaviour("shop6.test", Behaviour::NoAReply);
         zone.a("oversized.test", v4)
             .cname("alias.test", "ok.test")
             .mx("mail.test", 10, "mx.ok.test")

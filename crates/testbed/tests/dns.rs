@@ -187,3 +187,29 @@ async fn udp_answers_over_512_bytes_or_the_edns_size_are_truncated() {
     assert_eq!(full.answers.len(), 10);
     assert!(full.edns.is_some(), "an OPT query gets an OPT reply");
 }
+
+#[tokio::test]
+async fn one_silent_family_leaves_the_other_answered() {
+    let dns = server().await;
+    // Silence is observed as in the noreply test: the unanswered query is sent first, and the
+    // first reply on the socket is the second query's.
+    for (name, silent, answered, want) in [
+        ("shop.test.", RecordType::AAAA, RecordType::A, "127.0.0.1"),
+        ("shop6.test.", RecordType::A, RecordType::AAAA, "::1"),
+    ] {
+        let sock = UdpSocket::bind((V4, 0)).await.unwrap();
+        for msg in [query(name, silent, 1), query(name, answered, 2)] {
+            sock.send_to(&msg.to_vec().unwrap(), dns.addr())
+                .await
+                .unwrap();
+        }
+        let mut buf = vec![0u8; 4096];
+        let n = sock.recv(&mut buf).await.unwrap();
+        let reply = Message::from_vec(&buf[..n]).unwrap();
+        assert_eq!(reply.metadata.id, 2, "{name}");
+        let answers: Vec<String> = reply.answers.iter().map(|r| r.data.to_string()).collect();
+        assert_eq!(answers, [want], "{name}");
+    }
+    let reply = udp(dns.addr(), &query("xn--bcher-kva.test.", RecordType::A, 3)).await;
+    assert_eq!(reply.answers.len(), 1);
+}
