@@ -149,7 +149,7 @@ impl AsyncBufRead for WireBody {
                         .and_then(|s| s.downcast_ref::<io::Error>())
                         .is_some_and(|io| io.kind() == io::ErrorKind::UnexpectedEof);
                     return Poll::Ready(Err(io::Error::other(WireError {
-                        text: crate::http::describe_hyper_error(&e),
+                        text: crate::limits::describe_hyper_error(&e),
                         cut_short,
                     })));
                 }

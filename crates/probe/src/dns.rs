@@ -6,7 +6,7 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{RData, RecordType};
 use tokio::time::Instant;
 
-use crate::host::{Host, HostName};
+use crate::host::HostName;
 use crate::outcome::{Cause, DnsInfo, Failure, ProbeResult};
 use crate::resolver::{self, QueryError, Reply, Resolver};
 use crate::target::RecordKind;
@@ -20,91 +20,73 @@ pub struct DnsExpect {
     pub answer: Option<String>,
 }
 
-/// Addresses found for a host, with what the DNS layer saw.
-pub(crate) struct Resolved {
-    /// Addresses in the order to try them.
-    pub addrs: Vec<IpAddr>,
-    /// DNS details (`None` for an IP literal).
-    pub info: Option<DnsInfo>,
+/// The addresses of `name` in `/etc/hosts`, with the DNS details to report, when the
+/// system's resolver is used and the file has any (it is read first, as glibc does).
+pub(crate) fn hosts_file(resolver: &Resolver, name: &HostName) -> Option<(Vec<IpAddr>, DnsInfo)> {
+    if *resolver != Resolver::System {
+        return None;
+    }
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    let mut addrs = resolver::hosts_lookup(&hosts, name.ascii());
+    if addrs.is_empty() {
+        return None;
+    }
+    addrs.sort_by_key(IpAddr::is_ipv6);
+    let info = DnsInfo {
+        rcode: None,
+        server: Some("/etc/hosts".into()),
+        over_tcp: false,
+        answers: addrs.iter().map(ToString::to_string).collect(),
+    };
+    Some((addrs, info))
 }
 
-/// Resolves `host` to addresses: an IP literal as is, else the hosts file (system resolver
-/// only), else A and AAAA queries in parallel. IPv4 addresses come first: many networks
-/// announce IPv6 they cannot route, and a probe must not blame the service for that.
-pub(crate) async fn resolve(
-    host: &Host,
-    resolver: &Resolver,
-    deadline: Instant,
-) -> Result<Resolved, (Failure, DnsInfo)> {
-    let name = match host {
-        Host::Ip(ip) => {
-            return Ok(Resolved {
-                addrs: vec![*ip],
-                info: None,
-            });
-        }
-        Host::Name(name) => name,
-    };
-    if *resolver == Resolver::System {
-        let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
-        let mut addrs = resolver::hosts_lookup(&hosts, name.ascii());
-        if !addrs.is_empty() {
-            addrs.sort_by_key(|ip| ip.is_ipv6());
-            let info = DnsInfo {
-                rcode: None,
-                server: Some("/etc/hosts".into()),
-                over_tcp: false,
-                answers: addrs.iter().map(ToString::to_string).collect(),
-            };
-            return Ok(Resolved {
-                addrs,
-                info: Some(info),
-            });
-        }
-    }
-    let servers = resolver::nameservers(resolver);
-    let (v4, v6) = tokio::join!(
-        resolver::lookup(&servers, name.ascii(), RecordType::A, deadline),
-        resolver::lookup(&servers, name.ascii(), RecordType::AAAA, deadline),
-    );
-    let mut addrs = Vec::new();
-    for reply in [&v4, &v6].into_iter().flatten() {
-        addrs.extend(reply.message.answers.iter().filter_map(|r| match &r.data {
+/// The addresses (A and AAAA records) of a reply's answer section.
+pub(crate) fn addresses(reply: &Reply) -> Vec<IpAddr> {
+    reply
+        .message
+        .answers
+        .iter()
+        .filter_map(|r| match &r.data {
             RData::A(a) => Some(IpAddr::V4(a.0)),
             RData::AAAA(a) => Some(IpAddr::V6(a.0)),
             _ => None,
-        }));
+        })
+        .collect()
+}
+
+/// What the DNS layer reports once addresses were found: `NOERROR`, the server of the first
+/// answer that held an address (and whether it came over TCP), and `addrs`, the addresses
+/// received so far.
+pub(crate) fn found(server: std::net::SocketAddr, over_tcp: bool, addrs: &[IpAddr]) -> DnsInfo {
+    DnsInfo {
+        rcode: Some("NOERROR".into()),
+        server: Some(server.to_string()),
+        over_tcp,
+        answers: addrs.iter().map(ToString::to_string).collect(),
     }
-    if !addrs.is_empty() {
-        let reply = v4.as_ref().ok().or(v6.as_ref().ok());
-        let info = DnsInfo {
-            rcode: Some("NOERROR".into()),
-            server: reply.map(|r| r.server.to_string()),
-            over_tcp: reply.is_some_and(|r| r.over_tcp),
-            answers: addrs.iter().map(ToString::to_string).collect(),
-        };
-        return Ok(Resolved {
-            addrs,
-            info: Some(info),
-        });
-    }
-    // No address: a definite error code wins over a timeout, A's verdict over AAAA's.
-    let failed_rcode = [&v4, &v6].into_iter().find_map(|r| match r {
+}
+
+/// The failure when neither the A nor the AAAA query gave an address: a definite error code
+/// (NXDOMAIN, SERVFAIL...) wins over a timeout, and A's verdict over AAAA's.
+pub(crate) fn no_address(
+    name: &HostName,
+    v4: &Result<Reply, QueryError>,
+    v6: &Result<Reply, QueryError>,
+) -> (Failure, DnsInfo) {
+    let failed_rcode = [v4, v6].into_iter().find_map(|r| match r {
         Ok(reply) if reply.message.metadata.response_code != ResponseCode::NoError => Some(reply),
         _ => None,
     });
-    let outcome = match (failed_rcode, &v4, &v6) {
+    let outcome = match (failed_rcode, v4, v6) {
         (Some(reply), _, _) => Ok(reply),
         (None, Ok(reply), Ok(_)) => Ok(reply),
         (None, Err(e), _) | (None, _, Err(e)) => Err(e),
     };
-    Err(match outcome {
-        Ok(reply) => {
-            let info = reply_info(reply);
-            (rcode_failure(reply, name, "A or AAAA"), info)
-        }
+    match outcome {
+        Ok(reply) => (rcode_failure(reply, name, "A or AAAA"), reply_info(reply)),
         Err(e) => query_failure(e),
-    })
+    }
 }
 
 /// Runs a DNS probe into `result`.

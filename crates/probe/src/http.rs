@@ -18,16 +18,18 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout_at};
 use url::Url;
 
-use crate::Prober;
 use crate::body::{BodyMatch, Scan};
+use crate::connect;
 use crate::cookies::Jar;
 use crate::decode::{self, WireBody, WireError};
 use crate::host::Host;
 use crate::limits;
 use crate::outcome::{Cause, Failure, HttpInfo, Phases, ProbeResult};
 use crate::outgoing::{self, Outgoing};
+use crate::resolver::Resolver;
 use crate::status::StatusSet;
 use crate::target;
+use crate::tls::TlsContext;
 
 /// Options of an HTTP(S) probe.
 #[derive(Clone, Debug)]
@@ -81,9 +83,17 @@ enum Sender {
     H2(hyper::client::conn::http2::SendRequest<Empty<Bytes>>),
 }
 
+/// What the HTTP probe needs from its prober: how to resolve names and whom to trust.
+pub(crate) struct Net<'a> {
+    /// The nameservers to ask.
+    pub resolver: &'a Resolver,
+    /// The TLS trust and client configuration.
+    pub tls: &'a TlsContext,
+}
+
 /// Runs an HTTP(S) probe into `result` (the caller sets the total time).
 pub(crate) async fn probe(
-    prober: &Prober,
+    net: &Net<'_>,
     start_url: &Url,
     opts: &HttpOptions,
     deadline: Instant,
@@ -113,7 +123,7 @@ pub(crate) async fn probe(
             cookies: jar.header(&url),
         };
         let mut hop = Phases::default();
-        let outcome = exchange(prober, &request, deadline, &mut hop, result).await;
+        let outcome = exchange(net, &request, deadline, &mut hop, result).await;
         result.phases.add_hop(&hop);
         let (response, _conn) = match outcome {
             Ok(pair) => pair,
@@ -194,7 +204,7 @@ struct Hop<'a> {
 
 /// One hop: resolve, connect, handshake, send the request, wait for the response head.
 async fn exchange(
-    prober: &Prober,
+    net: &Net<'_>,
     request: &Hop<'_>,
     deadline: Instant,
     hop: &mut Phases,
@@ -207,13 +217,12 @@ async fn exchange(
     let port = url.port_or_known_default().unwrap_or(80);
     let https = url.scheme() == "https";
 
-    let (stream, addr) =
-        crate::prober::open(&prober.resolver, &host, port, deadline, hop, result).await?;
+    let (stream, addr) = connect::open(net.resolver, &host, port, deadline, hop, result).await?;
 
     let mut plain_head = None;
     let (io, h2): (Box<dyn Stream>, bool) = if https {
         let started = Instant::now();
-        let (outcome, tls) = prober
+        let (outcome, tls) = net
             .tls
             .handshake(stream, &host, &[b"h2", b"http/1.1"], deadline)
             .await;
@@ -474,19 +483,4 @@ fn version_name(version: Version) -> &'static str {
         Version::HTTP_3 => "HTTP/3",
         _ => "HTTP/?",
     }
-}
-
-/// hyper's errors, with their cause chain, in one line.
-pub(crate) fn describe_hyper_error(error: &hyper::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    if error.is_incomplete_message() {
-        text = format!("the server closed the connection before a full response ({text})");
-    }
-    text
 }

@@ -15,6 +15,7 @@
 //! ```
 
 mod body;
+mod connect;
 mod cookies;
 mod decode;
 mod dns;

@@ -1,6 +1,7 @@
 //! How much of a response head the probe accepts: at least what browsers accept (Chromium
 //! takes a head of up to 256 KiB whatever its number of fields), so a page that works in a
-//! browser never fails here on its size; and, when a real limit is hit, a message naming it.
+//! browser never fails here on its size; and, when a real limit is hit, a message naming it
+//! (hyper's errors are put in words here for the HTTP probe and the body decoder alike).
 
 use hyper::client::conn::http1;
 
@@ -29,7 +30,7 @@ pub(crate) fn http1() -> http1::Builder {
 
 /// A hyper error in one line; a head over a limit says which limits and their values.
 pub(crate) fn describe(error: &hyper::Error) -> String {
-    let text = crate::http::describe_hyper_error(error);
+    let text = describe_hyper_error(error);
     if text.contains("message head is too large") {
         // hyper reports both limits with the same error, so both are named.
         return format!(
@@ -45,6 +46,21 @@ pub(crate) fn describe(error: &hyper::Error) -> String {
              header list) or malformed ({text})",
             H2_HEADER_LIST / 1024
         );
+    }
+    text
+}
+
+/// hyper's errors, with their cause chain, in one line.
+pub(crate) fn describe_hyper_error(error: &hyper::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    if error.is_incomplete_message() {
+        text = format!("the server closed the connection before a full response ({text})");
     }
     text
 }

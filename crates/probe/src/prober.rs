@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::connect;
 use crate::dns::{self, DnsExpect};
 use crate::error::Result;
 use crate::host::Host;
@@ -13,7 +14,6 @@ use crate::http::{self, HttpOptions};
 use crate::outcome::{Cause, Failure, Phases, ProbeResult};
 use crate::resolver::Resolver;
 use crate::target::Target;
-use crate::tcp;
 use crate::tls::TlsContext;
 
 /// Settings shared by every probe a [`Prober`] runs.
@@ -98,7 +98,13 @@ impl Prober {
         let deadline = started + check.timeout.min(crate::MAX_DURATION);
         let mut result = ProbeResult::new();
         match &check.target {
-            Target::Http(url) => http::probe(self, url, &check.http, deadline, &mut result).await,
+            Target::Http(url) => {
+                let net = http::Net {
+                    resolver: &self.resolver,
+                    tls: &self.tls,
+                };
+                http::probe(&net, url, &check.http, deadline, &mut result).await;
+            }
             Target::Dns { name, kind } => {
                 dns::probe(
                     name,
@@ -132,7 +138,7 @@ impl Prober {
         result: &mut ProbeResult,
     ) -> Option<tokio::net::TcpStream> {
         let mut phases = Phases::default();
-        let opened = open(&self.resolver, host, port, deadline, &mut phases, result).await;
+        let opened = connect::open(&self.resolver, host, port, deadline, &mut phases, result).await;
         result.phases.add_hop(&phases);
         match opened {
             Ok((stream, _)) => Some(stream),
@@ -185,45 +191,6 @@ impl Prober {
                 );
                 result.fail(Failure::new(Cause::TooSlow, message));
             }
-        }
-    }
-}
-
-/// The DNS and TCP layers of every network probe: resolves `host`, connects to `port`, and
-/// records into `phases` (dns, connect) and `result` (DNS details, the address used). An IP
-/// address needs no lookup and keeps the DNS details already in `result` (an earlier hop's).
-pub(crate) async fn open(
-    resolver: &Resolver,
-    host: &Host,
-    port: u16,
-    deadline: Instant,
-    phases: &mut Phases,
-    result: &mut ProbeResult,
-) -> std::result::Result<(tokio::net::TcpStream, std::net::SocketAddr), Failure> {
-    let started = Instant::now();
-    let resolved = match dns::resolve(host, resolver, deadline).await {
-        Ok(resolved) => {
-            phases.dns = resolved.info.as_ref().map(|_| started.elapsed());
-            result.dns = resolved.info.clone().or(result.dns.take());
-            resolved
-        }
-        Err((failure, info)) => {
-            phases.dns = Some(started.elapsed());
-            result.dns = Some(info);
-            return Err(failure);
-        }
-    };
-    let started = Instant::now();
-    let connected = tcp::connect(&resolved.addrs, port, deadline).await;
-    phases.connect = Some(started.elapsed());
-    match connected {
-        Ok((stream, addr)) => {
-            result.address = Some(addr);
-            Ok((stream, addr))
-        }
-        Err((failure, addr)) => {
-            result.address = addr;
-            Err(failure)
         }
     }
 }
