@@ -514,3 +514,65 @@ fn controls_default_or_explicitly_none() {
         "an empty list means no controls"
     );
 }
+
+#[test]
+fn host_names_as_typed_in_watches_and_controls() {
+    // An internationalized name, upper case, a trailing dot (an absolute name), an A-label:
+    // every kind of target takes them, the wire form is the A-label, shown in Unicode.
+    let text = "\
+[[connectivity.control]]
+target = \"https://Bücher.test./\"
+
+[[watch]]
+name = \"Bücher TCP\"
+target = \"tcp://bücher.test:5222\"
+
+[[watch]]
+name = \"Bücher TLS\"
+target = \"tls://BÜCHER.test.\"
+
+[[watch]]
+name = \"Bücher DNS\"
+target = \"dns://xn--bcher-kva.test.\"
+
+[[watch]]
+name = \"Absolute\"
+target = \"https://example.test./\"
+";
+    let config = downwatch_config::parse(text, Path::new("config.toml")).unwrap();
+    let shown: Vec<String> = config
+        .watches
+        .iter()
+        .map(|w| w.check.target.to_string())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "tcp://bücher.test:5222",
+            "tls://bücher.test:443",
+            "dns://bücher.test (A)",
+            "https://example.test./",
+        ]
+    );
+    let Target::Dns { name, .. } = &config.watches[2].check.target else {
+        panic!("not a DNS target");
+    };
+    assert_eq!(name.ascii(), "xn--bcher-kva.test");
+    let Target::Http(url) = &config.connectivity.controls[0].check.target else {
+        panic!("not an HTTP control");
+    };
+    assert_eq!(url.host_str(), Some("xn--bcher-kva.test."));
+
+    // A name that is not one still points at its value.
+    let err = downwatch_config::parse(
+        "[[watch]]\nname = \"Bad\"\ntarget = \"tcp://bü cher.test:80\"\n",
+        Path::new("config.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("config.toml:3:10: ")
+            && err.contains("`bü cher.test` is not a valid host name"),
+        "{err}"
+    );
+}
