@@ -26,10 +26,16 @@
 //! ```
 
 mod error;
+pub mod histogram;
 mod migrate;
+#[cfg(test)]
+mod migrate_v2_tests;
 mod open;
+mod period;
 mod reader;
 mod records;
+pub mod retention;
+pub mod rollup;
 mod rows;
 mod store;
 mod tables;
@@ -39,6 +45,7 @@ mod writer;
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
 pub use open::{BUSY_TIMEOUT, CACHE_KIB, FILE_NAME, MovedAside, StoreOptions};
+pub use period::{CheckCounts, Latency, PHASES, Phase, Rollup, Span};
 pub use reader::Reader;
 pub use records::{
     CheckRecord, CoverageKind, CoverageSpan, Failure, IncidentKind, IncidentRecord, MessageRef,

@@ -19,14 +19,21 @@ pub(crate) struct Migration {
 }
 
 /// Every step, oldest first. Released steps are never edited: a change is a new step.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "history",
-    sql: include_str!("migrations/0001_history.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "history",
+        sql: include_str!("migrations/0001_history.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "rollups",
+        sql: include_str!("migrations/0002_rollups.sql"),
+    },
+];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Why migrating stopped.
 #[derive(Debug)]
@@ -119,6 +126,9 @@ mod tests {
                 "coverage",
                 "incident",
                 "notification",
+                "rollup",
+                "rollup_latency",
+                "rollup_state",
                 "watch"
             ]
         );
@@ -132,32 +142,34 @@ mod tests {
         let path = dir.path().join("h.sqlite3");
         let mut conn = Connection::open(&path).unwrap();
         migrate(&mut conn, MIGRATIONS).unwrap();
-        // Step 2 creates a table, fills a row, then fails on its third statement, as a crash
-        // half way would leave it: nothing of it may remain.
+        // The next step creates a table, fills a row, then fails on its third statement, as a
+        // crash half way would leave it: nothing of it may remain.
+        let next = SCHEMA_VERSION + 1;
         let broken = Migration {
-            version: 2,
+            version: next,
             name: "broken",
-            sql: "CREATE TABLE rollup (h INTEGER); INSERT INTO rollup VALUES (1);
+            sql: "CREATE TABLE extra (h INTEGER); INSERT INTO extra VALUES (1);
                   INSERT INTO no_such_table VALUES (1);",
         };
-        let steps = [MIGRATIONS[0], broken];
+        let steps = [MIGRATIONS, &[broken]].concat();
         match migrate(&mut conn, &steps) {
-            Err(MigrateError::Step { step, .. }) => assert_eq!(step.version, 2),
+            Err(MigrateError::Step { step, .. }) => assert_eq!(step.version, next),
             other => panic!("expected the step to fail, got {other:?}"),
         }
         drop(conn);
         let mut conn = Connection::open(&path).unwrap();
-        assert_eq!(version(&conn).unwrap(), 1);
-        assert!(!tables(&conn).contains(&"rollup".to_owned()));
+        assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
+        assert!(!tables(&conn).contains(&"extra".to_owned()));
         // The fixed step runs from its start on the next open, once.
         let fixed = Migration {
-            sql: "CREATE TABLE rollup (h INTEGER); INSERT INTO rollup VALUES (1);",
+            sql: "CREATE TABLE extra (h INTEGER); INSERT INTO extra VALUES (1);",
             ..broken
         };
-        assert_eq!(migrate(&mut conn, &[MIGRATIONS[0], fixed]).unwrap(), 1);
-        assert_eq!(version(&conn).unwrap(), 2);
+        let steps = [MIGRATIONS, &[fixed]].concat();
+        assert_eq!(migrate(&mut conn, &steps).unwrap(), SCHEMA_VERSION);
+        assert_eq!(version(&conn).unwrap(), next);
         let rows: i64 = conn
-            .query_row("SELECT count(*) FROM rollup", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM extra", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 1);
     }

@@ -28,11 +28,17 @@ pub struct StoreOptions {
     /// recorded as `not_recorded` once room is back). A safety net far above what the
     /// history needs (the target is under 200 MB for a year of 50 watches).
     pub max_bytes: u64,
+    /// Raw checks older than this (before the newest record written) are deleted once their
+    /// hours are rolled up (see [`crate::retention`]); default 7 days.
+    pub retention: Duration,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { max_bytes: 1 << 30 }
+        StoreOptions {
+            max_bytes: 1 << 30,
+            retention: Duration::from_secs(7 * 86_400),
+        }
     }
 }
 

@@ -23,6 +23,7 @@ use crate::records::{CoverageKind, CoverageSpan, Record, from_unix_ms, unix_ms};
 use crate::tables::{
     insert_check, insert_coverage, insert_notification, set_alive, upsert_incident,
 };
+use crate::{retention, rollup};
 
 /// Most new records taken from the queue for one transaction.
 pub const MAX_BATCH: usize = 512;
@@ -121,11 +122,17 @@ impl Writer {
             }
             self.since_try += received;
             let due = !self.failing || self.since_try >= RETRY_AFTER || !flushes.is_empty();
+            let latest = latest_time(self.pending.make_contiguous());
             let ok = if self.pending.is_empty() {
                 !self.failing
             } else {
                 due && self.write_pending()
             };
+            if ok {
+                if let Some(latest) = latest {
+                    self.maintain(unix_ms(latest));
+                }
+            }
             for reply in flushes.drain(..) {
                 let _ = reply.send(if ok {
                     Ok(())
@@ -184,6 +191,17 @@ impl Writer {
                 self.fail(error);
                 false
             }
+        }
+    }
+
+    /// Rolls up the hours `latest_ms` closed, then deletes what is past retention. Both run
+    /// before the flushes of the batch are answered, so a flush also waits for them. A
+    /// failure here (a full disk) is left for the next batch to try again: the raw rows stay
+    /// until their hours are rolled up, and writing reports the disk itself.
+    fn maintain(&mut self, latest_ms: i64) {
+        if rollup::pass(&mut self.conn, latest_ms).is_ok() {
+            let retention = i64::try_from(self.options.retention.as_millis()).unwrap_or(i64::MAX);
+            let _ = retention::prune(&mut self.conn, latest_ms, retention);
         }
     }
 

@@ -44,6 +44,7 @@ async fn a_full_database_is_told_once_and_writing_resumes_when_room_is_back() {
     let dir = tempfile::tempdir().unwrap();
     let options = StoreOptions {
         max_bytes: 256 * 1024,
+        ..StoreOptions::default()
     };
     let mut opened = Store::open_with(dir.path(), options, t0()).unwrap();
     let sender = opened.store.sender();

@@ -1,0 +1,307 @@
+//! One rollup row in memory ([`Rollup`]): time in each state, check counts, and each phase's
+//! latency (count, sum, min, max and a [`Histogram`] for the 95th percentile); how two merge
+//! (an hour into its day) and how they are read and written (`rollup`, `rollup_latency`).
+
+use downwatch_probe::Status;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::histogram::Histogram;
+use crate::uptime::Uptime;
+
+/// The length of a rollup period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    /// One UTC hour (kept 90 days).
+    Hour,
+    /// One UTC day (kept for good).
+    Day,
+}
+
+impl Span {
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Span::Hour => "hour",
+            Span::Day => "day",
+        }
+    }
+}
+
+/// A phase of a check, in the order of the `check_result` columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Name resolution.
+    Dns,
+    /// TCP connect.
+    Connect,
+    /// TLS handshake.
+    Tls,
+    /// Request sent to response headers.
+    Ttfb,
+    /// The whole probe.
+    Total,
+}
+
+/// Every phase, in column order.
+pub const PHASES: [Phase; 5] = [
+    Phase::Dns,
+    Phase::Connect,
+    Phase::Tls,
+    Phase::Ttfb,
+    Phase::Total,
+];
+
+impl Phase {
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Dns => "dns",
+            Phase::Connect => "connect",
+            Phase::Tls => "tls",
+            Phase::Ttfb => "ttfb",
+            Phase::Total => "total",
+        }
+    }
+}
+
+/// Checks started in a period, by verdict (64-bit: no counter overflows).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CheckCounts {
+    /// Judged up.
+    pub up: i64,
+    /// Judged degraded.
+    pub degraded: i64,
+    /// Judged down.
+    pub down: i64,
+    /// Recorded but not judged (offline, across a sleep).
+    pub unjudged: i64,
+}
+
+/// Latency of one phase over a period, µs, from the judged up and degraded checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Latency {
+    /// Checks that had this phase.
+    pub count: i64,
+    /// Exact minimum.
+    pub min_us: i64,
+    /// Exact mean (rounded down).
+    pub mean_us: i64,
+    /// Exact maximum.
+    pub max_us: i64,
+    /// 95th percentile read from the log-bucket histogram (within 19 %, see
+    /// [`crate::histogram`]).
+    pub p95_us: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PhaseStats {
+    n: i64,
+    sum_us: i64,
+    min_us: i64,
+    max_us: i64,
+    hist: Histogram,
+}
+
+impl PhaseStats {
+    fn merge(&mut self, o: &PhaseStats) {
+        self.n += o.n;
+        self.sum_us = self.sum_us.saturating_add(o.sum_us);
+        self.min_us = self.min_us.min(o.min_us);
+        self.max_us = self.max_us.max(o.max_us);
+        self.hist.merge(&o.hist);
+    }
+}
+
+/// One watch's figures over one hour or day. Times in ms; `up + degraded + down +
+/// unjudged` is the period's length (`unjudged`: not observed).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rollup {
+    /// Time up, ms.
+    pub up_ms: i64,
+    /// Time degraded, ms.
+    pub degraded_ms: i64,
+    /// Time down, ms.
+    pub down_ms: i64,
+    /// Time not judged or not observed, ms.
+    pub unjudged_ms: i64,
+    /// Checks started in the period.
+    pub checks: CheckCounts,
+    phases: [Option<PhaseStats>; 5],
+}
+
+impl Rollup {
+    /// The latency of `phase`, `None` when no up or degraded check had it.
+    pub fn latency(&self, phase: Phase) -> Option<Latency> {
+        let s = self.phases[phase as usize].as_ref()?;
+        Some(Latency {
+            count: s.n,
+            min_us: s.min_us,
+            mean_us: s.sum_us / s.n.max(1),
+            max_us: s.max_us,
+            p95_us: s.hist.quantile(0.95, s.min_us, s.max_us)?,
+        })
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.checks == CheckCounts::default() && self.up_ms + self.degraded_ms + self.down_ms == 0
+    }
+
+    /// Counts a check started in the period; `phases` in [`PHASES`] order, µs.
+    pub(crate) fn count_check(&mut self, status: Status, judged: bool, phases: &[Option<i64>; 5]) {
+        let c = &mut self.checks;
+        match (judged, status) {
+            (false, _) => c.unjudged += 1,
+            (true, Status::Up) => c.up += 1,
+            (true, Status::Degraded) => c.degraded += 1,
+            (true, Status::Down) => c.down += 1,
+        }
+        // A down check's timing is a timeout, not a latency.
+        if !judged || status == Status::Down {
+            return;
+        }
+        for (slot, us) in self.phases.iter_mut().zip(phases) {
+            let Some(us) = *us else { continue };
+            let mut hist = Histogram::default();
+            hist.add(us);
+            let one = PhaseStats {
+                n: 1,
+                sum_us: us,
+                min_us: us,
+                max_us: us,
+                hist,
+            };
+            match slot {
+                Some(s) => s.merge(&one),
+                None => *slot = Some(one),
+            }
+        }
+    }
+
+    pub(crate) fn set_time(&mut self, u: &Uptime) {
+        let ms = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        self.up_ms = ms(u.up);
+        self.degraded_ms = ms(u.degraded);
+        self.down_ms = ms(u.down);
+        self.unjudged_ms = ms(u.unobserved());
+    }
+
+    /// Adds `o` (another period of the same watch) to this one.
+    pub(crate) fn merge(&mut self, o: &Rollup) {
+        self.up_ms += o.up_ms;
+        self.degraded_ms += o.degraded_ms;
+        self.down_ms += o.down_ms;
+        self.unjudged_ms += o.unjudged_ms;
+        self.checks.up += o.checks.up;
+        self.checks.degraded += o.checks.degraded;
+        self.checks.down += o.checks.down;
+        self.checks.unjudged += o.checks.unjudged;
+        for (a, b) in self.phases.iter_mut().zip(&o.phases) {
+            match (a.as_mut(), b) {
+                (Some(a), Some(b)) => a.merge(b),
+                (None, Some(b)) => *a = Some(b.clone()),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The stored row of `watch`'s period starting at `start_ms`, if any.
+pub(crate) fn read_period(
+    conn: &Connection,
+    watch: i64,
+    span: Span,
+    start_ms: i64,
+) -> rusqlite::Result<Option<Rollup>> {
+    let key = params![watch, span.as_str(), start_ms];
+    let row = conn
+        .prepare_cached(
+            "SELECT up_ms, degraded_ms, down_ms, unjudged_ms, checks_up, checks_degraded,
+                    checks_down, checks_unjudged FROM rollup
+             WHERE watch_id = ?1 AND span = ?2 AND start_ms = ?3",
+        )?
+        .query_row(key, |r| {
+            Ok(Rollup {
+                up_ms: r.get(0)?,
+                degraded_ms: r.get(1)?,
+                down_ms: r.get(2)?,
+                unjudged_ms: r.get(3)?,
+                checks: CheckCounts {
+                    up: r.get(4)?,
+                    degraded: r.get(5)?,
+                    down: r.get(6)?,
+                    unjudged: r.get(7)?,
+                },
+                phases: Default::default(),
+            })
+        })
+        .optional()?;
+    let Some(mut row) = row else { return Ok(None) };
+    let mut stmt = conn.prepare_cached(
+        "SELECT phase, n, sum_us, min_us, max_us, buckets FROM rollup_latency
+         WHERE watch_id = ?1 AND span = ?2 AND start_ms = ?3",
+    )?;
+    let mut rows = stmt.query(key)?;
+    while let Some(r) = rows.next()? {
+        let name = r.get_ref(0)?.as_str()?;
+        let Some(i) = PHASES.iter().position(|p| p.as_str() == name) else {
+            continue;
+        };
+        row.phases[i] = Some(PhaseStats {
+            n: r.get(1)?,
+            sum_us: r.get(2)?,
+            min_us: r.get(3)?,
+            max_us: r.get(4)?,
+            hist: Histogram::from_blob(r.get_ref(5)?.as_blob()?),
+        });
+    }
+    Ok(Some(row))
+}
+
+/// Writes (or rewrites) `watch`'s period starting at `start_ms`.
+pub(crate) fn write_period(
+    conn: &Connection,
+    watch: i64,
+    span: Span,
+    start_ms: i64,
+    p: &Rollup,
+) -> rusqlite::Result<()> {
+    let c = &p.checks;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO rollup (watch_id, span, start_ms, up_ms, degraded_ms, down_ms,
+             unjudged_ms, checks_up, checks_degraded, checks_down, checks_unjudged)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        watch,
+        span.as_str(),
+        start_ms,
+        p.up_ms,
+        p.degraded_ms,
+        p.down_ms,
+        p.unjudged_ms,
+        c.up,
+        c.degraded,
+        c.down,
+        c.unjudged
+    ])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR REPLACE INTO rollup_latency (watch_id, span, start_ms, phase, n, sum_us,
+             min_us, max_us, buckets) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (phase, s) in PHASES.iter().zip(&p.phases) {
+        if let Some(s) = s {
+            stmt.execute(params![
+                watch,
+                span.as_str(),
+                start_ms,
+                phase.as_str(),
+                s.n,
+                s.sum_us,
+                s.min_us,
+                s.max_us,
+                s.hist.to_blob()
+            ])?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! Rollups: per watch, one row per UTC hour and per UTC day with the time in each state, the
+//! check counts and each phase's latency (schema v2, `migrations/0002_rollups.sql`).
+//!
+//! **Built by a pass over closed hours in the writer thread**, after each committed batch,
+//! rather than incrementally per check: the time a check speaks for ends where the next check
+//! begins ([`crate::uptime`]), so a check's share of an hour is known only once the hour is
+//! over. An hour's figures depend only on the checks started before its end (and the last one
+//! before its start), so an hour is rolled up once a record [`CLOSE_AFTER_MS`] past its end
+//! was written (a slow check is recorded after quicker ones that started later). The pass
+//! computes the hour with the very function raw uptime uses, so uptime from rollups equals
+//! uptime from raw rows. At most [`HOURS_PER_PASS`] hours per pass, so catching up after a
+//! long stop (or rolling up a file migrated from v1) never stalls the writer for long. A day
+//! row is the merge of its hour rows, added to as each hour is rolled up.
+//!
+//! Records that arrive for an hour already rolled up (a wall clock set back) stay in the raw
+//! rows but do not change the rollup.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::period::{PHASES, Rollup, Span, read_period, write_period};
+use crate::rows::status;
+use crate::uptime::{self, Sample};
+
+/// One hour, ms.
+pub const HOUR_MS: i64 = 3_600_000;
+/// One day, ms.
+pub const DAY_MS: i64 = 86_400_000;
+/// An hour is closed once a record this long after its end (ms) was written.
+pub const CLOSE_AFTER_MS: i64 = 5 * 60_000;
+/// Most hours rolled up in one pass.
+pub const HOURS_PER_PASS: usize = 24;
+
+/// Start of the UTC period of `span_ms` holding `at_ms` (Unix time has no leap seconds, so
+/// UTC hours and days are multiples of the span).
+pub fn floor_to(at_ms: i64, span_ms: i64) -> i64 {
+    at_ms.div_euclid(span_ms) * span_ms
+}
+
+/// Every hour before this (Unix ms) is rolled up; `None` before the first pass.
+pub(crate) fn rolled_until(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    conn.query_row("SELECT until_ms FROM rollup_state WHERE id = 1", [], |r| {
+        r.get(0)
+    })
+    .optional()
+    .map(Option::flatten)
+}
+
+/// Raw checks before this (Unix ms) may have been deleted by retention; `None` if none.
+pub(crate) fn pruned_until(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    conn.query_row("SELECT pruned_ms FROM rollup_state WHERE id = 1", [], |r| {
+        r.get(0)
+    })
+    .optional()
+    .map(Option::flatten)
+}
+
+/// Rolls up the hours closed by a record at `latest_ms`, in one transaction. Returns the
+/// number of hours rolled up.
+pub(crate) fn pass(conn: &mut Connection, latest_ms: i64) -> rusqlite::Result<usize> {
+    let tx = conn.transaction()?;
+    let watches: Vec<i64> = tx
+        .prepare_cached("SELECT id FROM watch")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let start = match rolled_until(&tx)? {
+        Some(until) => until,
+        None => match next_check(&tx, &watches, i64::MIN)? {
+            Some(first) => floor_to(first, HOUR_MS),
+            None => return Ok(0),
+        },
+    };
+    let mut hour = start;
+    let mut done = 0;
+    while done < HOURS_PER_PASS && hour.saturating_add(HOUR_MS + CLOSE_AFTER_MS) <= latest_ms {
+        if roll_hour(&tx, &watches, hour)? {
+            hour += HOUR_MS;
+        } else {
+            // Nothing in this hour: jump to the hour of the next check (a long stop costs one
+            // step, not one per hour), never past the closed hours.
+            let next = next_check(&tx, &watches, hour)?.map_or(i64::MAX, |n| floor_to(n, HOUR_MS));
+            hour = next
+                .max(hour + HOUR_MS)
+                .min(floor_to(latest_ms - CLOSE_AFTER_MS, HOUR_MS));
+        }
+        done += 1;
+    }
+    if hour != start || rolled_until(&tx)?.is_none() {
+        tx.execute("UPDATE rollup_state SET until_ms = ?1 WHERE id = 1", [hour])?;
+    }
+    tx.commit()?;
+    Ok(done)
+}
+
+/// The earliest check start at or after `from_ms` of any of `watches` (index per watch).
+fn next_check(
+    tx: &Transaction<'_>,
+    watches: &[i64],
+    from_ms: i64,
+) -> rusqlite::Result<Option<i64>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT min(at_ms) FROM check_result WHERE watch_id = ?1 AND at_ms >= ?2",
+    )?;
+    let mut first: Option<i64> = None;
+    for w in watches {
+        let at: Option<i64> = stmt.query_row(params![w, from_ms], |r| r.get(0))?;
+        first = match (first, at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    Ok(first)
+}
+
+/// Rolls up `[hour, hour + 1 h)` for every watch; whether any watch had a check in it or
+/// speaking into it.
+fn roll_hour(tx: &Transaction<'_>, watches: &[i64], hour: i64) -> rusqlite::Result<bool> {
+    let end = hour + HOUR_MS;
+    let gaps: Vec<(i64, i64)> = tx
+        .prepare_cached(
+            "SELECT start_ms, end_ms FROM coverage WHERE end_ms > ?1 AND start_ms < ?2",
+        )?
+        .query_map(params![hour, end], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut any = false;
+    for watch in watches {
+        let period = hour_of(tx, *watch, hour, &gaps)?;
+        if period.is_empty() {
+            continue;
+        }
+        any = true;
+        write_period(tx, *watch, Span::Hour, hour, &period)?;
+        let day = floor_to(hour, DAY_MS);
+        let mut merged = read_period(tx, *watch, Span::Day, day)?.unwrap_or_default();
+        merged.merge(&period);
+        write_period(tx, *watch, Span::Day, day, &merged)?;
+    }
+    Ok(any)
+}
+
+/// One watch's figures for the hour starting at `hour`.
+fn hour_of(
+    tx: &Transaction<'_>,
+    watch: i64,
+    hour: i64,
+    gaps: &[(i64, i64)],
+) -> rusqlite::Result<Rollup> {
+    let end = hour + HOUR_MS;
+    let mut stmt = tx.prepare_cached(
+        "SELECT * FROM (SELECT at_ms, interval_ms, status, judged, dns_us, connect_us, tls_us,
+                               ttfb_us, total_us FROM check_result
+                        WHERE watch_id = ?1 AND at_ms < ?2 ORDER BY at_ms DESC LIMIT 1)
+         UNION ALL
+         SELECT at_ms, interval_ms, status, judged, dns_us, connect_us, tls_us, ttfb_us, total_us
+         FROM check_result WHERE watch_id = ?1 AND at_ms >= ?2 AND at_ms < ?3",
+    )?;
+    let mut rows = stmt.query(params![watch, hour, end])?;
+    let mut samples = Vec::new();
+    let mut period = Rollup::default();
+    while let Some(r) = rows.next()? {
+        let sample = Sample {
+            at_ms: r.get(0)?,
+            interval_ms: r.get(1)?,
+            status: status(r.get_ref(2)?.as_str()?).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    2,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
+            judged: r.get(3)?,
+        };
+        samples.push(sample);
+        if sample.at_ms < hour {
+            continue;
+        }
+        let mut phases = [None; PHASES.len()];
+        for (i, p) in phases.iter_mut().enumerate() {
+            *p = r.get(4 + i)?;
+        }
+        period.count_check(sample.status, sample.judged, &phases);
+    }
+    let time = uptime::compute(&samples, gaps, hour, end);
+    period.set_time(&time);
+    Ok(period)
+}
