@@ -37,6 +37,7 @@ mod records;
 pub mod retention;
 pub mod rollup;
 mod rows;
+mod span;
 mod store;
 mod tables;
 pub mod uptime;

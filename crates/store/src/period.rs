@@ -6,63 +6,8 @@ use downwatch_probe::Status;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::histogram::Histogram;
+pub use crate::span::{PHASES, Phase, Span};
 use crate::uptime::Uptime;
-
-/// The length of a rollup period.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Span {
-    /// One UTC hour (kept 90 days).
-    Hour,
-    /// One UTC day (kept for good).
-    Day,
-}
-
-impl Span {
-    /// The stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Span::Hour => "hour",
-            Span::Day => "day",
-        }
-    }
-}
-
-/// A phase of a check, in the order of the `check_result` columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// Name resolution.
-    Dns,
-    /// TCP connect.
-    Connect,
-    /// TLS handshake.
-    Tls,
-    /// Request sent to response headers.
-    Ttfb,
-    /// The whole probe.
-    Total,
-}
-
-/// Every phase, in column order.
-pub const PHASES: [Phase; 5] = [
-    Phase::Dns,
-    Phase::Connect,
-    Phase::Tls,
-    Phase::Ttfb,
-    Phase::Total,
-];
-
-impl Phase {
-    /// The stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Dns => "dns",
-            Phase::Connect => "connect",
-            Phase::Tls => "tls",
-            Phase::Ttfb => "ttfb",
-            Phase::Total => "total",
-        }
-    }
-}
 
 /// Checks started in a period, by verdict (64-bit: no counter overflows).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
