@@ -247,8 +247,11 @@ pub fn downwatch(ns: Option<&Netns>, args: &[&str]) -> Run {
         Some(ns) => ns.command(&program),
         None => Command::new(&program),
     };
+    // English whatever the machine's locale: the assertions read the English text (the
+    // Arabic output has its own test, which sets the locale itself).
     cmd.args(args)
         .env("NO_COLOR", "1")
+        .env("LC_ALL", "C")
         .output()
         .expect("run downwatch")
         .into()

@@ -143,6 +143,12 @@ fn each_layer_fails_with_its_cause_and_exit_2() {
             ),
             (Some("down"), Some(*layer), Some(*cause))
         );
+        // The message as data beside its English rendering.
+        assert!(
+            doc["message_id"].as_str().is_some_and(|id| !id.is_empty()),
+            "{doc}"
+        );
+        assert!(doc["message_args"].is_object(), "{doc}");
         let nagios = downwatch(None, &args(&bed, &dns, target, &["--nagios"]));
         assert_eq!(nagios.code, Some(2));
         assert!(nagios.stdout.contains(" CRITICAL - "), "{}", nagios.stdout);
@@ -464,4 +470,60 @@ fn what_the_user_trusts_and_asks_for_is_honoured() {
         format!("NXDOMAIN from {dns}, as expected"),
         "{doc}"
     );
+}
+
+/// Issue 8: under an Arabic locale the text output is Arabic, the probe's message included,
+/// with the address kept as a left-to-right run; `--json` stays English with the message's
+/// id and arguments.
+#[test]
+fn the_text_output_speaks_the_users_language_and_json_stays_english() {
+    let bed = Bed::start(None);
+    let dns = bed.addr("dns");
+    let target = format!("https://ok.test:{}/", bed.port("https_leaf_only"));
+    let run = |locale: &str, extra: &[&str]| {
+        let out = std::process::Command::new(downwatch_e2e::bin("downwatch"))
+            .args(args(&bed, &dns, &target, extra))
+            .env("NO_COLOR", "1")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", locale)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let arabic = run("ar_EG.UTF-8", &[]);
+    let lines: Vec<&str> = arabic.lines().collect();
+    assert!(lines[0].starts_with("\u{2068}متوقفة\u{2069}  "), "{arabic}");
+    assert!(
+        lines[0].contains("لم يُرسل الخادم شهادته الوسيطة"),
+        "{arabic}"
+    );
+    assert!(
+        lines[2].contains(&format!(
+            "تم الاتصال بـ\u{2068}\u{2066}127.0.0.1:{}\u{2069}\u{2069}",
+            bed.port("https_leaf_only")
+        )),
+        "{arabic}"
+    );
+    assert!(lines[4].contains("لم يُبلَغ"), "{arabic}");
+    assert!(!arabic.contains("intermediate certificate"), "{arabic}");
+    assert!(!arabic.contains("not reached"), "{arabic}");
+    let doc: serde_json::Value = serde_json::from_str(&run("ar_EG.UTF-8", &["--json"])).unwrap();
+    assert_eq!(doc["cause"], "tls_untrusted");
+    assert_eq!(doc["message_id"], "tls-missing-intermediate");
+    assert_eq!(
+        doc["message_args"]["issuer"]["name"],
+        "CN=Downwatch Test Intermediate CA"
+    );
+    assert!(
+        doc["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the server did not send its intermediate certificate"),
+        "{doc}"
+    );
+    let english = run("en_US.UTF-8", &[]);
+    assert!(english.starts_with("DOWN  "), "{english}");
+    assert!(english.contains("not reached"), "{english}");
 }

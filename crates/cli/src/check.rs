@@ -41,7 +41,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else if args.nagios {
         render::nagios(&check, &result)
     } else {
-        render::human(&check, &result, render::use_color())
+        // In the user's language (LC_ALL, LC_MESSAGES, LANG, then the OS setting), as the
+        // notifications; `--json` and `--nagios` stay English for scripts.
+        let catalog = downwatch_text::Catalog::new(downwatch_text::Lang::system());
+        render::human(&check, &result, render::use_color(), &catalog)
     };
     // A closed pipe (`downwatch check ... | head -1`) is not an error worth a panic.
     let _ = writeln!(std::io::stdout().lock(), "{text}");

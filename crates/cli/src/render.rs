@@ -6,7 +6,8 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use downwatch_probe::{Check, Layer, ProbeResult, Status, Target};
-use serde_json::{Value, json};
+use downwatch_text::{Catalog, Message, Value, english};
+use serde_json::json;
 
 /// Colour only on a terminal, and never when NO_COLOR is set.
 pub fn use_color() -> bool {
@@ -39,55 +40,64 @@ fn layer_label(layer: Layer) -> &'static str {
     }
 }
 
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Up => "UP",
-        Status::Degraded => "DEGRADED",
-        Status::Down => "DOWN",
-    }
+/// `Message` shorthand for the CLI's own texts.
+fn say(id: &'static str) -> Message {
+    Message::new(id)
 }
 
 /// The verdict in words: "TLS: certificate expired 12 days ago", or what worked.
-fn summary(check: &Check, result: &ProbeResult) -> String {
+fn summary(check: &Check, result: &ProbeResult, cat: &Catalog) -> String {
     if let Some(f) = &result.failure {
-        return format!("{}: {}", layer_label(f.cause.layer()), f.message);
+        return format!("{}: {}", layer_label(f.cause.layer()), f.text.render(cat));
     }
-    match &check.target {
-        Target::Http(_) => result.http.as_ref().map_or_else(
-            || "up".to_owned(),
-            |http| {
-                let status = http.status.map_or(String::new(), |s| s.to_string());
-                format!("{} {status}", http.version.as_deref().unwrap_or("HTTP"))
-            },
-        ),
+    let text = match &check.target {
+        Target::Http(_) => match result.http.as_ref() {
+            None => return "up".to_owned(),
+            Some(http) => say("check-up-http")
+                .arg(
+                    "version",
+                    Value::code(http.version.as_deref().unwrap_or("HTTP")),
+                )
+                .arg(
+                    "status",
+                    Value::Code(http.status.map_or(String::new(), |s| s.to_string())),
+                ),
+        },
         Target::Tls { .. } => match result.tls.as_ref().and_then(|t| t.days_left) {
-            Some(days) => format!("certificate valid {days} more days"),
-            None => "handshake completed".to_owned(),
+            Some(days) => say("check-cert-valid").arg("days", Value::Count(days)),
+            None => say("check-handshake-done"),
         },
-        Target::Tcp { .. } => match result.address {
-            Some(addr) => format!("connected to {addr}"),
-            None => "connected".to_owned(),
-        },
+        Target::Tcp { .. } => connected(result),
         Target::Dns { .. } => {
             let dns = result.dns.as_ref();
             let answers = dns.map(|d| d.answers.as_slice()).unwrap_or_default();
             if !answers.is_empty() {
-                return answer_list(answers, 3);
+                return answer_list(answers, 3, cat);
             }
             // Up without an answer: the expected response code came (e.g. NXDOMAIN). Every
             // result says what worked.
             let rcode = dns.and_then(|d| d.rcode.as_deref()).unwrap_or("the reply");
             match dns.and_then(|d| d.server.as_deref()) {
-                Some(server) => format!("{rcode} from {server}, as expected"),
-                None => format!("{rcode}, as expected"),
+                Some(server) => say("check-dns-expected").arg("server", Value::address(server)),
+                None => say("check-dns-expected-here"),
             }
+            .arg("rcode", Value::code(rcode))
         }
+    };
+    text.render(cat)
+}
+
+/// "connected to ADDR", or "connected".
+fn connected(result: &ProbeResult) -> Message {
+    match result.address {
+        Some(addr) => say("check-connected-to").arg("addr", Value::address(addr)),
+        None => say("check-connected"),
     }
 }
 
 /// At most `max` answers, each cut to 60 characters, then "and N more": a TXT record set can
 /// be kilobytes long, a terminal line cannot. (`--json` has them all.)
-fn answer_list(answers: &[String], max: usize) -> String {
+fn answer_list(answers: &[String], max: usize, cat: &Catalog) -> String {
     const WIDTH: usize = 60;
     let shown: Vec<String> = answers
         .iter()
@@ -101,17 +111,20 @@ fn answer_list(answers: &[String], max: usize) -> String {
         })
         .collect();
     let more = answers.len().saturating_sub(shown.len());
-    let more = if more > 0 {
-        format!(" and {more} more")
+    let list = Value::Address(shown.join(", "));
+    if more > 0 {
+        say("check-and-more")
+            .arg("list", list)
+            .arg("more", Value::count(more))
+            .render(cat)
     } else {
-        String::new()
-    };
-    format!("{}{more}", shown.join(", "))
+        say("verbatim").arg("text", list).render(cat)
+    }
 }
 
-/// One header line, then a line per layer with its time and outcome.
-pub fn human(check: &Check, result: &ProbeResult, color: bool) -> String {
-    let word = status_word(result.status);
+/// One header line, then a line per layer with its time and outcome, in `cat`'s language.
+pub fn human(check: &Check, result: &ProbeResult, color: bool, cat: &Catalog) -> String {
+    let word = cat.text(status_id(result.status), &[]);
     let word = if color {
         let code = match result.status {
             Status::Up => "32",
@@ -120,16 +133,20 @@ pub fn human(check: &Check, result: &ProbeResult, color: bool) -> String {
         };
         format!("\x1b[1;{code}m{word}\x1b[0m")
     } else {
-        word.to_owned()
+        word
     };
-    let mut out = format!("{word}  {} — {}\n", check.target, summary(check, result));
+    let head = say("check-head")
+        .arg("word", Value::Text(word))
+        .arg("target", Value::address(&check.target))
+        .arg("summary", Value::Text(summary(check, result, cat)))
+        .render(cat);
+    let mut out = format!("{head}\n");
     let failed = result.layer();
     let phase_of = |layer: Layer| match layer {
         Layer::Dns => result.phases.dns,
         Layer::Tcp => result.phases.connect,
         Layer::Tls => result.phases.tls,
         Layer::Http => result.phases.ttfb,
-        // Never among a target's layers: nothing was sent.
         Layer::Setup => None,
     };
     // The number column is as wide as the longest time shown (at least `999.9`), so a phase of
@@ -140,64 +157,88 @@ pub fn human(check: &Check, result: &ProbeResult, color: bool) -> String {
         .chain([result.phases.total])
         .map(|t| format!("{:.1}", ms(t)).len())
         .fold(5, usize::max);
+    let unit = cat.text("check-ms", &[]);
+    let blank = " ".repeat(unit.chars().count() + 1);
     let column = |t: Option<Duration>| match t {
-        Some(t) => format!("{:>width$.1} ms", ms(t)),
-        None => format!("{:>width$}   ", "-"),
+        Some(t) => format!("{:>width$.1} {unit}", ms(t)),
+        None => format!("{:>width$}{blank}", "-"),
     };
     for &layer in layers_of(&check.target) {
         let time = column(phase_of(layer));
-        let detail = match failed {
-            Some(f) if f == layer => {
-                let failure = result
-                    .failure
-                    .as_ref()
-                    .map(|f| (f.message.as_str(), f.cause.code()));
-                let (message, code) = failure.unwrap_or(("", ""));
+        let detail = match (failed, result.failure.as_ref()) {
+            (Some(f), Some(failure)) if f == layer => {
                 let mark = if result.status == Status::Degraded {
-                    "warning"
+                    "check-warning"
                 } else {
-                    "FAILED"
+                    "check-failed"
                 };
-                format!("{mark}: {message} [{code}]")
+                say("check-failure")
+                    .arg("mark", Value::Text(cat.text(mark, &[])))
+                    .arg("message", Value::Text(failure.text.render(cat)))
+                    .arg("code", Value::code(failure.cause.code()))
+                    .render(cat)
             }
-            Some(f) if f < layer && result.status == Status::Down => "not reached".to_owned(),
-            _ => layer_detail(layer, check, result),
+            (Some(f), _) if f < layer && result.status == Status::Down => {
+                cat.text("check-not-reached", &[])
+            }
+            _ => layer_detail(layer, check, result, cat),
         };
         let _ = writeln!(out, "  {:<5} {time}  {detail}", layer_label(layer));
     }
-    let _ = write!(
-        out,
-        "  {:<5} {}",
-        "total",
-        column(Some(result.phases.total))
-    );
+    let total = cat.text("check-total", &[]);
+    let _ = write!(out, "  {total:<5} {}", column(Some(result.phases.total)));
     out
 }
 
-fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
+fn status_id(status: Status) -> &'static str {
+    match status {
+        Status::Up => "check-up",
+        Status::Degraded => "check-degraded",
+        Status::Down => "check-down",
+    }
+}
+
+/// "A, B" in the catalog's language.
+fn join(parts: Vec<String>, cat: &Catalog) -> String {
+    parts
+        .into_iter()
+        .reduce(|first, second| {
+            say("check-join")
+                .arg("first", Value::Text(first))
+                .arg("second", Value::Text(second))
+                .render(cat)
+        })
+        .unwrap_or_default()
+}
+
+fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult, cat: &Catalog) -> String {
     match layer {
         Layer::Dns => match &result.dns {
-            None => "address given, no lookup".to_owned(),
+            None => cat.text("check-no-lookup", &[]),
             Some(dns) => {
                 let answers = if dns.answers.is_empty() {
-                    "no answer".to_owned()
+                    cat.text("check-no-answer", &[])
                 } else {
-                    answer_list(&dns.answers, 4)
+                    answer_list(&dns.answers, 4, cat)
                 };
-                let via = if dns.over_tcp { " over TCP" } else { "" };
-                match (&dns.rcode, &dns.server) {
-                    (Some(rcode), Some(server)) => {
-                        format!("{answers} ({rcode} from {server}{via})")
+                let id = if dns.over_tcp {
+                    "check-dns-detail-tcp"
+                } else {
+                    "check-dns-detail"
+                };
+                let text = match (&dns.rcode, &dns.server) {
+                    (Some(rcode), Some(server)) => say(id)
+                        .arg("rcode", Value::code(rcode))
+                        .arg("server", Value::address(server)),
+                    (None, Some(server)) => {
+                        say("check-dns-from").arg("server", Value::address(server))
                     }
-                    (None, Some(server)) => format!("{answers} (from {server})"),
-                    _ => answers,
-                }
+                    _ => return answers,
+                };
+                text.arg("answers", Value::Text(answers)).render(cat)
             }
         },
-        Layer::Tcp => match result.address {
-            Some(addr) => format!("connected to {addr}"),
-            None => "connected".to_owned(),
-        },
+        Layer::Tcp => connected(result).render(cat),
         Layer::Tls => match &result.tls {
             None => String::new(),
             Some(tls) => {
@@ -206,44 +247,57 @@ fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
                     parts.push(alpn.clone());
                 }
                 if let (Some(days), Some(until)) = (tls.days_left, &tls.not_after) {
-                    parts.push(format!(
-                        "certificate valid {days} more days (until {until})"
-                    ));
+                    let text = say("check-cert-until")
+                        .arg("days", Value::Count(days))
+                        .arg("until", Value::code(until));
+                    parts.push(text.render(cat));
                 }
                 if matches!(check.target, Target::Tls { .. }) || check.cert_warn_days.is_some() {
                     if let Some(issuer) = &tls.issuer {
-                        parts.push(format!("issued by {issuer}"));
+                        let text = say("check-issued-by").arg("issuer", Value::name(issuer));
+                        parts.push(text.render(cat));
                     }
                 }
-                parts.join(", ")
+                join(parts, cat)
             }
         },
         Layer::Http => match &result.http {
             None => String::new(),
             Some(http) => {
-                let encoded = http.content_encoding.as_ref().map_or(String::new(), |c| {
-                    format!(" ({c}, {} on the wire)", http.wire_bytes)
-                });
-                let mut text = format!(
-                    "{} {}, {} body bytes{encoded}{}",
-                    http.version.as_deref().unwrap_or("HTTP"),
-                    http.status.map_or(String::new(), |s| s.to_string()),
-                    http.body_bytes,
-                    if http.body_truncated {
-                        " (stopped at the body cap)"
-                    } else {
-                        ""
-                    }
-                );
-                if http.redirects > 0 {
-                    let _ = write!(
-                        text,
-                        ", {} redirect(s) to {}",
-                        http.redirects,
-                        http.final_url.as_deref().unwrap_or("?")
-                    );
+                let mut line = say("check-http-line")
+                    .arg(
+                        "version",
+                        Value::code(http.version.as_deref().unwrap_or("HTTP")),
+                    )
+                    .arg(
+                        "status",
+                        Value::Code(http.status.map_or(String::new(), |s| s.to_string())),
+                    )
+                    .arg("bytes", Value::count(http.body_bytes))
+                    .render(cat);
+                if let Some(coding) = &http.content_encoding {
+                    line = say("check-http-encoded")
+                        .arg("line", Value::Text(line))
+                        .arg("coding", Value::code(coding))
+                        .arg("wire", Value::count(http.wire_bytes))
+                        .render(cat);
                 }
-                text
+                if http.body_truncated {
+                    line = say("check-http-capped")
+                        .arg("line", Value::Text(line))
+                        .render(cat);
+                }
+                if http.redirects > 0 {
+                    let redirects = say("check-redirects")
+                        .arg("count", Value::count(http.redirects))
+                        .arg(
+                            "url",
+                            Value::address(http.final_url.as_deref().unwrap_or("?")),
+                        )
+                        .render(cat);
+                    line = join(vec![line, redirects], cat);
+                }
+                line
             }
         },
         Layer::Setup => String::new(),
@@ -252,7 +306,7 @@ fn layer_detail(layer: Layer, check: &Check, result: &ProbeResult) -> String {
 
 /// The JSON document (schema in the README).
 pub fn json(check: &Check, result: &ProbeResult) -> String {
-    let phase = |d: Option<Duration>| d.map_or(Value::Null, |d| json!(ms(d)));
+    let phase = |d: Option<Duration>| d.map_or(serde_json::Value::Null, |d| json!(ms(d)));
     let doc = json!({
         // A target a script can pass back to `downwatch check` (the record type is in `dns`).
         "target": match &check.target {
@@ -262,7 +316,10 @@ pub fn json(check: &Check, result: &ProbeResult) -> String {
         "status": result.status,
         "layer": result.layer(),
         "cause": result.cause(),
-        "message": result.failure.as_ref().map_or_else(|| summary(check, result), |f| f.message.clone()),
+        "message": result.failure.as_ref().map_or_else(|| summary(check, result, english()), |f| f.message.clone()),
+        // The message as data: its catalog id and typed arguments (null when up).
+        "message_id": result.failure.as_ref().map(|f| &f.text.id),
+        "message_args": result.failure.as_ref().map(|f| &f.text.args),
         "phases_ms": {
             "dns": phase(result.phases.dns),
             "connect": phase(result.phases.connect),
@@ -330,11 +387,11 @@ pub fn nagios(check: &Check, result: &ProbeResult) -> String {
         .filter_map(|(label, d)| d.map(|d| format!("{label}={:.3}ms;;;", ms(d))))
         .collect();
     // `|` separates performance data: it must not appear in the text part.
-    let text = summary(check, result).replace('|', "/");
+    let text = summary(check, result, english()).replace('|', "/");
     format!(
         "{service} {state} - {text} | {}\n{}",
         perf.join(" "),
-        human(check, result, false)
+        human(check, result, false, english())
     )
 }
 
@@ -358,7 +415,7 @@ mod tests {
             tls: None,
             http: None,
         };
-        human(&check, &result, false)
+        human(&check, &result, false, english())
             .lines()
             .skip(1)
             .map(str::to_owned)

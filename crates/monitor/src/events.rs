@@ -199,6 +199,16 @@ pub fn to_json(at: SystemTime, event: &Event) -> Value {
                 "summary",
                 json!(result.failure.as_ref().map(|f| f.message.clone())),
             );
+            // The message as data (id and arguments), for the store and scripts that
+            // render it in another language.
+            put(
+                "message_id",
+                json!(result.failure.as_ref().map(|f| &f.text.id)),
+            );
+            put(
+                "message_args",
+                json!(result.failure.as_ref().map(|f| &f.text.args)),
+            );
             put("total_ms", json!(ms(result.phases.total)));
             put("late_ms", json!(ms(*late)));
             put("judged", json!(judged));
@@ -224,7 +234,9 @@ pub fn to_json(at: SystemTime, event: &Event) -> Value {
             put("to", json!(change.state()));
             put("layer", json!(reason.map(|r| r.layer)));
             put("cause", json!(reason.map(|r| r.cause)));
-            put("summary", json!(reason.map(|r| r.detail.clone())));
+            put("summary", json!(reason.map(|r| r.detail.english())));
+            put("message_id", json!(reason.map(|r| &r.detail.id)));
+            put("message_args", json!(reason.map(|r| &r.detail.args)));
             put("silent", json!(change.silent));
         }
         Event::IncidentOpened(i) | Event::IncidentUpdated(i) | Event::IncidentClosed(i) => {

@@ -152,7 +152,7 @@ impl IncidentBook {
                         if let Some(r) = reason {
                             open.layer = Some(r.layer);
                             open.cause = Some(r.cause);
-                            open.detail = Some(r.detail.clone());
+                            open.detail = Some(r.detail.english());
                         }
                         return Some(IncidentEvent::Updated(open.clone()));
                     }
@@ -184,7 +184,7 @@ impl IncidentBook {
                     end: None,
                     layer: reason.map(|r| r.layer),
                     cause: reason.map(|r| r.cause),
-                    detail: reason.map(|r| r.detail.clone()),
+                    detail: reason.map(|r| r.detail.english()),
                 };
                 self.open.insert(watch.to_owned(), incident.clone());
                 Some(IncidentEvent::Opened(incident))

@@ -3,18 +3,58 @@
 //! one grouped notice for the policy).
 
 use downwatch_probe::{Cause, Failure, Layer};
+use downwatch_text::Message;
 use serde::{Deserialize, Serialize};
 
 /// One failure as the user should read it: which layer, which cause, the probe's message.
+///
+/// Serialized (hook payloads, saved state) as `{"layer", "cause", "detail", "message"}`:
+/// `detail` is the English rendering scripts read ("SERVFAIL from 127.0.0.53:53"),
+/// `message` the message as data (id and arguments) for every language. A saved reason
+/// without `message` (written before it existed) reads its `detail` as verbatim text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "Wire", from = "Wire")]
 pub struct Reason {
     /// The failing layer.
     pub layer: Layer,
     /// The stable cause.
     pub cause: Cause,
-    /// The probe's message ("SERVFAIL from 127.0.0.53:53"); not localized: it quotes codes
-    /// and addresses.
-    pub detail: String,
+    /// The probe's message as data (`dns-servfail` with its server), rendered in the
+    /// reader's language.
+    pub detail: Message,
+}
+
+/// [`Reason`] as it is written.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    layer: Layer,
+    cause: Cause,
+    detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    message: Option<Message>,
+}
+
+impl From<Reason> for Wire {
+    fn from(reason: Reason) -> Wire {
+        Wire {
+            layer: reason.layer,
+            cause: reason.cause,
+            detail: reason.detail.english(),
+            message: Some(reason.detail),
+        }
+    }
+}
+
+impl From<Wire> for Reason {
+    fn from(wire: Wire) -> Reason {
+        Reason {
+            layer: wire.layer,
+            cause: wire.cause,
+            detail: wire
+                .message
+                .unwrap_or_else(|| Message::verbatim(wire.detail)),
+        }
+    }
 }
 
 impl Reason {
@@ -23,7 +63,7 @@ impl Reason {
         Reason {
             layer: failure.cause.layer(),
             cause: failure.cause,
-            detail: failure.message.clone(),
+            detail: failure.text.clone(),
         }
     }
 

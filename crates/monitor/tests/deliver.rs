@@ -58,7 +58,12 @@ async fn hook_receives_the_notice_as_one_json_object() {
         "kind": "down",
         "group": "Meta",
         "watches": ["WhatsApp Web", "Facebook"],
-        "reason": {"layer": "dns", "cause": "dns_servfail", "detail": "SERVFAIL from 127.0.0.53:53"},
+        "reason": {
+            "layer": "dns",
+            "cause": "dns_servfail",
+            "detail": "SERVFAIL from 127.0.0.53:53",
+            "message": {"id": "verbatim", "args": {"text": {"text": "SERVFAIL from 127.0.0.53:53"}}},
+        },
         "incident": "inc-42",
         "at": 1_700_000_000,
         "title": rendered.title,

@@ -18,7 +18,7 @@ fn reason(cause: Cause) -> Reason {
     Reason {
         layer: cause.layer(),
         cause,
-        detail: format!("{} happened", cause.code()),
+        detail: format!("{} happened", cause.code()).into(),
     }
 }
 

@@ -382,3 +382,37 @@ fn english_texts() {
         )
     );
 }
+
+/// Issue 8: the technical line of a notice is the probe's message in the reader's language,
+/// its address a left-to-right run; English keeps the probe's English words.
+#[test]
+fn the_technical_line_is_in_the_notices_language() {
+    use downwatch_monitor::messages::{Message, Value};
+    let failure = downwatch_probe::Failure::new(
+        Cause::TcpRefused,
+        Message::new("tcp-refused").arg("addr", Value::address("127.0.0.1:43687")),
+    );
+    let kind = NoticeKind::Down {
+        group: None,
+        watches: names(&["WhatsApp Web"]),
+        reason: Reason::of(&failure),
+    };
+    let ar = Messages::try_new(Lang::Ar)
+        .unwrap()
+        .try_render(&notice(kind.clone()))
+        .unwrap();
+    let line = ar.body.lines().last().unwrap();
+    assert!(
+        line.contains("رفض \u{2068}\u{2066}127.0.0.1:43687\u{2069}\u{2069} الاتصال"),
+        "{line:?}"
+    );
+    assert!(!line.contains("refused"), "{line:?}");
+    let en = Messages::try_new(Lang::En)
+        .unwrap()
+        .try_render(&notice(kind))
+        .unwrap();
+    assert_eq!(
+        en.body,
+        "The server refused the connection\nTCP: connection refused by 127.0.0.1:43687"
+    );
+}

@@ -5,7 +5,10 @@ use memchr::memmem;
 use regex::bytes::Regex;
 
 use crate::error::Error;
+use downwatch_text::Value;
+
 use crate::outcome::{Cause, Failure};
+use crate::said::{MessageId, say};
 
 /// What to look for.
 #[derive(Clone, Debug)]
@@ -53,11 +56,15 @@ impl BodyMatch {
         })
     }
 
-    fn describe(&self) -> String {
-        match &self.pattern {
-            Pattern::Keyword(k) => format!("keyword \"{k}\""),
-            Pattern::Regex(r) => format!("pattern /{}/", r.as_str()),
-        }
+    /// Message `id` with the pattern's kind (`keyword` or `pattern`) and text.
+    fn said(&self, id: MessageId) -> downwatch_text::Message {
+        let (kind, text) = match &self.pattern {
+            Pattern::Keyword(k) => ("keyword", k.as_str()),
+            Pattern::Regex(r) => ("pattern", r.as_str()),
+        };
+        say(id)
+            .arg("kind", Value::Key(kind.to_owned()))
+            .arg("pattern", Value::text(text))
     }
 }
 
@@ -102,34 +109,14 @@ impl<'a> Scan<'a> {
 
     /// The verdict once reading stopped.
     pub(crate) fn verdict(&self, read: u64, truncated: bool) -> Result<(), Failure> {
-        let what = self.wanted.describe();
-        match (self.wanted.must_appear, self.found) {
-            (true, true) | (false, false) => Ok(()),
-            (true, false) if truncated => Err(Failure::new(
-                Cause::HttpKeyword,
-                format!(
-                    "{what} not found in the first {} of the body (the body cap)",
-                    human_bytes(read)
-                ),
-            )),
-            (true, false) => Err(Failure::new(
-                Cause::HttpKeyword,
-                format!("{what} not found in the body ({})", human_bytes(read)),
-            )),
-            (false, true) => Err(Failure::new(
-                Cause::HttpKeyword,
-                format!("forbidden {what} found in the body"),
-            )),
-        }
-    }
-}
-
-/// `512 bytes`, `1.0 MiB`.
-pub(crate) fn human_bytes(n: u64) -> String {
-    match n {
-        0..1024 => format!("{n} bytes"),
-        1024..1_048_576 => format!("{:.1} KiB", n as f64 / 1024.0),
-        _ => format!("{:.1} MiB", n as f64 / 1_048_576.0),
+        let text = match (self.wanted.must_appear, self.found) {
+            (true, true) | (false, false) => return Ok(()),
+            (true, false) if truncated => self.wanted.said(MessageId::HttpKeywordCapped),
+            (true, false) => self.wanted.said(MessageId::HttpKeywordMissing),
+            (false, true) => self.wanted.said(MessageId::HttpKeywordForbidden),
+        };
+        let text = text.arg("size", Value::Bytes(read));
+        Err(Failure::new(Cause::HttpKeyword, text))
     }
 }
 

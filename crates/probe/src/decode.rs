@@ -16,6 +16,7 @@ use hyper::header::CONTENT_ENCODING;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, BufReader, ReadBuf};
 
 use crate::outcome::{Cause, Failure};
+use crate::said::{MessageId, say};
 
 /// What the probe asks for in `Accept-Encoding`: what browsers ask for, less `zstd`.
 pub(crate) const ACCEPT_ENCODING: &str = "gzip, deflate, br";
@@ -59,27 +60,20 @@ pub(crate) fn codings(headers: &HeaderMap) -> Result<Vec<Coding>, Failure> {
                 "deflate" => Coding::Deflate,
                 "br" => Coding::Brotli,
                 other => {
-                    return Err(Failure::new(
-                        Cause::HttpContentEncoding,
-                        format!(
-                            "the body is encoded with `{other}`, which Downwatch cannot decode \
-                             (it decodes gzip, deflate and br)"
-                        ),
-                    ));
+                    let text = say(MessageId::HttpEncodingUnknown)
+                        .arg("coding", downwatch_text::Value::code(other));
+                    return Err(Failure::new(Cause::HttpContentEncoding, text));
                 }
             };
             found.push(coding);
         }
     }
     if found.len() > MAX_STACK {
-        return Err(Failure::new(
-            Cause::HttpContentEncoding,
-            format!(
-                "the body is encoded {} times over ({}); Downwatch undoes at most {MAX_STACK}",
-                found.len(),
-                describe(&found)
-            ),
-        ));
+        let text = say(MessageId::HttpEncodingStacked)
+            .arg("count", downwatch_text::Value::count(found.len()))
+            .arg("codings", downwatch_text::Value::Code(describe(&found)))
+            .arg("max", downwatch_text::Value::count(MAX_STACK));
+        return Err(Failure::new(Cause::HttpContentEncoding, text));
     }
     Ok(found)
 }

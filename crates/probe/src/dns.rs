@@ -6,9 +6,12 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{RData, RecordType};
 use tokio::time::Instant;
 
+use downwatch_text::Value;
+
 use crate::host::HostName;
 use crate::outcome::{Cause, DnsInfo, Failure, ProbeResult};
-use crate::resolver::{self, QueryError, Reply, Resolver};
+use crate::resolver::{self, Problem, QueryError, Reply, Resolver};
+use crate::said::{MessageId, say};
 use crate::target::RecordKind;
 
 /// What a DNS probe expects.
@@ -84,7 +87,7 @@ pub(crate) fn no_address(
         (None, Err(e), _) | (None, _, Err(e)) => Err(e),
     };
     match outcome {
-        Ok(reply) => (rcode_failure(reply, name, "A or AAAA"), reply_info(reply)),
+        Ok(reply) => (rcode_failure(reply, name, None), reply_info(reply)),
         Err(e) => query_failure(e),
     }
 }
@@ -116,18 +119,21 @@ pub(crate) async fn probe(
     result.dns = Some(info);
     if !rcode.eq_ignore_ascii_case(&wanted) {
         let failure = if wanted == "NOERROR" {
-            rcode_failure(&reply, name, kind.as_str())
+            rcode_failure(&reply, name, Some(kind.as_str()))
         } else {
             Failure::new(
                 Cause::DnsUnexpectedRcode,
-                format!("{rcode} from {} instead of {wanted}", reply.server),
+                say(MessageId::DnsRcodeInstead)
+                    .arg("rcode", Value::code(&rcode))
+                    .arg("server", Value::address(reply.server))
+                    .arg("wanted", Value::code(&wanted)),
             )
         };
         result.fail(failure);
         return;
     }
     if wanted == "NOERROR" && answers.is_empty() {
-        result.fail(rcode_failure(&reply, name, kind.as_str()));
+        result.fail(rcode_failure(&reply, name, Some(kind.as_str())));
         return;
     }
     if let Some(needle) = &expect.answer {
@@ -136,15 +142,13 @@ pub(crate) async fn probe(
             .iter()
             .any(|a| a.to_ascii_lowercase().contains(&needle))
         {
-            let got = if answers.is_empty() {
-                "nothing".into()
+            let text = if answers.is_empty() {
+                say(MessageId::DnsAnswerNone)
             } else {
-                answers.join(", ")
+                say(MessageId::DnsAnswerMismatch).arg("got", Value::Address(answers.join(", ")))
             };
-            result.fail(Failure::new(
-                Cause::DnsAnswerMismatch,
-                format!("no answer contains \"{needle}\" (got {got})"),
-            ));
+            let text = text.arg("needle", Value::Text(needle));
+            result.fail(Failure::new(Cause::DnsAnswerMismatch, text));
         }
     }
 }
@@ -187,71 +191,82 @@ fn answer_text(data: &RData) -> String {
     }
 }
 
-/// The failure for a reply whose code is not NOERROR, or NOERROR with no answer.
-fn rcode_failure(reply: &Reply, name: &HostName, asked: &str) -> Failure {
-    let server = reply.server;
-    match reply.message.metadata.response_code {
-        ResponseCode::NXDomain => Failure::new(
-            Cause::DnsNxdomain,
-            format!("NXDOMAIN from {server}: {name} does not exist"),
-        ),
-        ResponseCode::ServFail => {
-            Failure::new(Cause::DnsServfail, format!("SERVFAIL from {server}"))
+/// The failure for a reply whose code is not NOERROR, or NOERROR with no answer of the type
+/// `asked` (`None`: a host lookup, A or AAAA).
+fn rcode_failure(reply: &Reply, name: &HostName, asked: Option<&str>) -> Failure {
+    let code = reply.message.metadata.response_code;
+    let (cause, id) = match (code, asked) {
+        (ResponseCode::NXDomain, _) => (Cause::DnsNxdomain, MessageId::DnsNxdomain),
+        (ResponseCode::ServFail, _) => (Cause::DnsServfail, MessageId::DnsServfail),
+        (ResponseCode::Refused, _) => (Cause::DnsRefused, MessageId::DnsRefused),
+        (ResponseCode::NoError, Some(_)) => (Cause::DnsNoRecords, MessageId::DnsNoRecords),
+        (ResponseCode::NoError, None) => (Cause::DnsNoRecords, MessageId::DnsNoAddress),
+        _ => (Cause::DnsUnexpectedRcode, MessageId::DnsRcode),
+    };
+    let mut text = say(id).arg("server", Value::address(reply.server));
+    match id {
+        MessageId::DnsNxdomain | MessageId::DnsNoAddress => {
+            text = text.arg("name", Value::name(name));
         }
-        ResponseCode::Refused => Failure::new(Cause::DnsRefused, format!("REFUSED by {server}")),
-        ResponseCode::NoError => Failure::new(
-            Cause::DnsNoRecords,
-            format!("{name} has no {asked} record (answer from {server})"),
-        ),
-        other => Failure::new(
-            Cause::DnsUnexpectedRcode,
-            format!("{} from {server}", resolver::rcode_name(other)),
-        ),
+        MessageId::DnsNoRecords => {
+            text = text
+                .arg("name", Value::name(name))
+                .arg("type", Value::code(asked.unwrap_or_default()));
+        }
+        MessageId::DnsRcode => text = text.arg("rcode", Value::code(resolver::rcode_name(code))),
+        _ => {}
     }
+    Failure::new(cause, text)
 }
 
 fn query_failure(error: &QueryError) -> (Failure, DnsInfo) {
-    let (server, failure) = match error {
-        QueryError::Timeout {
-            server,
-            wrong_ids: true,
-        } => (
-            server,
-            Failure::new(
-                Cause::DnsProtocol,
-                format!("{server} answered only with replies to another query (wrong id)"),
-            ),
-        ),
-        QueryError::Timeout {
-            server,
-            wrong_ids: false,
-        } => (
-            server,
-            Failure::new(Cause::DnsTimeout, format!("no answer from {server}")),
-        ),
-        QueryError::Protocol { server, detail } => (
-            server,
-            Failure::new(Cause::DnsProtocol, format!("{detail} from {server}")),
-        ),
+    let (server, cause, text) = match error {
+        QueryError::Timeout { server, wrong_ids } => {
+            let id = if *wrong_ids {
+                MessageId::DnsWrongId
+            } else {
+                MessageId::DnsTimeout
+            };
+            let cause = if *wrong_ids {
+                Cause::DnsProtocol
+            } else {
+                Cause::DnsTimeout
+            };
+            (server, cause, say(id))
+        }
+        QueryError::Protocol { server, problem } => {
+            let text = match problem {
+                Problem::BadName(detail) | Problem::Encode(detail) => {
+                    say(MessageId::DnsBadQuery).arg("detail", Value::text(detail))
+                }
+                Problem::Malformed { bytes, over_tcp } => {
+                    let id = if *over_tcp {
+                        MessageId::DnsMalformedTcp
+                    } else {
+                        MessageId::DnsMalformed
+                    };
+                    say(id).arg("bytes", Value::count(*bytes))
+                }
+                Problem::TcpWrongId => say(MessageId::DnsTcpWrongId),
+            };
+            (server, Cause::DnsProtocol, text)
+        }
         QueryError::Io { server, source }
             if source.kind() == std::io::ErrorKind::ConnectionRefused =>
         {
             (
                 server,
-                Failure::new(
-                    Cause::DnsTimeout,
-                    format!("no DNS server answers on {server} (port unreachable)"),
-                ),
+                Cause::DnsTimeout,
+                say(MessageId::DnsPortUnreachable),
             )
         }
         QueryError::Io { server, source } => (
             server,
-            Failure::new(
-                Cause::DnsTimeout,
-                format!("cannot reach {server}: {source}"),
-            ),
+            Cause::DnsTimeout,
+            say(MessageId::DnsUnreachable).arg("error", Value::text(source)),
         ),
     };
+    let failure = Failure::new(cause, text.arg("server", Value::address(server)));
     let info = DnsInfo {
         server: Some(server.to_string()),
         ..DnsInfo::default()

@@ -18,6 +18,8 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout_at};
 use url::Url;
 
+use downwatch_text::{Message, Value};
+
 use crate::body::{BodyMatch, Scan};
 use crate::connect;
 use crate::cookies::Jar;
@@ -27,6 +29,7 @@ use crate::limits;
 use crate::outcome::{Cause, Failure, HttpInfo, Phases, ProbeResult};
 use crate::outgoing::{self, Outgoing};
 use crate::resolver::Resolver;
+use crate::said::{MessageId, say};
 use crate::status::StatusSet;
 use crate::target;
 use crate::tls::TlsContext;
@@ -145,19 +148,13 @@ pub(crate) async fn probe(
                 Err(failure) => return result.fail(failure),
             };
             if info.redirects >= opts.max_redirects {
-                let failure = Failure::new(
-                    Cause::HttpTooManyRedirects,
-                    format!(
-                        "more than {} {} (next: {})",
-                        opts.max_redirects,
-                        if opts.max_redirects == 1 {
-                            "redirect"
-                        } else {
-                            "redirects"
-                        },
-                        target::shown_url(&next, next.host() == start_url.host())
-                    ),
-                );
+                let text = say(MessageId::HttpTooManyRedirects)
+                    .arg("max", Value::count(opts.max_redirects))
+                    .arg(
+                        "next",
+                        Value::address(target::shown_url(&next, next.host() == start_url.host())),
+                    );
+                let failure = Failure::new(Cause::HttpTooManyRedirects, text);
                 return result.fail(failure);
             }
             info.redirects += 1;
@@ -174,14 +171,11 @@ pub(crate) async fn probe(
         let status = response.status();
         if !opts.expect_status.contains(status.as_u16()) {
             let reason = status.canonical_reason().unwrap_or("");
-            let failure = Failure::new(
-                Cause::HttpStatus,
-                format!(
-                    "status {} {reason} (expected {})",
-                    status.as_u16(),
-                    opts.expect_status
-                ),
-            );
+            let text = say(MessageId::HttpStatus)
+                .arg("status", Value::code(status.as_u16()))
+                .arg("reason", Value::code(reason))
+                .arg("expected", Value::code(&opts.expect_status));
+            let failure = Failure::new(Cause::HttpStatus, text);
             return result.fail(failure);
         }
         let body = read_body(response, opts, deadline, &mut info).await;
@@ -212,8 +206,12 @@ async fn exchange(
 ) -> Result<(Response<Incoming>, ConnTask), Failure> {
     let url = request.url;
     let host_text = url.host_str().unwrap_or_default();
-    let host =
-        Host::parse(host_text).map_err(|e| Failure::new(Cause::HttpProtocol, e.to_string()))?;
+    let host = Host::parse(host_text).map_err(|e| {
+        let text = say(MessageId::HttpBadHost)
+            .arg("host", Value::name(host_text))
+            .arg("error", Value::text(e));
+        Failure::new(Cause::HttpProtocol, text)
+    })?;
     let port = url.port_or_known_default().unwrap_or(80);
     let https = url.scheme() == "https";
 
@@ -277,17 +275,14 @@ async fn exchange(
     match waited {
         Err(_) => Err(Failure::new(
             Cause::HttpTimeout,
-            format!("no response headers from {addr} in time"),
+            say(MessageId::HttpNoHeaders).arg("addr", Value::address(addr)),
         )),
         // A TLS server answers plain HTTP with a TLS alert (or a handshake record): the
         // parse error would only say "invalid HTTP version".
         Ok(Err(_)) if plain_head.as_ref().and_then(|h| h.protocol()) == Some("TLS") => {
             Err(Failure::new(
                 Cause::HttpProtocol,
-                format!(
-                    "the server at {addr} answered with TLS, not plain HTTP (this port serves \
-                     https://, not http://)"
-                ),
+                say(MessageId::HttpTlsOnPlain).arg("addr", Value::address(addr)),
             ))
         }
         Ok(Err(e)) => Err(Failure::new(Cause::HttpProtocol, limits::describe(&e))),
@@ -323,14 +318,11 @@ fn redirect_target(url: &Url, response: &Response<Incoming>) -> Option<Result<Ur
         Ok(next) if matches!(next.scheme(), "http" | "https") && next.host_str().is_some() => {
             return Some(Ok(next));
         }
-        Ok(next) if !matches!(next.scheme(), "http" | "https") => format!(
-            "redirect to scheme `{}`, which Downwatch does not follow (only http and https)",
-            next.scheme()
-        ),
-        _ => format!(
-            "redirect to an invalid location \"{}\"",
-            text.escape_debug()
-        ),
+        Ok(next) if !matches!(next.scheme(), "http" | "https") => {
+            say(MessageId::HttpRedirectScheme).arg("scheme", Value::code(next.scheme()))
+        }
+        _ => say(MessageId::HttpRedirectInvalid)
+            .arg("location", Value::Text(text.escape_debug().to_string())),
     };
     Some(Err(Failure::new(Cause::HttpProtocol, message)))
 }
@@ -414,10 +406,7 @@ async fn read_body(
         Err(_) => {
             return Err(Failure::new(
                 Cause::HttpTimeout,
-                format!(
-                    "body still incomplete at the deadline ({} read)",
-                    sizes(info)
-                ),
+                sizes(say(MessageId::HttpBodyDeadline), info),
             ));
         }
         // An empty body with a coding (a HEAD answer, a 204) is empty, as browsers take it.
@@ -431,16 +420,15 @@ async fn read_body(
     }
 }
 
-/// `84 bytes` or `84 bytes on the wire, 2.1 KiB decoded`.
-fn sizes(info: &HttpInfo) -> String {
-    match &info.content_encoding {
-        None => crate::body::human_bytes(info.body_bytes),
-        Some(_) => format!(
-            "{} on the wire, {} decoded",
-            crate::body::human_bytes(info.wire_bytes),
-            crate::body::human_bytes(info.body_bytes)
-        ),
-    }
+/// The sizes read so far as message arguments: `84 bytes` or `84 bytes on the wire, 2.1 KiB
+/// decoded` once rendered.
+fn sizes(message: Message, info: &HttpInfo) -> Message {
+    crate::said::sizes(
+        message,
+        info.wire_bytes,
+        info.body_bytes,
+        info.content_encoding.is_some(),
+    )
 }
 
 /// A broken wire (`http_protocol`) or a body its coding cannot undo (`http_content_encoding`).
@@ -448,29 +436,26 @@ fn sizes(info: &HttpInfo) -> String {
 /// much of it came.
 fn body_failure(error: &std::io::Error, info: &HttpInfo, announced: Option<u64>) -> Failure {
     if let Some(wire) = error.get_ref().and_then(|e| e.downcast_ref::<WireError>()) {
-        let message = match (wire.cut_short, announced) {
-            (true, Some(length)) => format!(
-                "the server closed the connection after sending {} of the {length} body bytes \
-                 it announced (Content-Length)",
-                info.wire_bytes
-            ),
-            (true, None) => format!(
-                "the server closed the connection in the middle of the chunked body, after {}",
-                sizes(info)
-            ),
-            (false, _) => format!("body broken after {}: {wire}", sizes(info)),
+        let text = match (wire.cut_short, announced) {
+            (true, Some(length)) => say(MessageId::HttpBodyCut)
+                .arg("wire", Value::count(info.wire_bytes))
+                .arg("length", Value::count(length)),
+            (true, None) => sizes(say(MessageId::HttpBodyChunkedCut), info),
+            (false, _) => {
+                sizes(say(MessageId::HttpBodyBroken), info).arg("detail", Value::text(wire))
+            }
         };
-        return Failure::new(Cause::HttpProtocol, message);
+        return Failure::new(Cause::HttpProtocol, text);
     }
     let coding = info.content_encoding.as_deref().unwrap_or("encoded");
-    let what = if error.kind() == std::io::ErrorKind::UnexpectedEof {
-        "ends before its compressed data does".to_owned()
+    let text = if error.kind() == std::io::ErrorKind::UnexpectedEof {
+        say(MessageId::HttpEncodingCut)
     } else {
-        format!("is corrupt ({error})")
+        say(MessageId::HttpEncodingCorrupt).arg("error", Value::text(error))
     };
     Failure::new(
         Cause::HttpContentEncoding,
-        format!("the {coding} body {what}, after {}", sizes(info)),
+        sizes(text, info).arg("coding", Value::code(coding)),
     )
 }
 

@@ -30,6 +30,7 @@ mod outgoing;
 mod prober;
 mod request;
 pub mod resolver;
+mod said;
 mod status;
 mod target;
 mod tcp;
@@ -47,6 +48,7 @@ pub use outcome::{Cause, DnsInfo, Failure, HttpInfo, Layer, Phases, ProbeResult,
 pub use prober::{Check, DEFAULT_CERT_WARN_DAYS, DEFAULT_TIMEOUT, Prober, ProberOptions};
 pub use request::{parse_header_name, parse_header_value, parse_method};
 pub use resolver::Resolver;
+pub use said::MessageId;
 pub use status::StatusSet;
 pub use target::{RecordKind, Target};
 pub use tls::TlsContext;

@@ -3,7 +3,10 @@
 //! browser never fails here on its size; and, when a real limit is hit, a message naming it
 //! (hyper's errors are put in words here for the HTTP probe and the body decoder alike).
 
+use downwatch_text::{Message, Value};
 use hyper::client::conn::http1;
+
+use crate::said::{MessageId, say};
 
 /// Largest HTTP/1 response head, status line included (Chromium's limit).
 pub(crate) const HEAD_SIZE: usize = 256 * 1024;
@@ -28,26 +31,28 @@ pub(crate) fn http1() -> http1::Builder {
     builder
 }
 
-/// A hyper error in one line; a head over a limit says which limits and their values.
-pub(crate) fn describe(error: &hyper::Error) -> String {
+/// A hyper error as a message; a head over a limit says which limits and their values.
+pub(crate) fn describe(error: &hyper::Error) -> Message {
     let text = describe_hyper_error(error);
+    let kib = |n: usize| Value::count(n / 1024);
     if text.contains("message head is too large") {
         // hyper reports both limits with the same error, so both are named.
-        return format!(
-            "the response head is over Downwatch's limits ({} KiB, {HEAD_FIELDS} header fields): {text}",
-            HEAD_SIZE / 1024
-        );
+        return say(MessageId::HttpHeadTooLarge)
+            .arg("kib", kib(HEAD_SIZE))
+            .arg("fields", Value::count(HEAD_FIELDS))
+            .arg("detail", Value::Text(text));
     }
     // h2 refuses a header list over the announced size with a locally detected stream
     // PROTOCOL_ERROR, the same error as a malformed header block, so both are said.
     if text.contains("stream error detected") && text.contains("protocol error") {
-        return format!(
-            "the HTTP/2 response headers were refused: over Downwatch's limit ({} KiB of \
-             header list) or malformed ({text})",
-            H2_HEADER_LIST / 1024
-        );
+        return say(MessageId::HttpH2HeadersRefused)
+            .arg("kib", kib(H2_HEADER_LIST as usize))
+            .arg("detail", Value::Text(text));
     }
-    text
+    if error.is_incomplete_message() {
+        return say(MessageId::HttpClosedEarly).arg("detail", Value::Text(text));
+    }
+    say(MessageId::HttpBroken).arg("detail", Value::Text(text))
 }
 
 /// hyper's errors, with their cause chain, in one line.
@@ -58,9 +63,6 @@ pub(crate) fn describe_hyper_error(error: &hyper::Error) -> String {
         text.push_str(": ");
         text.push_str(&inner.to_string());
         source = inner.source();
-    }
-    if error.is_incomplete_message() {
-        text = format!("the server closed the connection before a full response ({text})");
     }
     text
 }

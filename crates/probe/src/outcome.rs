@@ -4,6 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use downwatch_text::Message;
 use serde::{Deserialize, Serialize};
 
 /// The verdict of one probe.
@@ -120,21 +121,28 @@ impl fmt::Display for Cause {
     }
 }
 
-/// Why a probe failed: the cause code and a human message naming what was seen.
+/// Why a probe failed: the cause code, the message as data (an id of the catalog with its
+/// arguments, to be rendered in the reader's language) and its English rendering.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
     /// The stable cause.
     pub cause: Cause,
-    /// A sentence for people, e.g. "SERVFAIL from 127.0.0.1:53".
+    /// The English rendering of [`Failure::text`], e.g. "SERVFAIL from 127.0.0.1:53": what
+    /// `--json`, the events and the logs carry for scripts.
     pub message: String,
+    /// The message as data (`dns-servfail` with `server`), for every language and the store.
+    pub text: Message,
 }
 
 impl Failure {
-    /// A failure with the given cause and message.
-    pub fn new(cause: Cause, message: impl Into<String>) -> Self {
+    /// A failure with the given cause and message (a text given as is becomes a verbatim
+    /// message, shown the same in every language).
+    pub fn new(cause: Cause, text: impl Into<Message>) -> Self {
+        let text = text.into();
         Failure {
             cause,
-            message: message.into(),
+            message: text.english(),
+            text,
         }
     }
 }
@@ -264,7 +272,8 @@ impl ProbeResult {
         let mut result = ProbeResult::new();
         result.fail(Failure::new(
             Cause::SetupFailed,
-            format!("cannot set up the probe: {message}"),
+            crate::said::say(crate::MessageId::SetupFailed)
+                .arg("detail", downwatch_text::Value::text(message)),
         ));
         result
     }

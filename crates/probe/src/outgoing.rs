@@ -61,10 +61,9 @@ impl Outgoing<'_> {
     /// authority, on HTTP/2) is a failure that says so.
     pub(crate) fn build(&self) -> Result<Request<Empty<Bytes>>, Failure> {
         let bad = |what: String| {
-            Failure::new(
-                Cause::HttpProtocol,
-                format!("cannot build the request: {what}"),
-            )
+            let text = crate::said::say(crate::MessageId::HttpRequestInvalid)
+                .arg("error", downwatch_text::Value::Text(what));
+            Failure::new(Cause::HttpProtocol, text)
         };
         let user_sets = |name: &HeaderName| self.headers.iter().any(|(n, _)| n == name);
         let url_authority = match self.url.port() {

@@ -166,15 +166,9 @@ impl Prober {
         let days_left = result.tls.as_ref().and_then(|t| t.days_left);
         if let (Some(warn), Some(days)) = (check.cert_warn_days, days_left) {
             if days < warn {
-                let when = match days {
-                    0 => "today".to_owned(),
-                    1 => "in 1 day".to_owned(),
-                    n => format!("in {n} days"),
-                };
-                result.fail(Failure::new(
-                    Cause::TlsExpiring,
-                    format!("certificate expires {when}"),
-                ));
+                let text = crate::said::say(crate::MessageId::TlsExpiring)
+                    .arg("days", downwatch_text::Value::count(days));
+                result.fail(Failure::new(Cause::TlsExpiring, text));
                 return;
             }
         }
@@ -184,12 +178,11 @@ impl Prober {
             .filter(|_| matches!(check.target, Target::Http(_)))
         {
             if result.phases.total > limit {
-                let took = result.phases.total.as_secs_f64();
-                let message = format!(
-                    "took {took:.2} s, above the {} s limit",
-                    limit.as_secs_f64()
-                );
-                result.fail(Failure::new(Cause::TooSlow, message));
+                let took = u64::try_from(result.phases.total.as_millis()).unwrap_or(u64::MAX);
+                let text = crate::said::say(crate::MessageId::TooSlow)
+                    .arg("took", downwatch_text::Value::Millis(took))
+                    .arg("limit", downwatch_text::Value::code(limit.as_secs_f64()));
+                result.fail(Failure::new(Cause::TooSlow, text));
             }
         }
     }

@@ -68,12 +68,12 @@ pub enum QueryError {
         /// Replies with the wrong id arrived meanwhile.
         wrong_ids: bool,
     },
-    /// Something that is not a valid reply arrived.
+    /// Something that is not a valid reply arrived (or the query could not be made).
     Protocol {
         /// The server.
         server: SocketAddr,
         /// What was wrong.
-        detail: String,
+        problem: Problem,
     },
     /// The socket itself failed (port unreachable, no route...).
     Io {
@@ -82,6 +82,24 @@ pub enum QueryError {
         /// The error.
         source: std::io::Error,
     },
+}
+
+/// What was wrong with an exchange that got an answer.
+#[derive(Debug)]
+pub enum Problem {
+    /// The name cannot be put in a query (the parser's words).
+    BadName(String),
+    /// The query could not be encoded (the encoder's words).
+    Encode(String),
+    /// A reply of `bytes` bytes that is not a DNS message.
+    Malformed {
+        /// Its size.
+        bytes: usize,
+        /// Whether it came over TCP.
+        over_tcp: bool,
+    },
+    /// The reply over TCP answers another query.
+    TcpWrongId,
 }
 
 /// The nameservers to ask for `resolver`. The system list follows glibc: `nameserver`
@@ -169,12 +187,14 @@ pub async fn query(
     rtype: RecordType,
     deadline: Instant,
 ) -> Result<Reply, QueryError> {
-    let request =
-        build_query(name, rtype).map_err(|detail| QueryError::Protocol { server, detail })?;
+    let request = build_query(name, rtype).map_err(|detail| QueryError::Protocol {
+        server,
+        problem: Problem::BadName(detail),
+    })?;
     let id = request.metadata.id;
     let bytes = request.to_vec().map_err(|e| QueryError::Protocol {
         server,
-        detail: format!("cannot encode query: {e}"),
+        problem: Problem::Encode(e.to_string()),
     })?;
     let message = udp_exchange(server, &bytes, id, deadline).await?;
     if !message.metadata.truncation {
@@ -239,10 +259,13 @@ async fn udp_exchange(
                 Ok(Ok(n)) => match Message::from_vec(&buf[..n]) {
                     Ok(m) if m.metadata.id == id => return Ok(m),
                     Ok(_) => wrong_ids = true,
-                    Err(e) => {
+                    Err(_) => {
                         return Err(QueryError::Protocol {
                             server,
-                            detail: format!("malformed reply ({n} bytes): {e}"),
+                            problem: Problem::Malformed {
+                                bytes: n,
+                                over_tcp: false,
+                            },
                         });
                     }
                 },
@@ -278,13 +301,16 @@ async fn tcp_exchange(
     };
     match Message::from_vec(&buf) {
         Ok(m) if m.metadata.id == id => Ok(m),
-        Ok(m) => Err(QueryError::Protocol {
+        Ok(_) => Err(QueryError::Protocol {
             server,
-            detail: format!("reply over TCP has id {} instead of {id}", m.metadata.id),
+            problem: Problem::TcpWrongId,
         }),
-        Err(e) => Err(QueryError::Protocol {
+        Err(_) => Err(QueryError::Protocol {
             server,
-            detail: format!("malformed reply over TCP ({} bytes): {e}", buf.len()),
+            problem: Problem::Malformed {
+                bytes: buf.len(),
+                over_tcp: true,
+            },
         }),
     }
 }

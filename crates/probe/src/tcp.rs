@@ -16,7 +16,10 @@ use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
+use downwatch_text::Value;
+
 use crate::outcome::{Cause, Failure};
+use crate::said::{MessageId, say};
 
 /// Delay before the next address is tried while the previous attempt is still pending
 /// (RFC 8305 §5: 250 ms recommended).
@@ -156,7 +159,7 @@ impl Race {
         match &self.error {
             Some((error, addr)) => (io_failure(error, *addr), Some(*addr)),
             None => (
-                Failure::new(Cause::TcpError, "no address to connect to"),
+                Failure::new(Cause::TcpError, say(MessageId::TcpNoAddress)),
                 None,
             ),
         }
@@ -169,7 +172,7 @@ impl Race {
             Some(addr) => (
                 Failure::new(
                     Cause::TcpTimeout,
-                    format!("no answer from {addr} (connection timed out)"),
+                    say(MessageId::TcpTimeout).arg("addr", Value::address(addr)),
                 ),
                 Some(*addr),
             ),
@@ -189,37 +192,31 @@ fn rank(error: &std::io::Error) -> u8 {
 }
 
 fn io_failure(error: &std::io::Error, addr: SocketAddr) -> Failure {
+    let (cause, id) = io_cause(error);
+    let mut text = say(id).arg("addr", Value::address(addr));
+    if id == MessageId::TcpError {
+        text = text.arg("error", Value::text(error));
+    }
+    Failure::new(cause, text)
+}
+
+fn io_cause(error: &std::io::Error) -> (Cause, MessageId) {
     let errno = error.raw_os_error();
     let network = error.kind() == ErrorKind::NetworkUnreachable || errno == Some(ENETUNREACH);
     let host = error.kind() == ErrorKind::HostUnreachable || errno == Some(EHOSTUNREACH);
     if error.kind() == ErrorKind::ConnectionRefused {
-        Failure::new(Cause::TcpRefused, format!("connection refused by {addr}"))
+        (Cause::TcpRefused, MessageId::TcpRefused)
     } else if network {
-        Failure::new(
-            Cause::TcpUnreachable,
-            format!("{addr} is unreachable: this computer has no route to its network"),
-        )
+        (Cause::TcpUnreachable, MessageId::TcpNoRouteNetwork)
     } else if host {
-        Failure::new(
-            Cause::TcpUnreachable,
-            format!("{addr} is unreachable: the network says there is no route to that host"),
-        )
+        (Cause::TcpUnreachable, MessageId::TcpNoRouteHost)
     } else if error.kind() == ErrorKind::TimedOut {
-        Failure::new(
-            Cause::TcpTimeout,
-            format!("no answer from {addr} (connection timed out)"),
-        )
+        (Cause::TcpTimeout, MessageId::TcpTimeout)
     } else if error.kind() == ErrorKind::PermissionDenied {
         // EPERM/EACCES on connect: a firewall rule of this machine, not the service.
-        Failure::new(
-            Cause::TcpError,
-            format!("the connection to {addr} was blocked on this computer (a firewall rule)"),
-        )
+        (Cause::TcpError, MessageId::TcpBlocked)
     } else {
-        Failure::new(
-            Cause::TcpError,
-            format!("cannot connect to {addr}: {error}"),
-        )
+        (Cause::TcpError, MessageId::TcpError)
     }
 }
 

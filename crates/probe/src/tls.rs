@@ -98,8 +98,10 @@ impl TlsContext {
             Host::Name(name) => match ServerName::try_from(name.ascii().to_owned()) {
                 Ok(name) => name,
                 Err(e) => {
-                    let failure =
-                        Failure::new(Cause::TlsHandshake, format!("invalid server name: {e}"));
+                    let text = crate::said::say(crate::MessageId::TlsBadServerName)
+                        .arg("name", downwatch_text::Value::name(name))
+                        .arg("error", downwatch_text::Value::text(e));
+                    let failure = Failure::new(Cause::TlsHandshake, text);
                     return (Err(failure), TlsInfo::default());
                 }
             },
@@ -118,8 +120,10 @@ impl TlsContext {
             .unwrap_or_default();
         match outcome {
             Err(_) => {
-                let failure =
-                    Failure::new(Cause::TlsTimeout, "TLS handshake did not finish in time");
+                let failure = Failure::new(
+                    Cause::TlsTimeout,
+                    crate::said::say(crate::MessageId::TlsTimeout),
+                );
                 (Err(failure), info)
             }
             Ok(Err(e)) => {

@@ -2,15 +2,22 @@
 //! evidence the probe holds (the certificates sent, the alert received, the server's first
 //! bytes), never a library's error name alone.
 
+use downwatch_text::{Message, Value};
 use rustls::{AlertDescription, CertificateError, PeerIncompatible};
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::oid_registry::OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS;
 
 use crate::outcome::{Cause, Failure};
+use crate::said::{MessageId, say};
 use crate::tls::{Presented, Seen};
 
 /// The versions Downwatch offers, as the messages name them.
 const OFFERED: &str = "TLS 1.2 and 1.3";
+
+/// Message `id` with the versions offered.
+fn offered(id: MessageId) -> Message {
+    say(id).arg("offered", Value::code(OFFERED))
+}
 
 /// The failure for a handshake that ended with `error`.
 pub(crate) fn handshake_failure(error: &std::io::Error, seen: &Seen<'_>) -> Failure {
@@ -18,132 +25,84 @@ pub(crate) fn handshake_failure(error: &std::io::Error, seen: &Seen<'_>) -> Fail
         .get_ref()
         .and_then(|e| e.downcast_ref::<rustls::Error>())
     else {
-        return io_failure(error, seen);
+        return Failure::new(Cause::TlsHandshake, io_message(error, seen));
     };
-    match tls_error {
-        rustls::Error::InvalidCertificate(cert_error) => certificate_failure(cert_error, seen),
+    let text = match tls_error {
+        rustls::Error::InvalidCertificate(cert_error) => {
+            return certificate_failure(cert_error, seen);
+        }
         rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
             not_tls(seen)
         }
-        rustls::Error::AlertReceived(alert) => alert_failure(*alert, seen),
+        rustls::Error::AlertReceived(alert) => alert_message(*alert, seen),
         rustls::Error::PeerIncompatible(why) => incompatible(why, seen),
-        rustls::Error::NoCertificatesPresented => Failure::new(
-            Cause::TlsHandshake,
-            "the server sent no certificate, so its identity cannot be checked",
-        ),
-        rustls::Error::DecryptError => Failure::new(
-            Cause::TlsHandshake,
-            "the server's handshake failed a cryptographic check (its key does not match \
-             its certificate, or the data was altered on the way)",
-        ),
-        rustls::Error::PeerMisbehaved(what) => Failure::new(
-            Cause::TlsHandshake,
-            format!("the server broke the TLS protocol ({what:?})"),
-        ),
-        other => Failure::new(
-            Cause::TlsHandshake,
-            format!("TLS handshake failed: {other}"),
-        ),
-    }
+        rustls::Error::NoCertificatesPresented => say(MessageId::TlsNoCertificate),
+        rustls::Error::DecryptError => say(MessageId::TlsDecryptError),
+        rustls::Error::PeerMisbehaved(what) => {
+            say(MessageId::TlsMisbehaved).arg("what", Value::code(format!("{what:?}")))
+        }
+        other => say(MessageId::TlsFailed).arg("error", Value::text(other)),
+    };
+    Failure::new(Cause::TlsHandshake, text)
 }
 
 /// The connection itself broke during the handshake.
-fn io_failure(error: &std::io::Error, seen: &Seen<'_>) -> Failure {
+fn io_message(error: &std::io::Error, seen: &Seen<'_>) -> Message {
     use std::io::ErrorKind;
-    let message = match error.kind() {
-        // Bytes that were not TLS, then a close: the garbage said more than the close.
-        _ if seen.head.protocol().is_some_and(|p| p != "TLS") => return not_tls(seen),
-        ErrorKind::UnexpectedEof => {
-            "the server closed the connection during the TLS handshake".to_owned()
-        }
-        ErrorKind::ConnectionReset => {
-            "the server reset the connection during the TLS handshake".to_owned()
-        }
-        _ => format!("TLS handshake failed: {error}"),
-    };
-    Failure::new(Cause::TlsHandshake, message)
+    match error.kind() {
+        // Bytes that were not TLS, then a close: the bytes say more than the close.
+        _ if seen.head.protocol().is_some_and(|p| p != "TLS") => not_tls(seen),
+        ErrorKind::UnexpectedEof => say(MessageId::TlsClosed),
+        ErrorKind::ConnectionReset => say(MessageId::TlsReset),
+        _ => say(MessageId::TlsFailed).arg("error", Value::text(error)),
+    }
 }
 
 /// Bytes that are not TLS: say what they were when they say it.
-fn not_tls(seen: &Seen<'_>) -> Failure {
-    let message = match seen.head.protocol() {
-        Some("HTTP") => "the server did not speak TLS: it answered in plain HTTP (this port \
-                         serves http://, not https://)"
-            .to_owned(),
-        Some("SSH") => "the server did not speak TLS: it is an SSH server".to_owned(),
-        _ => "the server did not speak TLS (what it sent is not a TLS record)".to_owned(),
-    };
-    Failure::new(Cause::TlsHandshake, message)
+fn not_tls(seen: &Seen<'_>) -> Message {
+    say(match seen.head.protocol() {
+        Some("HTTP") => MessageId::TlsPlainHttp,
+        Some("SSH") => MessageId::TlsSsh,
+        _ => MessageId::TlsNotTls,
+    })
 }
 
 /// A TLS alert the server sent to end the handshake (RFC 8446 §6.2).
-fn alert_failure(alert: AlertDescription, seen: &Seen<'_>) -> Failure {
-    let message = match alert {
-        AlertDescription::ProtocolVersion => format!(
-            "the server refused the TLS versions Downwatch speaks ({OFFERED}): it only \
-             accepts another version, most likely an outdated one (TLS 1.0 or 1.1)"
-        ),
-        AlertDescription::HandshakeFailure => format!(
-            "the server refused the handshake: it found no encryption settings in common with \
-             Downwatch (cipher suite, key exchange or signature algorithm of {OFFERED})"
-        ),
-        AlertDescription::InsufficientSecurity => format!(
-            "the server requires stronger encryption settings than Downwatch offered \
-             ({OFFERED})"
-        ),
-        AlertDescription::UnrecognisedName => format!(
-            "the server does not serve the name {} (it refused the name asked for)",
-            seen.host
-        ),
-        AlertDescription::CertificateRequired => {
-            "the server requires a client certificate, which Downwatch does not send".to_owned()
+fn alert_message(alert: AlertDescription, seen: &Seen<'_>) -> Message {
+    match alert {
+        AlertDescription::ProtocolVersion => offered(MessageId::TlsAlertVersion),
+        AlertDescription::HandshakeFailure => offered(MessageId::TlsAlertHandshake),
+        AlertDescription::InsufficientSecurity => offered(MessageId::TlsAlertSecurity),
+        AlertDescription::UnrecognisedName => {
+            say(MessageId::TlsAlertName).arg("host", Value::name(seen.host))
         }
-        AlertDescription::AccessDenied => {
-            "the server denied access during the TLS handshake".to_owned()
-        }
-        AlertDescription::InternalError => {
-            "the server failed with an internal error during the TLS handshake".to_owned()
-        }
-        AlertDescription::NoApplicationProtocol => format!(
-            "the server speaks none of the protocols asked for ({})",
-            seen.alpn
+        AlertDescription::CertificateRequired => say(MessageId::TlsAlertClientCert),
+        AlertDescription::AccessDenied => say(MessageId::TlsAlertDenied),
+        AlertDescription::InternalError => say(MessageId::TlsAlertInternal),
+        AlertDescription::NoApplicationProtocol => {
+            let protocols: Vec<_> = seen
+                .alpn
                 .iter()
                 .map(|p| String::from_utf8_lossy(p).into_owned())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        other => format!("the server ended the TLS handshake with the alert \"{other:?}\""),
-    };
-    Failure::new(Cause::TlsHandshake, message)
+                .collect();
+            say(MessageId::TlsAlertProtocols).arg("protocols", Value::Code(protocols.join(", ")))
+        }
+        other => say(MessageId::TlsAlertOther).arg("alert", Value::code(format!("{other:?}"))),
+    }
 }
 
 /// The server chose something Downwatch did not offer.
-fn incompatible(why: &PeerIncompatible, seen: &Seen<'_>) -> Failure {
-    let message = match why {
-        PeerIncompatible::ServerDoesNotSupportTls12Or13 => {
-            let version = seen
-                .head
-                .server_hello_version()
-                .unwrap_or("an outdated TLS version");
-            format!(
-                "the server only speaks {version}, which Downwatch refuses as unsafe (it needs \
-                 {OFFERED})"
-            )
-        }
-        PeerIncompatible::NoCipherSuitesInCommon => {
-            format!("the server and Downwatch have no cipher suite in common ({OFFERED})")
-        }
-        PeerIncompatible::NoKxGroupsInCommon => {
-            format!("the server and Downwatch have no key exchange group in common ({OFFERED})")
-        }
-        PeerIncompatible::NoSignatureSchemesInCommon => {
-            format!("the server and Downwatch have no signature algorithm in common ({OFFERED})")
-        }
-        other => {
-            format!("the server asked for TLS features Downwatch does not support ({other:?})")
-        }
-    };
-    Failure::new(Cause::TlsHandshake, message)
+fn incompatible(why: &PeerIncompatible, seen: &Seen<'_>) -> Message {
+    match why {
+        PeerIncompatible::ServerDoesNotSupportTls12Or13 => match seen.head.server_hello_version() {
+            Some(version) => offered(MessageId::TlsOldVersion).arg("version", Value::code(version)),
+            None => offered(MessageId::TlsOldVersionUnknown),
+        },
+        PeerIncompatible::NoCipherSuitesInCommon => offered(MessageId::TlsNoCommonSuite),
+        PeerIncompatible::NoKxGroupsInCommon => offered(MessageId::TlsNoCommonGroup),
+        PeerIncompatible::NoSignatureSchemesInCommon => offered(MessageId::TlsNoCommonSignature),
+        other => say(MessageId::TlsIncompatible).arg("what", Value::code(format!("{other:?}"))),
+    }
 }
 
 /// A certificate that did not verify.
@@ -151,66 +110,48 @@ fn certificate_failure(error: &CertificateError, seen: &Seen<'_>) -> Failure {
     let info = seen.info;
     match error {
         CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-            let date = info.not_after.as_deref().unwrap_or("an unknown date");
-            let ago = match -info.days_left.unwrap_or(0) {
-                0 => "today".to_owned(),
-                1 => "1 day ago".to_owned(),
-                n => format!("{n} days ago"),
-            };
-            Failure::new(
-                Cause::TlsExpired,
-                format!("certificate expired {ago} ({date})"),
-            )
+            let date = info.not_after.as_deref().unwrap_or("?");
+            let text = say(MessageId::TlsExpired)
+                .arg("days", Value::count(-info.days_left.unwrap_or(0)))
+                .arg("date", Value::code(date));
+            Failure::new(Cause::TlsExpired, text)
         }
         CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-            Failure::new(
-                Cause::TlsNotYetValid,
-                "certificate is not valid yet (check the server's or this computer's clock)",
-            )
+            Failure::new(Cause::TlsNotYetValid, say(MessageId::TlsNotYetValid))
         }
         CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-            let message = if info.names.is_empty() {
-                format!("certificate is not valid for {}", seen.host)
+            let text = if info.names.is_empty() {
+                say(MessageId::TlsNotForHost)
             } else {
-                format!(
-                    "certificate is for {}, not {}",
-                    info.names.join(", "),
-                    seen.host
-                )
+                say(MessageId::TlsOtherNames).arg("names", Value::Code(info.names.join(", ")))
             };
-            Failure::new(Cause::TlsHostnameMismatch, message)
+            let text = text.arg("host", Value::name(seen.host));
+            Failure::new(Cause::TlsHostnameMismatch, text)
         }
         other => Failure::new(Cause::TlsUntrusted, untrusted_message(other, seen)),
     }
 }
 
-fn untrusted_message(error: &CertificateError, seen: &Seen<'_>) -> String {
+fn untrusted_message(error: &CertificateError, seen: &Seen<'_>) -> Message {
     let info = seen.info;
-    let issuer = info.issuer.as_deref().unwrap_or("an unnamed issuer");
+    let issuer = info.issuer.as_deref().unwrap_or("?");
+    let with_issuer = |id| say(id).arg("issuer", Value::name(issuer));
     match error {
         _ if info.subject.is_some() && info.subject == info.issuer => {
-            format!("certificate is self-signed ({issuer}) and not trusted",)
+            with_issuer(MessageId::TlsSelfSigned)
         }
         CertificateError::UnknownIssuer => unknown_issuer(issuer, seen.presented),
-        CertificateError::BadSignature => format!(
-            "certificate not trusted: its signature does not match the trusted authority named \
-             {issuer} (another authority with the same name, or an altered certificate)"
-        ),
-        CertificateError::UnsupportedSignatureAlgorithmContext { .. } => format!(
-            "the certificate is signed with an algorithm Downwatch refuses as unsafe or does \
-             not know (issuer {issuer})"
-        ),
-        CertificateError::Revoked => "the certificate was revoked by its authority".to_owned(),
+        CertificateError::BadSignature => with_issuer(MessageId::TlsBadSignature),
+        CertificateError::UnsupportedSignatureAlgorithmContext { .. } => {
+            with_issuer(MessageId::TlsWeakSignature)
+        }
+        CertificateError::Revoked => say(MessageId::TlsRevoked),
         CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
-            "the certificate is not meant for a server (its usage does not include TLS server \
-             authentication)"
-                .to_owned()
+            say(MessageId::TlsWrongPurpose)
         }
-        CertificateError::UnhandledCriticalExtension => {
-            "the certificate has a critical extension Downwatch does not understand".to_owned()
-        }
-        CertificateError::BadEncoding => "the server's certificate is malformed".to_owned(),
-        other => format!("certificate not trusted: {other:?}"),
+        CertificateError::UnhandledCriticalExtension => say(MessageId::TlsCriticalExtension),
+        CertificateError::BadEncoding => say(MessageId::TlsBadEncoding),
+        other => say(MessageId::TlsUntrusted).arg("error", Value::code(format!("{other:?}"))),
     }
 }
 
@@ -218,32 +159,23 @@ fn untrusted_message(error: &CertificateError, seen: &Seen<'_>) -> String {
 /// sent, the usual reason is a server that left out its intermediate certificate; the leaf's
 /// Authority Information Access says so for certain (public authorities put the address of
 /// the intermediate there, RFC 5280 §4.2.2.1), else a private authority is as likely.
-fn unknown_issuer(issuer: &str, presented: Option<&Presented>) -> String {
+fn unknown_issuer(issuer: &str, presented: Option<&Presented>) -> Message {
     let Some(presented) = presented else {
-        return format!("certificate issued by an unknown authority ({issuer})");
+        return say(MessageId::TlsUnknownIssuer).arg("issuer", Value::name(issuer));
     };
     if let Some(last) = presented.chain.last() {
-        let top = x509_parser::parse_x509_certificate(last)
+        let root = x509_parser::parse_x509_certificate(last)
             .map(|(_, c)| c.issuer().to_string())
             .unwrap_or_else(|_| issuer.to_owned());
-        let count = presented.chain.len() + 1;
-        return format!(
-            "the server sent {count} certificates, but the chain ends at an authority this \
-             computer does not trust ({top})"
-        );
+        return say(MessageId::TlsUntrustedRoot)
+            .arg("count", Value::count(presented.chain.len() + 1))
+            .arg("root", Value::name(root));
     }
-    match ca_issuers_url(&presented.leaf) {
-        Some(url) => format!(
-            "the server did not send its intermediate certificate: it sent only its own \
-             certificate, issued by {issuer}, which is not a trusted root (the missing \
-             certificate is published at {url})"
-        ),
-        None => format!(
-            "the server sent only its own certificate, issued by an unknown authority \
-             ({issuer}): either the server left out its intermediate certificate, or that \
-             authority is a private one (give its certificate with --ca)"
-        ),
-    }
+    let text = match ca_issuers_url(&presented.leaf) {
+        Some(url) => say(MessageId::TlsMissingIntermediate).arg("url", Value::Address(url)),
+        None => say(MessageId::TlsLeafUnknownIssuer),
+    };
+    text.arg("issuer", Value::name(issuer))
 }
 
 /// The address of the issuer's certificate in the certificate's Authority Information Access.

@@ -2,12 +2,11 @@
 
 use std::time::Duration;
 
+use downwatch_text::Errors;
+
 use super::{Arg, MessageError, Messages, Rendered};
 use crate::notice::{Notice, NoticeKind, Reason};
 use crate::state::OfflineVerdict;
-
-/// Errors met while rendering; the lossy paths log them, the strict ones return the first.
-type Errors = Vec<MessageError>;
 
 impl Messages {
     /// The title and body of a notice in this catalog's language. Never fails: a catalog bug
@@ -33,10 +32,15 @@ impl Messages {
 
     /// Formats strictly, recording an error and falling back to the lossy text.
     fn t(&self, id: &str, args: &[(&str, Arg<'_>)], errors: &mut Errors) -> String {
-        self.format(id, args).unwrap_or_else(|error| {
-            errors.push(error);
-            self.text(id, args)
-        })
+        self.catalog.t(id, args, errors)
+    }
+
+    fn list_in<S: AsRef<str>>(&self, items: &[S], errors: &mut Errors) -> String {
+        self.catalog.list_in(items, errors)
+    }
+
+    fn duration_in(&self, duration: Duration, errors: &mut Errors) -> String {
+        self.catalog.duration_in(duration, errors)
     }
 
     fn render_in(&self, notice: &Notice, errors: &mut Errors) -> Rendered {
@@ -141,7 +145,7 @@ impl Messages {
         Rendered {
             title: self.base_direction(title),
             body: self.base_direction(body),
-            lang: self.lang,
+            lang: self.lang(),
         }
     }
 
@@ -150,7 +154,7 @@ impl Messages {
     /// renderers that take the paragraph direction from the first strong letter and do not
     /// skip isolates (seen in dunst/Pango).
     fn base_direction(&self, text: String) -> String {
-        if !self.lang.is_rtl() {
+        if !self.lang().is_rtl() {
             return text;
         }
         text.lines()
@@ -201,78 +205,11 @@ impl Messages {
         let args = [
             ("cause", cause.into()),
             ("layer", layer.into()),
-            ("detail", (&reason.detail).into()),
+            (
+                "detail",
+                reason.detail.render_in(&self.catalog, errors).into(),
+            ),
         ];
         self.t("reason-body", &args, errors)
     }
-
-    pub(super) fn list_in<S: AsRef<str>>(&self, items: &[S], errors: &mut Errors) -> String {
-        // Built from the end: "C", "B and C", "A, B and C"; each step isolates the names.
-        let mut items = items.iter().rev().map(AsRef::as_ref);
-        let Some(last) = items.next() else {
-            return String::new();
-        };
-        let Some(before_last) = items.next() else {
-            return last.to_owned();
-        };
-        let pair = [("first", before_last.into()), ("second", last.into())];
-        let mut list = self.t("list-pair", &pair, errors);
-        for item in items {
-            list = self.t(
-                "list-more",
-                &[("first", item.into()), ("rest", list.into())],
-                errors,
-            );
-        }
-        list
-    }
-
-    pub(super) fn duration_in(&self, duration: Duration, errors: &mut Errors) -> String {
-        let secs = duration.as_secs();
-        if secs < 60 {
-            return self.t(
-                "duration-seconds",
-                &[("seconds", to_i64(secs).into())],
-                errors,
-            );
-        }
-        // Rounded to the nearest minute: "Down for 2 min" after 1 min 50 s reads right.
-        let minutes = (secs + 30) / 60;
-        if minutes < 60 {
-            return self.t(
-                "duration-minutes",
-                &[("minutes", to_i64(minutes).into())],
-                errors,
-            );
-        }
-        let (hours, minutes) = (minutes / 60, minutes % 60);
-        if hours < 24 {
-            let args = [
-                ("hours", to_i64(hours).into()),
-                ("minutes", to_i64(minutes).into()),
-            ];
-            let id = if minutes == 0 {
-                "duration-hours"
-            } else {
-                "duration-hours-minutes"
-            };
-            return self.t(id, &args, errors);
-        }
-        let (days, hours) = (hours / 24, hours % 24);
-        let args = [
-            ("days", to_i64(days).into()),
-            ("hours", to_i64(hours).into()),
-        ];
-        // Hours matter next to one or two days, not next to a week.
-        let id = if hours == 0 || days >= 3 {
-            "duration-days"
-        } else {
-            "duration-days-hours"
-        };
-        self.t(id, &args, errors)
-    }
-}
-
-fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }

@@ -29,8 +29,8 @@ impl Lang {
     /// The Fluent source of this language, embedded in the binary.
     pub fn ftl(self) -> &'static str {
         match self {
-            Lang::En => include_str!("../../locales/en.ftl"),
-            Lang::Ar => include_str!("../../locales/ar.ftl"),
+            Lang::En => include_str!("../locales/en.ftl"),
+            Lang::Ar => include_str!("../locales/ar.ftl"),
         }
     }
 
