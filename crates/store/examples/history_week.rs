@@ -1,6 +1,7 @@
 //! A week of raw history for 50 watches at a 30 s interval (1,008,000 checks, 1 in 20 down),
 //! written through the store's own write path, then each query timed on a new connection
-//! (first run) and again (warm). Prints one line per figure.
+//! (first run) and again (warm). Prints one line per figure. Uptime reads the hour rollups
+//! the writer built while writing (raw rows only for the hours not yet rolled up).
 //!
 //! `cargo run --release -p downwatch-store --example history_week -- DIR` (DIR must not hold a
 //! database yet).
@@ -75,6 +76,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             reader
                 .uptime(&name(7), start, end)
                 .map(|u| u.observed().as_secs() as usize)
+        })?;
+        for days in [30, 90] {
+            time(round, &format!("uptime {days} d of one watch"), || {
+                reader
+                    .uptime(&name(7), end - Duration::from_secs(days * 86_400), end)
+                    .map(|u| u.observed().as_secs() as usize)
+            })?;
+        }
+        time(round, "hour rollups over 7 d of one watch", || {
+            reader
+                .rollups(&name(7), downwatch_store::Span::Hour, start, end)
+                .map(|v| v.len())
         })?;
         time(round, "first page of 100 checks", || {
             reader.checks_page(&name(7), None, 100).map(|p| p.len())

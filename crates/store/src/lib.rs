@@ -11,6 +11,9 @@
 //! - Coverage is data: spans when the resident was not running, the machine slept, it was
 //!   offline or writing failed; [`Reader::uptime`] weighs time, counts observed time only and
 //!   never exceeds 100 %.
+//! - Rollups per UTC hour (kept 91 days) and day (kept for good), built by the writer over
+//!   closed hours ([`rollup`]); raw checks deleted after [`StoreOptions::retention`] in small
+//!   batches ([`retention`]); uptime reads the rollups, raw rows only at the edges.
 //!
 //! The input types ([`CheckRecord`], [`IncidentRecord`], ...) are the store's own; the
 //! resident will feed them from its sink.
