@@ -79,6 +79,8 @@ pub(crate) struct Writer {
     lost: Option<(i64, i64)>,
     /// A failure was told and not yet followed by a success.
     failing: bool,
+    /// Retention is due: an hour was rolled up, or the last prune stopped at its batch bound.
+    prune_due: bool,
 }
 
 impl Writer {
@@ -98,6 +100,7 @@ impl Writer {
             since_try: 0,
             lost: None,
             failing: false,
+            prune_due: true,
         }
     }
 
@@ -199,9 +202,17 @@ impl Writer {
     /// failure here (a full disk) is left for the next batch to try again: the raw rows stay
     /// until their hours are rolled up, and writing reports the disk itself.
     fn maintain(&mut self, latest_ms: i64) {
-        if rollup::pass(&mut self.conn, latest_ms).is_ok() {
-            let retention = i64::try_from(self.options.retention.as_millis()).unwrap_or(i64::MAX);
-            let _ = retention::prune(&mut self.conn, latest_ms, retention);
+        match rollup::pass(&mut self.conn, latest_ms) {
+            Ok(0) if !self.prune_due => {}
+            Ok(_) => {
+                let retention =
+                    i64::try_from(self.options.retention.as_millis()).unwrap_or(i64::MAX);
+                // Again at the next batch while a bound was reached (a backlog goes out in
+                // small transactions), otherwise at the next rolled-up hour.
+                self.prune_due = retention::prune(&mut self.conn, latest_ms, retention)
+                    .is_ok_and(|deleted| deleted >= retention::DELETE_BATCH as usize);
+            }
+            Err(_) => {}
         }
     }
 

@@ -226,3 +226,37 @@ fn retention_deletes_only_old_raw_rows_and_keeps_rollups_and_uptime() {
     assert_eq!(after.down, whole.down - secs(30));
     assert!(after.observed() <= after.window);
 }
+
+#[test]
+fn a_retention_backlog_is_deleted_in_batches_of_at_most_delete_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = Store::open(dir.path(), h0()).unwrap();
+    // 3,000 minutes of checks (50 hours), nothing old at 7 days.
+    let checks: Vec<_> = (0..3_000)
+        .map(|k| check(h0() + secs(60 * k), Status::Up, 100_000))
+        .collect();
+    send(&opened.store.sender(), &checks);
+    opened.store.close();
+    // Reopened with a 1-hour retention: about 2,950 rows are old, more than one batch.
+    let now = h0() + secs(3_000 * 60 + 30);
+    let options = StoreOptions {
+        retention: secs(3_600),
+        ..StoreOptions::default()
+    };
+    let opened = Store::open_with(dir.path(), options, now).unwrap();
+    let sender = opened.store.sender();
+    let reader = opened.store.reader().unwrap();
+    let left = || reader.checks_page("Gmail", None, 10_000).unwrap().len();
+    send(&sender, &[check(now, Status::Up, 100_000)]);
+    let batch = downwatch_store::retention::DELETE_BATCH as usize;
+    assert_eq!(left(), 3_001 - batch);
+    send(&sender, &[check(now + secs(1), Status::Up, 100_000)]);
+    // The rest of the backlog at the next batch (no hour closed in between): every row
+    // before the cut is gone, the newer ones kept. The cut is an hour before the newest
+    // record (50:00:31), bounded by the hours rolled up: hour 49 closes at 50:05, so 49:00.
+    let kept = reader.checks_page("Gmail", None, 10_000).unwrap();
+    let cut = unix_ms(h0()) + 49 * 3_600_000;
+    let newer = checks.iter().filter(|c| unix_ms(c.at) >= cut).count();
+    assert_eq!(kept.len(), newer + 2);
+    assert!(kept.iter().all(|c| unix_ms(c.at) >= cut));
+}
