@@ -1,4 +1,5 @@
-//! Retention, run by the writer after each rollup pass: raw checks older than the retention
+//! Retention, run by the writer after a rollup pass that rolled up an hour (or at the next
+//! batch while the last prune stopped at its bound): raw checks older than the retention
 //! window ([`crate::StoreOptions::retention`], default 7 days) and hour rollups older than
 //! [`HOURS_KEPT_MS`] are deleted, but only for hours already rolled up, and at most
 //! [`DELETE_BATCH`] rows per pass (never one huge `DELETE` holding the write lock). Day
