@@ -197,10 +197,9 @@ impl Writer {
         }
     }
 
-    /// Rolls up the hours `latest_ms` closed, then deletes what is past retention. Both run
-    /// before the flushes of the batch are answered, so a flush also waits for them. A
-    /// failure here (a full disk) is left for the next batch to try again: the raw rows stay
-    /// until their hours are rolled up, and writing reports the disk itself.
+    /// Rolls up the hours `latest_ms` closed, then (when due) deletes what is past retention,
+    /// before the batch's flushes are answered. A failure (a full disk) is left for the next
+    /// batch: raw rows stay until their hours are rolled up.
     fn maintain(&mut self, latest_ms: i64) {
         match rollup::pass(&mut self.conn, latest_ms) {
             Ok(0) if !self.prune_due => {}
