@@ -206,8 +206,7 @@ impl Writer {
             Ok(_) => {
                 let retention =
                     i64::try_from(self.options.retention.as_millis()).unwrap_or(i64::MAX);
-                // Again at the next batch while a bound was reached (a backlog goes out in
-                // small transactions), otherwise at the next rolled-up hour.
+                // A full batch: a backlog goes on at the next batch, in small transactions.
                 self.prune_due = retention::prune(&mut self.conn, latest_ms, retention)
                     .is_ok_and(|deleted| deleted >= retention::DELETE_BATCH as usize);
             }
