@@ -1,6 +1,6 @@
 //! `downwatch check`: builds a [`Check`] from the arguments, runs it, prints it.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use downwatch_probe::{BodyMatch, Check, Prober, ProberOptions, Resolver, Status, Target};
@@ -44,7 +44,15 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         // In the user's language (LC_ALL, LC_MESSAGES, LANG, then the OS setting), as the
         // notifications; `--json` and `--nagios` stay English for scripts.
         let catalog = downwatch_text::Catalog::new(downwatch_text::Lang::system());
-        render::human(&check, &result, render::use_color(), &catalog)
+        let text = render::human(&check, &result, render::use_color(), &catalog);
+        // A terminal lays out each line itself (bidi per line) and most terminal fonts have
+        // no glyph for the isolation marks, which then show as boxes: a terminal gets the
+        // text without them, a pipe or a file keeps them.
+        if std::io::stdout().is_terminal() {
+            text.replace(['\u{2066}', '\u{2068}', '\u{2069}'], "")
+        } else {
+            text
+        }
     };
     // A closed pipe (`downwatch check ... | head -1`) is not an error worth a panic.
     let _ = writeln!(std::io::stdout().lock(), "{text}");
