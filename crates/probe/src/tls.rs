@@ -16,9 +16,10 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
 use crate::error::{Error, Result};
-use crate::first_bytes::{Head, Recorded};
+use crate::first_bytes::Recorded;
 use crate::host::Host;
 use crate::outcome::{Cause, Failure, TlsInfo};
+use crate::tls_failure::{Presented, Seen, handshake_failure};
 
 /// Trust settings and the prepared client configuration, built once and shared by probes
 /// (loading the system's roots is the expensive part).
@@ -134,7 +135,7 @@ impl TlsContext {
                     host,
                     alpn,
                 };
-                (Err(crate::tls_failure::handshake_failure(&e, &seen)), info)
+                (Err(handshake_failure(&e, &seen)), info)
             }
             Ok(Ok(stream)) => {
                 let (_, conn) = stream.get_ref();
@@ -160,29 +161,6 @@ struct Recorder {
     pinned: Arc<Vec<CertificateDer<'static>>>,
     verify: bool,
     presented: Mutex<Option<Presented>>,
-}
-
-/// The certificates the server sent.
-#[derive(Debug)]
-pub(crate) struct Presented {
-    /// Its own certificate.
-    pub(crate) leaf: CertificateDer<'static>,
-    /// The certificates it sent after the leaf (intermediates, sometimes a root).
-    pub(crate) chain: Vec<CertificateDer<'static>>,
-}
-
-/// Everything a failed handshake left to explain it.
-pub(crate) struct Seen<'a> {
-    /// The leaf's facts.
-    pub(crate) info: &'a TlsInfo,
-    /// The certificates sent, when the handshake got that far.
-    pub(crate) presented: Option<&'a Presented>,
-    /// The server's first bytes.
-    pub(crate) head: &'a Head,
-    /// The name asked for.
-    pub(crate) host: &'a Host,
-    /// The application protocols offered.
-    pub(crate) alpn: &'a [&'a [u8]],
 }
 
 impl ServerCertVerifier for Recorder {

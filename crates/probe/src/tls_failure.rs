@@ -3,13 +3,15 @@
 //! bytes), never a library's error name alone.
 
 use downwatch_text::{Message, Value};
+use rustls::pki_types::CertificateDer;
 use rustls::{AlertDescription, CertificateError, PeerIncompatible};
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::oid_registry::OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS;
 
-use crate::outcome::{Cause, Failure};
+use crate::first_bytes::Head;
+use crate::host::Host;
+use crate::outcome::{Cause, Failure, TlsInfo};
 use crate::said::{MessageId, say};
-use crate::tls::{Presented, Seen};
 
 /// The versions Downwatch offers, as the messages name them.
 const OFFERED: &str = "TLS 1.2 and 1.3";
@@ -196,4 +198,27 @@ fn ca_issuers_url(der: &[u8]) -> Option<String> {
             }
             _ => None,
         })
+}
+
+/// The certificates the server sent.
+#[derive(Debug)]
+pub(crate) struct Presented {
+    /// Its own certificate.
+    pub(crate) leaf: CertificateDer<'static>,
+    /// The certificates it sent after the leaf (intermediates, sometimes a root).
+    pub(crate) chain: Vec<CertificateDer<'static>>,
+}
+
+/// Everything a failed handshake left to explain it.
+pub(crate) struct Seen<'a> {
+    /// The leaf's facts.
+    pub(crate) info: &'a TlsInfo,
+    /// The certificates sent, when the handshake got that far.
+    pub(crate) presented: Option<&'a Presented>,
+    /// The server's first bytes.
+    pub(crate) head: &'a Head,
+    /// The name asked for.
+    pub(crate) host: &'a Host,
+    /// The application protocols offered.
+    pub(crate) alpn: &'a [&'a [u8]],
 }
