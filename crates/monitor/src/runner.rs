@@ -114,7 +114,7 @@ struct WatchRt {
     /// When the last probe started (retries are spaced from starts, not ends).
     last_started: Option<Instant>,
     /// Its own pause (a global one is the loop's).
-    paused: Option<commands::PauseRt>,
+    paused: Option<pause::PauseRt>,
     /// Its part of the snapshot, replaced (copy on write) when it changes.
     snap: Arc<crate::snapshot::WatchSnapshot>,
 }
@@ -135,6 +135,7 @@ mod commands;
 mod core;
 mod judge;
 mod outlets;
+mod pause;
 mod timing;
 
 pub use commands::{Command, CommandError, Reply, Scope};

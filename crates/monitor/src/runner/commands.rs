@@ -2,18 +2,18 @@
 //! through a oneshot once it has taken effect in the loop.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use downwatch_config::Config;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::core::Monitor;
+use super::pause::{PauseRt, SavedPause};
 use super::{PAUSE_FILE, save_state};
 use crate::events::{Event, Rejected};
 use crate::schedule;
-use crate::snapshot::Pause;
-use crate::walltime::{from_millis, unix_millis};
+use crate::walltime::unix_millis;
 
 /// Which watches a command is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,52 +85,6 @@ pub enum CommandError {
     /// The resident has stopped.
     #[error("the resident has stopped")]
     Stopped,
-}
-
-/// A pause in the loop: its end on both clocks.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct PauseRt {
-    pub(super) until: Option<(Instant, SystemTime)>,
-}
-
-impl PauseRt {
-    pub(super) fn new(duration: Option<Duration>, now: Instant, wall: SystemTime) -> Self {
-        PauseRt {
-            until: duration.map(|d| (now + d, wall + d)),
-        }
-    }
-
-    /// A global pause read back after a restart (`until` in Unix milliseconds; `None`:
-    /// until resumed), or nothing when it ended meanwhile.
-    pub(super) fn restored(saved: &SavedPause, now: Instant, wall: SystemTime) -> Option<Self> {
-        match saved.until {
-            None => Some(PauseRt { until: None }),
-            Some(ms) => {
-                let end = from_millis(ms);
-                let left = end.duration_since(wall).ok().filter(|d| !d.is_zero())?;
-                Some(PauseRt {
-                    until: Some((now + left, end)),
-                })
-            }
-        }
-    }
-
-    pub(super) fn ended(&self, now: Instant) -> bool {
-        self.until.is_some_and(|(end, _)| now >= end)
-    }
-
-    pub(super) fn public(&self) -> Pause {
-        Pause {
-            until: self.until.map(|(_, wall)| wall),
-        }
-    }
-}
-
-/// The global pause as kept in `paused.json`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(super) struct SavedPause {
-    /// The end in Unix milliseconds; `None`: until resumed.
-    until: Option<u64>,
 }
 
 impl Monitor {

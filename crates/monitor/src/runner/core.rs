@@ -11,7 +11,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
-use super::commands::{PauseRt, SavedPause};
+use super::pause::{PauseRt, SavedPause};
 use super::{
     Deps, Done, GAP_TOLERANCE, INCIDENTS_FILE, Inputs, MEMORY_FILE, PAUSE_FILE, SHUTDOWN_GRACE,
     WatchRt, incident_event, load_state, thresholds,
