@@ -11,8 +11,7 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming};
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION};
 use hyper::{Request, Response, StatusCode};
@@ -23,6 +22,7 @@ use tokio::net::TcpListener;
 use tokio::time::Sleep;
 use tokio_rustls::TlsAcceptor;
 
+use crate::reply::{ResBody, text};
 use crate::tasks::{Owner, Tasks};
 
 /// The body of `/`.
@@ -30,8 +30,6 @@ pub const INDEX_BODY: &str = "<html><body>hello from the downwatch test bed</bod
 /// The largest body `/big/{bytes}` serves, before its `TAIL`.
 pub const BIG_MAX: usize = 64 * 1024 * 1024;
 const CHUNK: usize = 64 * 1024;
-
-pub(crate) type ResBody = BoxBody<Bytes, Infallible>;
 
 /// A hyper server (HTTP/1.1 and h2) on a loopback port, plain or TLS, serving the test routes.
 ///
@@ -181,14 +179,6 @@ where
     let _ = builder
         .serve_connection(TokioIo::new(stream), service)
         .await;
-}
-
-pub(crate) fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<ResBody> {
-    let mut res = Response::new(Full::new(body.into()).boxed());
-    *res.status_mut() = status;
-    res.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
-    res
 }
 
 fn redirect(location: String) -> Response<ResBody> {

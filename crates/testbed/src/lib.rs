@@ -23,6 +23,7 @@ mod dns;
 mod http;
 mod old_tls;
 mod raw;
+mod reply;
 mod tasks;
 mod tcp;
 mod web;

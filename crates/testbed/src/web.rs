@@ -12,7 +12,7 @@ use hyper::header::{
 };
 use hyper::{Request, Response, StatusCode};
 
-use crate::http::{ResBody, text};
+use crate::reply::{ResBody, text};
 
 /// The page `/compressed` and `/encoded/…` serve (decoded): a keyword in the middle of a few
 /// KiB of markup, so that it never appears in the compressed bytes.
