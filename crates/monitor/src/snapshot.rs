@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use downwatch_probe::{Cause, Layer, Phases, ProbeResult, Status};
+use downwatch_text::Message;
 
 use crate::incidents::Incident;
 use crate::state::{Verdict, WatchState};
@@ -70,8 +71,9 @@ pub struct LastCheck {
     pub layer: Option<Layer>,
     /// The cause.
     pub cause: Option<Cause>,
-    /// The probe's message.
-    pub message: Option<String>,
+    /// The probe's message as data (id and typed arguments), for a failure: clients render
+    /// it in their user's language with the catalog (`downwatch_text`).
+    pub message: Option<Message>,
     /// Time spent in each phase (absent phases were not reached).
     pub phases: Phases,
     /// Whether it was fed to the detector (not while offline, settling or paused).
@@ -86,7 +88,7 @@ impl LastCheck {
             status: result.status,
             layer: result.layer(),
             cause: result.cause(),
-            message: result.failure.as_ref().map(|f| f.message.clone()),
+            message: result.failure.as_ref().map(|f| f.text.clone()),
             phases: result.phases,
             judged,
         }

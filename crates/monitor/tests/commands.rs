@@ -471,3 +471,23 @@ async fn a_burst_of_results_is_coalesced_into_few_snapshots() {
         assert!(gap >= downwatch_monitor::snapshot::PUBLISH_EVERY, "{gap:?}");
     }
 }
+
+/// The snapshot keeps a failure's message as data, so the tray and the window render it in
+/// their user's language (issue 8 item 4), not as frozen English.
+#[tokio::test(start_paused = true)]
+async fn a_snapshot_keeps_the_last_failure_as_a_message_with_its_cause() {
+    let h = start(
+        config(vec![watch_of("Web", None, "https://web.test/")]),
+        World {
+            failing: vec!["web.test".into()],
+            ..World::default()
+        },
+    );
+    sleep(Duration::from_secs(60)).await;
+    let snapshot = h.receivers.snapshot.borrow().clone();
+    let last = snapshot.watch("Web").unwrap().last.clone().unwrap();
+    assert_eq!(last.status, downwatch_probe::Status::Down);
+    assert_eq!(last.cause, Some(downwatch_probe::Cause::TcpRefused));
+    let message = last.message.expect("a failure carries its message");
+    assert_eq!(message.english(), "tcp_refused (scripted)");
+}
