@@ -13,9 +13,9 @@ use crate::records::unix_ms;
 use crate::rollup::{self, HOUR_MS};
 use crate::rows::{
     CHECK_COLUMNS, CheckCursor, LatestCheck, StoredCheck, StoredIncident, check_from,
-    incident_from, status,
+    incident_from, sample,
 };
-use crate::uptime::{self, Sample, Uptime};
+use crate::uptime::{self, Uptime};
 
 /// A read-only connection with the queries the window, the tray and the commands need.
 #[derive(Debug)]
@@ -173,20 +173,7 @@ impl Reader {
             )
             .map_err(self.sqlite("reading checks"))?;
         let samples = stmt
-            .query_map(params![id, from_ms, until_ms], |r| {
-                Ok(Sample {
-                    at_ms: r.get(0)?,
-                    interval_ms: r.get(1)?,
-                    status: status(r.get_ref(2)?.as_str()?).map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            2,
-                            rusqlite::types::Type::Text,
-                            Box::new(e),
-                        )
-                    })?,
-                    judged: r.get(3)?,
-                })
-            })
+            .query_map(params![id, from_ms, until_ms], sample)
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(self.sqlite("reading checks"))?;
         let mut stmt = self

@@ -18,8 +18,8 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::period::{PHASES, Rollup, Span, read_period, write_period};
-use crate::rows::status;
-use crate::uptime::{self, Sample};
+use crate::rows::sample;
+use crate::uptime;
 
 /// One hour, ms.
 pub const HOUR_MS: i64 = 3_600_000;
@@ -157,18 +157,7 @@ fn hour_of(
     let mut samples = Vec::new();
     let mut period = Rollup::default();
     while let Some(r) = rows.next()? {
-        let sample = Sample {
-            at_ms: r.get(0)?,
-            interval_ms: r.get(1)?,
-            status: status(r.get_ref(2)?.as_str()?).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    2,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?,
-            judged: r.get(3)?,
-        };
+        let sample = sample(r)?;
         samples.push(sample);
         if sample.at_ms < hour {
             continue;

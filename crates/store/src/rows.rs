@@ -8,6 +8,7 @@ use rusqlite::Row;
 use rusqlite::types::{FromSqlError, Type};
 
 use crate::records::{IncidentKind, MessageRef, from_unix_ms};
+use crate::uptime::Sample;
 
 /// One stored check.
 #[derive(Clone, Debug, PartialEq)]
@@ -153,6 +154,16 @@ fn optional_layer(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<Layer>> {
     row.get::<_, Option<String>>(i)?
         .map(|l| layer(&l).map_err(|e| conversion(i, e)))
         .transpose()
+}
+
+/// The uptime sample of a row whose first columns are `at_ms, interval_ms, status, judged`.
+pub(crate) fn sample(row: &Row<'_>) -> rusqlite::Result<Sample> {
+    Ok(Sample {
+        at_ms: row.get(0)?,
+        interval_ms: row.get(1)?,
+        status: status(row.get_ref(2)?.as_str()?).map_err(|e| conversion(2, e))?,
+        judged: row.get(3)?,
+    })
 }
 
 /// A stored status name.
