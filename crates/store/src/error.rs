@@ -1,7 +1,7 @@
 //! What can go wrong with the history store. A failing service is never an error here (it is
 //! a row); these are the store's own troubles: the file, SQLite, the schema, the writer.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// An error of the history store. Each says what was being done and to which file.
 #[derive(Debug, thiserror::Error)]
@@ -85,4 +85,16 @@ pub(crate) fn is_corruption(err: &rusqlite::Error) -> bool {
         err.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
     )
+}
+
+impl StoreError {
+    /// A `map_err` adapter: SQLite's error while `doing` something to the database at `path`.
+    pub(crate) fn sqlite(path: &Path, doing: &'static str) -> impl FnOnce(rusqlite::Error) -> Self {
+        let path = path.to_path_buf();
+        move |source| StoreError::Sqlite {
+            path,
+            doing,
+            source,
+        }
+    }
 }

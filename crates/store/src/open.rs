@@ -87,14 +87,7 @@ pub(crate) fn open_for_writing(
 /// A read-only connection to the database at `path` (queries run beside the writer: WAL
 /// lets readers see the last commit without waiting for it).
 pub(crate) fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
-    let sqlite = |doing| {
-        let path = path.to_path_buf();
-        move |source| StoreError::Sqlite {
-            path,
-            doing,
-            source,
-        }
-    };
+    let sqlite = |doing| StoreError::sqlite(path, doing);
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(sqlite("opening for reading"))?;
     conn.busy_timeout(BUSY_TIMEOUT)
@@ -125,14 +118,7 @@ pub(crate) fn replace_corrupt(
 }
 
 fn open_and_migrate(path: &Path, options: StoreOptions) -> Result<Connection, StoreError> {
-    let sqlite = |doing| {
-        let path = path.to_path_buf();
-        move |source| StoreError::Sqlite {
-            path,
-            doing,
-            source,
-        }
-    };
+    let sqlite = |doing| StoreError::sqlite(path, doing);
     let mut conn = Connection::open(path).map_err(sqlite("opening"))?;
     configure(&conn, options).map_err(sqlite("setting up the connection"))?;
     // Parsing the schema reads page 1 whole: a file damaged there fails here, at start-up,

@@ -32,12 +32,8 @@ impl Reader {
         })
     }
 
-    fn sqlite(&self, doing: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
-        move |source| StoreError::Sqlite {
-            path: self.path.clone(),
-            doing,
-            source,
-        }
+    fn sqlite(&self, doing: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+        StoreError::sqlite(&self.path, doing)
     }
 
     /// Uptime of `watch` over `[from, until)` (wall clock, given by the caller), weighted by
