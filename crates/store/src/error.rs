@@ -62,6 +62,33 @@ pub enum StoreError {
         /// The newest version this build knows.
         known: u32,
     },
+    /// There is no history database where one was to be read (nothing recorded yet, or
+    /// another data directory).
+    #[error("no history database at {path} (has `downwatch run` recorded anything here yet?)")]
+    Missing {
+        /// The file looked for.
+        path: PathBuf,
+    },
+    /// The file has an older schema than this build reads; the next `downwatch run`
+    /// migrates it (a reader never migrates).
+    #[error(
+        "history database {path} has schema version {found}, older than this Downwatch reads \
+         ({known}); `downwatch run` upgrades it"
+    )]
+    OlderSchema {
+        /// The database file.
+        path: PathBuf,
+        /// Its `user_version`.
+        found: u32,
+        /// The version this build reads.
+        known: u32,
+    },
+    /// A calendar computation failed (a date out of range for its time zone).
+    #[error("cannot place a local day: {source}")]
+    Calendar {
+        /// jiff's error.
+        source: jiff::Error,
+    },
     /// The writer thread could not be started.
     #[error("cannot start the history writer thread: {source}")]
     Thread {
@@ -88,6 +115,11 @@ pub(crate) fn is_corruption(err: &rusqlite::Error) -> bool {
 }
 
 impl StoreError {
+    /// A `map_err` adapter for jiff's errors.
+    pub(crate) fn calendar(source: jiff::Error) -> Self {
+        StoreError::Calendar { source }
+    }
+
     /// A `map_err` adapter: SQLite's error while `doing` something to the database at `path`.
     pub(crate) fn sqlite(path: &Path, doing: &'static str) -> impl FnOnce(rusqlite::Error) -> Self {
         let path = path.to_path_buf();

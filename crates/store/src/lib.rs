@@ -14,6 +14,13 @@
 //! - Rollups per UTC hour (kept 91 days) and day (kept for good), built by the writer over
 //!   closed hours ([`rollup`]); raw checks deleted after [`StoreOptions::retention`] in small
 //!   batches ([`retention`]); uptime reads the rollups, raw rows only at the edges.
+//! - Queries on [`Reader`] (each bounded, whatever the history's length):
+//!   [`Reader::current`] (latest check, since when, open incidents of every watch),
+//!   [`Reader::uptime`] (24 h, 7 d, 30 d, 90 d...), [`Reader::latency_series`] (a phase in at
+//!   most N points, rule in [`series`]), [`Reader::local_days`] (availability per local day,
+//!   cut at the reader's midnights at query time), [`Reader::incidents`], and keyset pages of
+//!   raw checks ([`Reader::checks_page`]). Commands open an existing file with
+//!   [`Reader::open_existing`], which creates and migrates nothing.
 //!
 //! The input types ([`CheckRecord`], [`IncidentRecord`], ...) are the store's own; the
 //! resident will feed them from its sink.
@@ -28,6 +35,8 @@
 //! # Ok(()) }
 //! ```
 
+mod current;
+mod days;
 mod error;
 pub mod histogram;
 mod migrate;
@@ -40,13 +49,17 @@ mod records;
 pub mod retention;
 pub mod rollup;
 mod rows;
+pub mod series;
 mod span;
 mod store;
 mod tables;
 pub mod uptime;
 mod writer;
 
+pub use current::WatchNow;
+pub use days::{DayAvailability, DayState};
 pub use error::StoreError;
+pub use jiff;
 pub use migrate::SCHEMA_VERSION;
 pub use open::{BUSY_TIMEOUT, CACHE_KIB, FILE_NAME, MovedAside, StoreOptions};
 pub use period::{CheckCounts, Latency, PHASES, Phase, Rollup, Span};
@@ -56,6 +69,7 @@ pub use records::{
     NotificationRecord, Record, from_unix_ms, unix_ms,
 };
 pub use rows::{CheckCursor, LatestCheck, StoredCheck, StoredIncident};
+pub use series::{LatencyPoint, LatencySeries, SeriesSource};
 pub use store::{Opened, QUEUE, QueueError, RecordSender, Store};
 pub use uptime::Uptime;
 pub use writer::{MAX_BATCH, PENDING_MAX, RETRY_AFTER, StoreEvent};

@@ -38,17 +38,42 @@ pub struct Latency {
     pub p95_us: i64,
 }
 
+/// One phase's figures over a period: count, sum, exact min and max, and the histogram.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct PhaseStats {
-    n: i64,
-    sum_us: i64,
-    min_us: i64,
-    max_us: i64,
-    hist: Histogram,
+pub(crate) struct PhaseStats {
+    pub(crate) n: i64,
+    pub(crate) sum_us: i64,
+    pub(crate) min_us: i64,
+    pub(crate) max_us: i64,
+    pub(crate) hist: Histogram,
 }
 
 impl PhaseStats {
-    fn merge(&mut self, o: &PhaseStats) {
+    /// The figures of one value, µs.
+    pub(crate) fn one(us: i64) -> PhaseStats {
+        let mut hist = Histogram::default();
+        hist.add(us);
+        PhaseStats {
+            n: 1,
+            sum_us: us,
+            min_us: us,
+            max_us: us,
+            hist,
+        }
+    }
+
+    /// As a [`Latency`]; `None` when empty.
+    pub(crate) fn latency(&self) -> Option<Latency> {
+        Some(Latency {
+            count: self.n,
+            min_us: self.min_us,
+            mean_us: self.sum_us / self.n.max(1),
+            max_us: self.max_us,
+            p95_us: self.hist.quantile(0.95, self.min_us, self.max_us)?,
+        })
+    }
+
+    pub(crate) fn merge(&mut self, o: &PhaseStats) {
         self.n += o.n;
         self.sum_us = self.sum_us.saturating_add(o.sum_us);
         self.min_us = self.min_us.min(o.min_us);
@@ -77,14 +102,7 @@ pub struct Rollup {
 impl Rollup {
     /// The latency of `phase`, `None` when no up or degraded check had it.
     pub fn latency(&self, phase: Phase) -> Option<Latency> {
-        let s = self.phases[phase as usize].as_ref()?;
-        Some(Latency {
-            count: s.n,
-            min_us: s.min_us,
-            mean_us: s.sum_us / s.n.max(1),
-            max_us: s.max_us,
-            p95_us: s.hist.quantile(0.95, s.min_us, s.max_us)?,
-        })
+        self.phases[phase as usize].as_ref()?.latency()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -106,15 +124,7 @@ impl Rollup {
         }
         for (slot, us) in self.phases.iter_mut().zip(phases) {
             let Some(us) = *us else { continue };
-            let mut hist = Histogram::default();
-            hist.add(us);
-            let one = PhaseStats {
-                n: 1,
-                sum_us: us,
-                min_us: us,
-                max_us: us,
-                hist,
-            };
+            let one = PhaseStats::one(us);
             match slot {
                 Some(s) => s.merge(&one),
                 None => *slot = Some(one),

@@ -20,7 +20,7 @@ use crate::uptime::{self, Uptime};
 /// A read-only connection with the queries the window, the tray and the commands need.
 #[derive(Debug)]
 pub struct Reader {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: std::path::PathBuf,
 }
 
@@ -32,7 +32,30 @@ impl Reader {
         })
     }
 
-    fn sqlite(&self, doing: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    /// A reader of the history in `dir` (a data directory), for a command that must not
+    /// create, migrate or repair anything: the file must exist
+    /// ([`StoreError::Missing`] when it does not) and have the schema this build reads
+    /// ([`StoreError::OlderSchema`]: no resident of this version opened it yet;
+    /// [`StoreError::NewerSchema`]: written by a newer Downwatch).
+    pub fn open_existing(dir: &Path) -> Result<Reader, StoreError> {
+        let path = dir.join(open::FILE_NAME);
+        if !path.is_file() {
+            return Err(StoreError::Missing { path });
+        }
+        let reader = Reader::open(&path)?;
+        let found = crate::migrate::version(&reader.conn)
+            .map_err(reader.sqlite("reading the schema version"))?;
+        let known = crate::migrate::SCHEMA_VERSION;
+        if found > known {
+            return Err(StoreError::NewerSchema { path, found, known });
+        }
+        if found < known {
+            return Err(StoreError::OlderSchema { path, found, known });
+        }
+        Ok(reader)
+    }
+
+    pub(crate) fn sqlite(&self, doing: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
         StoreError::sqlite(&self.path, doing)
     }
 
@@ -141,7 +164,7 @@ impl Reader {
         })
     }
 
-    fn watch_id(&self, watch: &str) -> Result<Option<i64>, StoreError> {
+    pub(crate) fn watch_id(&self, watch: &str) -> Result<Option<i64>, StoreError> {
         self.conn
             .query_row("SELECT id FROM watch WHERE name = ?1", [watch], |r| {
                 r.get(0)
@@ -151,7 +174,12 @@ impl Reader {
     }
 
     /// Uptime of watch `id` over `[from_ms, until_ms)` from raw checks and coverage.
-    fn raw_uptime(&self, id: i64, from_ms: i64, until_ms: i64) -> Result<Uptime, StoreError> {
+    pub(crate) fn raw_uptime(
+        &self,
+        id: i64,
+        from_ms: i64,
+        until_ms: i64,
+    ) -> Result<Uptime, StoreError> {
         if until_ms <= from_ms {
             return Ok(Uptime::default());
         }
