@@ -36,7 +36,7 @@
 //! ```
 
 mod current;
-mod days;
+pub mod days;
 mod error;
 pub mod histogram;
 mod migrate;
