@@ -21,9 +21,23 @@ pub enum Command {
     /// Diagnose a target layer by layer (DNS, TCP, TLS, HTTP) and exit 0 up, 1 degraded,
     /// 2 down, 3 unknown.
     Check(Box<CheckArgs>),
-    /// Monitor the configured watches and notify (the resident). The tray icon comes with
-    /// the desktop app; `--headless` runs without it (servers, tiling window managers).
+    /// Monitor the configured watches and notify (the resident), with a tray icon;
+    /// `--headless` runs without it (servers, tiling window managers).
     Run(RunArgs),
+    /// Open the history window, at a watch or an incident (exits 3 while this version has
+    /// no history window).
+    Open(OpenArgs),
+}
+
+/// `downwatch open` arguments.
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// Open at this watch's page.
+    #[arg(long, value_name = "NAME", conflicts_with = "incident")]
+    pub watch: Option<String>,
+    /// Open at this incident (the id in events and notifications).
+    #[arg(long, value_name = "ID")]
+    pub incident: Option<String>,
 }
 
 /// `downwatch run` arguments.

@@ -4,6 +4,8 @@
 
 mod args;
 mod check;
+mod desktop;
+mod open;
 mod render;
 mod run;
 
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Open(args) => open::run(&args),
     }
 }
 

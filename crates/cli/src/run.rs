@@ -1,6 +1,7 @@
 //! `downwatch run`: a thin caller of the resident (`downwatch_monitor::resident`): reads
-//! the arguments, opens the events file, starts the resident, and waits for SIGINT or
-//! SIGTERM to shut it down.
+//! the arguments, opens the events file, starts the resident and its desktop side (the
+//! tray, `crate::desktop`), and waits for SIGINT, SIGTERM or the tray's Quit to shut it
+//! down.
 
 use std::fs::OpenOptions;
 use std::path::Path;
@@ -35,11 +36,6 @@ fn init_logging() {
 
 fn start(args: &RunArgs) -> Result<(), String> {
     let sink = open_events(args.events.as_deref())?;
-    if !args.headless {
-        eprintln!(
-            "downwatch: the tray icon is not built yet; running headless (notifications only)"
-        );
-    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -48,6 +44,8 @@ fn start(args: &RunArgs) -> Result<(), String> {
         let mut options = Options::default();
         options.data_dir.clone_from(&args.data_dir);
         options.sink = sink;
+        let (clicks, clicked) = tokio::sync::mpsc::unbounded_channel();
+        options.clicks = Some(clicks);
         let resident =
             Resident::start(args.config.as_deref(), options).map_err(|e| e.to_string())?;
         if resident.created_config() {
@@ -56,7 +54,10 @@ fn start(args: &RunArgs) -> Result<(), String> {
                 resident.config_path().display()
             );
         }
-        wait_for_signal().await;
+        tokio::select! {
+            () = wait_for_signal() => {}
+            () = crate::desktop::run(&resident, args.headless, clicked) => {}
+        }
         resident.shutdown().await;
         Ok(())
     })

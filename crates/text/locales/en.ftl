@@ -322,3 +322,49 @@ check-http-line = { $version } { $status }, { $bytes } body bytes
 check-http-encoded = { $line } ({ $coding }, { $wire } on the wire)
 check-http-capped = { $line } (stopped at the body cap)
 check-redirects = { $count } redirect(s) to { $url }
+
+## The tray (crates/tray): its summary line (also the tooltip's title), one line per watch
+## or group, and its commands. $name and $group are names, $state a state-* text,
+## $detail the probe's message, $ms a latency in milliseconds.
+
+tray-summary-all-up = { $count ->
+    [one] The service is up
+   *[other] All { $count } services up
+}
+tray-summary-none = No service is watched yet
+tray-summary-group-down = { $group } is down: { $list }
+tray-summary-unstable = { $count ->
+    [one] { $list } is unstable
+   *[other] { $list } are unstable
+}
+tray-summary-checking = Checking the services…
+tray-summary-paused = Paused until resumed
+tray-summary-paused-for = Paused, { $duration } left
+tray-watch-latency = { $name }: { $state } ({ $ms } ms)
+tray-watch = { $name }: { $state }
+tray-watch-problem = { $name }: { $state } for { $duration } - { $layer }: { $detail }
+tray-watch-problem-short = { $name }: { $state } for { $duration }
+tray-watch-paused-for = { $name }: paused, { $duration } left
+tray-group = { $group }: { $state } ({ $count ->
+    [one] 1 service
+   *[other] { $count } services
+})
+tray-check-now = Check all now
+tray-pause = Pause
+tray-pause-15-min = Pause for 15 min
+tray-pause-1-hour = Pause for 1 hour
+tray-pause-until-resumed = Pause until resumed
+tray-resume = Resume
+tray-open-history = Open history
+tray-settings = Settings…
+tray-start-at-login = Start at login
+tray-quit = Quit Downwatch
+
+## `downwatch open` (and the tray's Open history, a notification's Details) until the
+## history window is part of Downwatch.
+
+open-not-built = The history window is not part of this version of Downwatch yet, so { $what } cannot be shown.
+open-what-overview = the history
+open-what-watch = the history of { $name }
+open-what-incident = incident { $id }
+open-what-settings = the settings

@@ -1,0 +1,247 @@
+//! Downwatch's tray: the icon, tooltip and menu of the resident (`downwatch run` without
+//! `--headless`), rebuilt live from the resident's snapshot, and the commands its menu
+//! sends back (check all now, pause, resume, open the history, start at login, quit).
+//!
+//! - [`view`]: what is shown, built from a [`Snapshot`] by a pure function (icon, summary
+//!   line, one line per watch or per group, the commands), in the user's language;
+//! - [`menu`]: items with typed ids ([`menu::MenuId`]) and what a click asks for
+//!   ([`menu::Action`]);
+//! - [`icon`]: the icon per state, from `icons/tray/`;
+//! - [`window`]: opening the history window (also `downwatch open`);
+//! - [`autostart`]: start at login;
+//! - the platform's tray behind the small [`Host`] trait: on Linux a StatusNotifierItem
+//!   with a dbusmenu menu over D-Bus (`sni`, no GTK). Windows and macOS would plug the
+//!   `tray-icon` crate in behind the same trait (`native`; not built here: no such target
+//!   can be installed on this machine).
+//!
+//! [`Snapshot`]: downwatch_monitor::snapshot::Snapshot
+
+pub mod autostart;
+pub mod icon;
+pub mod menu;
+pub mod view;
+pub mod window;
+
+#[cfg(not(target_os = "linux"))]
+mod native;
+#[cfg(target_os = "linux")]
+mod sni;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use downwatch_monitor::resident::ResidentHandle;
+use downwatch_monitor::runner::Scope;
+use downwatch_text::{Catalog, Lang};
+use tokio::sync::mpsc;
+
+use crate::autostart::Autostart;
+use crate::menu::{Action, MenuId};
+use crate::view::{Context, View};
+use crate::window::At;
+
+#[cfg(not(target_os = "linux"))]
+type Platform = native::Native;
+#[cfg(target_os = "linux")]
+type Platform = sni::Sni;
+
+/// The menu's durations ("down for 12 min", "paused, 14 min left") are refreshed this often
+/// when nothing else changes.
+const REFRESH: Duration = Duration::from_secs(30);
+
+/// What the user did to the tray.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Click {
+    /// Clicked a menu item.
+    Item(MenuId),
+    /// Clicked the icon itself (left click).
+    Activate,
+}
+
+/// A platform's tray: shows views and reports clicks. One implementation per platform,
+/// chosen at compile time.
+pub(crate) trait Host: Sized {
+    /// Shows `view`, sending the user's clicks to `clicks`.
+    async fn start(
+        view: Arc<View>,
+        clicks: mpsc::UnboundedSender<Click>,
+    ) -> Result<Self, TrayError>;
+
+    /// Replaces what is shown with `view` (telling the panel what changed).
+    async fn show(&mut self, view: Arc<View>) -> Result<(), TrayError>;
+}
+
+/// Why the tray is not shown.
+#[derive(Debug, thiserror::Error)]
+pub enum TrayError {
+    /// The session bus could not be reached or refused a call.
+    #[cfg(target_os = "linux")]
+    #[error("session bus: {0}")]
+    Bus(#[source] zbus::Error),
+    /// This platform's tray is not built yet.
+    #[cfg(not(target_os = "linux"))]
+    #[error("the tray icon is not built for this platform yet")]
+    Unsupported,
+}
+
+/// How the tray is set up.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The language of its texts.
+    pub lang: Lang,
+    /// The program that start at login runs (`downwatch`).
+    pub program: PathBuf,
+}
+
+impl Options {
+    /// The tray of the resident whose configuration is at `config`: the language of its
+    /// `[notifications] locale` (the system's when not set or unreadable), and this program.
+    /// The language is read once: a change of `locale` shows in the tray after a restart.
+    pub fn for_config(config: &Path) -> Options {
+        let locale = downwatch_config::load(config)
+            .ok()
+            .and_then(|c| c.notifications.locale);
+        Options {
+            lang: locale
+                .as_deref()
+                .map_or_else(Lang::system, Lang::from_locale),
+            program: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("downwatch")),
+        }
+    }
+}
+
+/// The running tray.
+pub struct Tray {
+    host: Platform,
+    clicks: mpsc::UnboundedReceiver<Click>,
+    catalog: Catalog,
+    autostart: Option<Autostart>,
+    view: Arc<View>,
+}
+
+impl Tray {
+    /// Shows the tray of `resident`.
+    ///
+    /// # Errors
+    /// The platform's tray cannot be set up (no session bus): the resident runs without it.
+    pub async fn start(resident: &ResidentHandle, options: Options) -> Result<Tray, TrayError> {
+        let catalog = Catalog::new(options.lang);
+        let autostart = match Autostart::new(&options.program) {
+            Ok(autostart) => Some(autostart),
+            Err(error) => {
+                tracing::warn!(%error, "tray: start at login unavailable");
+                None
+            }
+        };
+        let on = start_at_login(autostart.as_ref());
+        let view = Arc::new(View::build(&resident.snapshot(), context(&catalog, on)));
+        let (clicks_tx, clicks) = mpsc::unbounded_channel();
+        let host = Platform::start(view.clone(), clicks_tx).await?;
+        Ok(Tray {
+            host,
+            clicks,
+            catalog,
+            autostart,
+            view,
+        })
+    }
+
+    /// Keeps the tray up to date with `resident` and carries out what the user clicks,
+    /// until Quit is clicked (or the resident stops).
+    pub async fn run(mut self, resident: &ResidentHandle) {
+        let mut snapshots = resident.watch_snapshot();
+        let mut refresh = tokio::time::interval(REFRESH);
+        loop {
+            tokio::select! {
+                changed = snapshots.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                }
+                _ = refresh.tick() => {}
+                click = self.clicks.recv() => {
+                    let Some(click) = click else { return };
+                    if self.carry_out(click, resident).await == Flow::Quit {
+                        return;
+                    }
+                }
+            }
+            let snapshot = snapshots.borrow_and_update().clone();
+            self.update(&snapshot).await;
+        }
+    }
+
+    async fn update(&mut self, snapshot: &downwatch_monitor::snapshot::Snapshot) {
+        let on = start_at_login(self.autostart.as_ref());
+        let view = View::build(snapshot, context(&self.catalog, on));
+        if view == *self.view {
+            return;
+        }
+        self.view = Arc::new(view);
+        if let Err(error) = self.host.show(self.view.clone()).await {
+            tracing::warn!(%error, "tray: cannot update the icon");
+        }
+    }
+
+    async fn carry_out(&mut self, click: Click, resident: &ResidentHandle) -> Flow {
+        let action = match click {
+            Click::Activate => Some(Action::Open(At::Overview)),
+            Click::Item(id) => self.view.action(id),
+        };
+        let Some(action) = action else {
+            return Flow::Go;
+        };
+        tracing::info!(?action, "tray: clicked");
+        let done = match action {
+            Action::Quit => return Flow::Quit,
+            Action::CheckAll => resident.check_now(Scope::All).await,
+            Action::Pause(for_) => resident.pause(Scope::All, for_.duration()).await,
+            Action::Resume => resident.resume(Scope::All).await,
+            Action::Open(at) => {
+                open(at, &self.catalog);
+                Ok(())
+            }
+            Action::ToggleStartAtLogin => {
+                if let Some(autostart) = &self.autostart {
+                    let on = start_at_login(Some(autostart));
+                    if let Err(error) = autostart.set(!on) {
+                        tracing::warn!(%error, "tray: start at login");
+                    }
+                }
+                Ok(())
+            }
+        };
+        if let Err(error) = done {
+            tracing::warn!(%error, "tray: the resident did not do it");
+        }
+        Flow::Go
+    }
+}
+
+/// Whether to go on after a click.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flow {
+    Go,
+    Quit,
+}
+
+fn context(catalog: &Catalog, start_at_login: bool) -> Context<'_> {
+    Context {
+        catalog,
+        now: SystemTime::now(),
+        start_at_login,
+    }
+}
+
+fn start_at_login(autostart: Option<&Autostart>) -> bool {
+    autostart.is_some_and(|a| a.is_on().unwrap_or(false))
+}
+
+/// Opens the history window at `at` (the tray's Open history, a watch's line, a
+/// notification's Details); says why in the log when it cannot.
+pub fn open(at: At, catalog: &Catalog) {
+    if let Err(error) = window::open(at) {
+        tracing::warn!("{}", error.text(catalog));
+    }
+}
