@@ -14,6 +14,7 @@ use serde_json::Value;
 
 pub mod dunst;
 pub mod resident;
+pub mod tray;
 
 /// Path of a workspace binary in the same target directory as the running test.
 pub fn bin(name: &str) -> PathBuf {

@@ -539,7 +539,25 @@ impl Scene {
             Some(logind) => logind.bus.address.clone(),
             None => self.no_bus("no_system_bus"),
         };
-        Resident::start(self, &path, &system_bus, env)
+        Resident::start(self, &path, &system_bus, env, true)
+    }
+
+    /// `downwatch run` with its tray (not headless), on the desktop's session bus, with
+    /// `HOME` in a directory of the scene (start at login writes under it).
+    pub fn run_tray(&self, config: &str, env: &[(&str, &str)]) -> Resident {
+        let path = self.config_path();
+        std::fs::write(&path, config).expect("write the config");
+        let home = self.home();
+        std::fs::create_dir_all(&home).expect("create the home directory");
+        let home = home.display().to_string();
+        let mut env = env.to_vec();
+        env.insert(0, ("HOME", home.as_str()));
+        Resident::start(self, &path, &self.no_bus("no_system_bus"), &env, false)
+    }
+
+    /// The `HOME` of [`Scene::run_tray`]'s resident.
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
     }
 
     /// A second resident in the namespace, on its own file `{name}.toml`, that never hears
@@ -549,7 +567,7 @@ impl Scene {
     pub fn run_second(&self, name: &str, config: &str) -> Resident {
         let path = self.dir.path().join(format!("{name}.toml"));
         std::fs::write(&path, config).expect("write the config");
-        Resident::start(self, &path, &self.no_bus("no_system_bus"), &[])
+        Resident::start(self, &path, &self.no_bus("no_system_bus"), &[], true)
     }
 
     /// The address of a bus that does not exist (a socket path nothing listens on).
@@ -577,7 +595,8 @@ fn downwatch_index_keyword() -> &'static str {
     "hello from the downwatch test bed"
 }
 
-/// `downwatch run --headless`, running until dropped (SIGTERM, then SIGKILL).
+/// `downwatch run` (`--headless` but for [`Scene::run_tray`]), running until dropped
+/// (SIGTERM, then SIGKILL).
 pub struct Resident {
     child: Option<Child>,
     /// The `--events` file.
@@ -590,7 +609,13 @@ pub struct Resident {
 }
 
 impl Resident {
-    fn start(scene: &Scene, config: &Path, system_bus: &str, env: &[(&str, &str)]) -> Resident {
+    fn start(
+        scene: &Scene,
+        config: &Path,
+        system_bus: &str,
+        env: &[(&str, &str)],
+        headless: bool,
+    ) -> Resident {
         let data = tempfile::tempdir().expect("temp dir");
         let events_path = data.path().join("events.jsonl");
         let stderr_path = data.path().join("stderr.txt");
@@ -598,7 +623,9 @@ impl Resident {
         let child = scene
             .ns
             .command(&bin("downwatch"))
-            .args(["run", "--headless", "--config"])
+            .arg("run")
+            .args(headless.then_some("--headless"))
+            .arg("--config")
             .arg(config)
             .arg("--data-dir")
             .arg(scene.data_dir())
@@ -717,6 +744,24 @@ impl Resident {
         out.push_str("--- stderr:\n");
         out.push_str(&std::fs::read_to_string(&self.stderr_path).unwrap_or_default());
         out
+    }
+
+    /// What the resident wrote on standard error so far.
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+
+    /// Waits up to `secs` for the resident to exit by itself; its exit code.
+    pub fn wait_exit(&mut self, secs: u64) -> Option<i32> {
+        let child = self.child.as_mut()?;
+        let status = poll(
+            "the resident to exit",
+            Duration::from_secs(secs),
+            || child.try_wait().ok().flatten(),
+            String::new,
+        );
+        self.child = None;
+        status.code()
     }
 
     /// Stops the resident with SIGTERM and returns its exit code.

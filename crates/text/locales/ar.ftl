@@ -405,50 +405,50 @@ check-redirects = { $count ->
    *[other] { $count } عملية إعادة توجيه إلى { $url }
 }
 
-## شريط النظام (crates/tray). كل سطر يبدأ بعلامة اتجاه من اليمين إلى اليسار (U+200F):
-## لا تعرف قائمة dbusmenu اتجاه النص، فتُرتَّب الأسطر التي تبدأ باسم لاتيني من اليسار
-## لولا هذه العلامة.
+## شريط النظام (crates/tray). يضيف الشريط علامة اتجاه من اليمين إلى اليسار (U+200F)
+## في أول كل سطر: لا تعرف أغلب لوحات dbusmenu اتجاه النص، فتُرتَّب الأسطر التي تبدأ باسم
+## لاتيني من اليسار لولا هذه العلامة.
 
-tray-summary-all-up = {"\u200F"}{ $count ->
+tray-summary-all-up = { $count ->
     [one] الخدمة تعمل
     [two] الخدمتان تعملان
    *[other] كل الخدمات تعمل ({ $count })
 }
-tray-summary-none = {"\u200F"}لا توجد خدمات مراقَبة بعد
-tray-summary-group-down = {"\u200F"}انقطاع { $group }: { $list }
-tray-summary-unstable = {"\u200F"}{ $count ->
+tray-summary-none = لا توجد خدمات مراقَبة بعد
+tray-summary-group-down = انقطاع { $group }: { $list }
+tray-summary-unstable = { $count ->
     [one] خدمة { $list } غير مستقرة
     [two] خدمتا { $list } غير مستقرتين
    *[other] خدمات { $list } غير مستقرة
 }
-tray-summary-checking = {"\u200F"}جارٍ فحص الخدمات…
-tray-summary-paused = {"\u200F"}المراقبة موقوفة حتى الاستئناف
-tray-summary-paused-for = {"\u200F"}المراقبة موقوفة، بقي { $duration }
-tray-watch-latency = {"\u200F"}{ $name }: { $state } ({ $ms } م.ث)
-tray-watch = {"\u200F"}{ $name }: { $state }
-tray-watch-problem = {"\u200F"}{ $name }: { $state } منذ { $duration } - { $layer }: { $detail }
-tray-watch-problem-short = {"\u200F"}{ $name }: { $state } منذ { $duration }
-tray-watch-paused-for = {"\u200F"}{ $name }: موقوفة مؤقتًا، بقي { $duration }
-tray-group = {"\u200F"}{ $group }: { $state } ({ $count ->
+tray-summary-checking = جارٍ فحص الخدمات…
+tray-summary-paused = المراقبة موقوفة حتى الاستئناف
+tray-summary-paused-for = المراقبة موقوفة، بقي { $duration }
+tray-watch-latency = { $name }: { $state } ({ $ms } م.ث)
+tray-watch = { $name }: { $state }
+tray-watch-problem = { $name }: { $state } منذ { $duration } - { $layer }: { $detail }
+tray-watch-problem-short = { $name }: { $state } منذ { $duration }
+tray-watch-paused-for = { $name }: موقوفة مؤقتًا، بقي { $duration }
+tray-group = { $group }: { $state } ({ $count ->
     [one] خدمة واحدة
     [two] خدمتان
     [few] { $count } خدمات
    *[other] { $count } خدمة
 })
-tray-check-now = {"\u200F"}افحص الكل الآن
-tray-pause = {"\u200F"}إيقاف مؤقت
-tray-pause-15-min = {"\u200F"}أوقف لمدة ١٥ دقيقة
-tray-pause-1-hour = {"\u200F"}أوقف لمدة ساعة
-tray-pause-until-resumed = {"\u200F"}أوقف حتى الاستئناف
-tray-resume = {"\u200F"}استئناف المراقبة
-tray-open-history = {"\u200F"}افتح السجل
-tray-settings = {"\u200F"}الإعدادات…
-tray-start-at-login = {"\u200F"}التشغيل عند تسجيل الدخول
-tray-quit = {"\u200F"}إنهاء {"\u2068"}Downwatch{"\u2069"}
+tray-check-now = افحص الكل الآن
+tray-pause = إيقاف مؤقت
+tray-pause-15-min = أوقف لمدة ١٥ دقيقة
+tray-pause-1-hour = أوقف لمدة ساعة
+tray-pause-until-resumed = أوقف حتى الاستئناف
+tray-resume = استئناف المراقبة
+tray-open-history = افتح السجل
+tray-settings = الإعدادات…
+tray-start-at-login = التشغيل عند تسجيل الدخول
+tray-quit = إنهاء {"\u2068"}Downwatch{"\u2069"}
 
 ## `downwatch open`.
 
-open-not-built = {"\u200F"}نافذة السجل ليست جزءًا من هذا الإصدار من {"\u2068"}Downwatch{"\u2069"} بعد، لذا لا يمكن عرض { $what }.
+open-not-built = نافذة السجل ليست جزءًا من هذا الإصدار من {"\u2068"}Downwatch{"\u2069"} بعد، لذا لا يمكن عرض { $what }.
 open-what-overview = السجل
 open-what-watch = سجل { $name }
 open-what-incident = الحادثة { $id }

@@ -109,12 +109,26 @@ impl View {
         });
         menu.push(Item::separator(3));
         menu.push(Item::action(MenuId::Quit, words.t("tray-quit")));
+        let rtl = cx.catalog.lang().is_rtl();
+        let (summary, details) = if rtl {
+            let details = details
+                .lines()
+                .map(right_to_left)
+                .collect::<Vec<_>>()
+                .join("\n");
+            (right_to_left(&summary), details)
+        } else {
+            (summary, details)
+        };
+        if rtl {
+            menu.iter_mut().for_each(mark_right_to_left);
+        }
         View {
             icon: IconState::of(snapshot),
             summary,
             details,
             menu,
-            rtl: cx.catalog.lang().is_rtl(),
+            rtl,
             watch_names: snapshot.watches.iter().map(|w| w.name.clone()).collect(),
         }
     }
@@ -150,6 +164,25 @@ impl View {
             | MenuId::Separator(_) => return None,
         })
     }
+}
+
+/// RIGHT-TO-LEFT MARK: as a line's first strong character it makes the line right to left.
+const RLM: char = '\u{200F}';
+
+/// `line` starting with a right-to-left mark. Panels lay each menu line out by its first
+/// strong character (dbusmenu's `TextDirection` is rarely read), and an Arabic line that
+/// starts with a watch's Latin name would otherwise be laid out left to right.
+fn right_to_left(line: &str) -> String {
+    if line.starts_with(RLM) || line.is_empty() {
+        line.to_owned()
+    } else {
+        format!("{RLM}{line}")
+    }
+}
+
+fn mark_right_to_left(item: &mut Item) {
+    item.label = right_to_left(&item.label);
+    item.children.iter_mut().for_each(mark_right_to_left);
 }
 
 /// Problems first: down, unstable, degraded, not judged yet, paused, up.

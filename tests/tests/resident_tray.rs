@@ -1,0 +1,390 @@
+//! The tray of `downwatch run` (not headless), read as a panel reads it: a
+//! StatusNotifierWatcher in the test (`downwatch_e2e::tray`) on the desktop's private
+//! session bus; the item's properties (icon, tooltip, status), its menu through
+//! com.canonical.dbusmenu (`GetLayout`), clicks (`Event` "clicked", `Activate`) and the
+//! signals it sends. Root only (namespaces, nftables); see `tests/src/resident.rs`.
+//!
+//! Every wait is on something observable (a property, the layout, an event, a file) with a
+//! deadline.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use downwatch_e2e::resident::{Resident, Scene, Timings, delivered, notices, of_kind, poll};
+use downwatch_e2e::tray::{Line, Pixmap, Registered, TrayClient, Watcher};
+use downwatch_tray::icon::IconState;
+use serde_json::Value;
+
+const SUMMARY: i32 = 1;
+const CHECK_ALL: i32 = 2;
+const PAUSE_MENU: i32 = 3;
+const PAUSE_15_MIN: i32 = 4;
+const RESUME: i32 = 7;
+const START_AT_LOGIN: i32 = 10;
+const QUIT: i32 = 11;
+
+/// What the tray sends for `state`: every size of its PNG, as `IconPixmap`.
+fn pixmaps(state: IconState) -> Vec<Pixmap> {
+    state
+        .pixmaps()
+        .iter()
+        .map(|(size, argb)| (*size, *size, argb.to_vec()))
+        .collect()
+}
+
+/// Waits for the resident's item to register with `watcher`.
+fn registered(watcher: &Watcher, dw: &Resident) -> Registered {
+    poll(
+        "the tray to register with the StatusNotifierWatcher",
+        Duration::from_secs(20),
+        || {
+            dw.assert_running();
+            watcher.items().into_iter().next()
+        },
+        || dw.context(),
+    )
+}
+
+/// Waits until the menu satisfies `ready`; returns it.
+fn wait_menu(tray: &TrayClient, dw: &Resident, what: &str, ready: impl Fn(&Line) -> bool) -> Line {
+    let last = std::cell::RefCell::new(None);
+    poll(
+        what,
+        Duration::from_secs(40),
+        || {
+            dw.assert_running();
+            let (_, root) = tray.layout();
+            let found = ready(&root).then(|| root.clone());
+            *last.borrow_mut() = Some(root);
+            found
+        },
+        || format!("last menu: {:#?}\n{}", last.borrow(), dw.context()),
+    )
+}
+
+/// The line of watch `name` ("Web: Up (12 ms)").
+fn line<'a>(root: &'a Line, name: &str) -> Option<&'a Line> {
+    root.flatten()
+        .into_iter()
+        .find(|l| l.label.starts_with(&format!("{name}: ")))
+}
+
+fn label_of(root: &Line, id: i32) -> Option<String> {
+    root.flatten()
+        .into_iter()
+        .find(|l| l.id == id)
+        .map(|l| l.label.clone())
+}
+
+fn unix_ms(t: SystemTime) -> u64 {
+    u64::try_from(t.duration_since(UNIX_EPOCH).unwrap().as_millis()).unwrap()
+}
+
+/// One line per watch with its state and latency; a refused connection turns the icon,
+/// the tooltip and that watch's line to down (with the layer and the probe's words), with
+/// NewIcon, NewToolTip and LayoutUpdated sent; the repair turns them back.
+#[test]
+fn the_tray_follows_a_fault_and_its_repair() {
+    let Some(s) = Scene::start("tray_fault") else {
+        return;
+    };
+    let watcher = Watcher::start(&s.desktop.bus.address);
+    let config = s.config(
+        &Timings::default(),
+        &[
+            s.https("Web", "https_valid", "/"),
+            s.https("Mail", "https_h1", "/"),
+        ],
+    );
+    let dw = s.run_tray(&config, &[]);
+    let item = registered(&watcher, &dw);
+    assert!(
+        item.service.starts_with("org.kde.StatusNotifierItem-"),
+        "{item:?}"
+    );
+    let tray = TrayClient::connect(&s.desktop.bus.address, &item);
+    let all_up = |root: &Line| {
+        ["Web", "Mail"].iter().all(|w| {
+            line(root, w).is_some_and(|l| l.label.contains(": Up (") && l.label.ends_with(" ms)"))
+        })
+    };
+    let root = wait_menu(&tray, &dw, "both watches up in the menu", all_up);
+    assert_eq!(
+        label_of(&root, SUMMARY).as_deref(),
+        Some("All 2 services up")
+    );
+    assert_eq!(tray.icon(), pixmaps(IconState::Up));
+    assert_eq!(
+        tray.tooltip(),
+        ("All 2 services up".to_owned(), String::new())
+    );
+    assert_eq!(tray.status(), "Active");
+    let before = ["NewIcon", "NewToolTip", "LayoutUpdated"].map(|s| tray.signals(s));
+
+    s.ns.drop_port(
+        "tcp",
+        s.bed.port("https_valid"),
+        "",
+        "reject with tcp reset",
+    );
+    let root = wait_menu(&tray, &dw, "Web down in the menu", |root| {
+        line(root, "Web").is_some_and(|l| l.label.starts_with("Web: Down for "))
+    });
+    let web = line(&root, "Web").unwrap().label.clone();
+    assert!(web.contains(" - TCP: connection refused by "), "{web}");
+    assert!(
+        line(&root, "Mail").unwrap().label.contains(": Up ("),
+        "{root:#?}"
+    );
+    assert_eq!(label_of(&root, SUMMARY).as_deref(), Some("Web is down"));
+    poll(
+        "the down icon and tooltip",
+        Duration::from_secs(10),
+        || {
+            let (title, text) = tray.tooltip();
+            (tray.icon() == pixmaps(IconState::Down)
+                && title == "Web is down"
+                && text.starts_with("Web: Down for "))
+            .then_some(())
+        },
+        || format!("tooltip {:?}\n{}", tray.tooltip(), dw.context()),
+    );
+    assert_eq!(tray.status(), "NeedsAttention");
+    let after = ["NewIcon", "NewToolTip", "LayoutUpdated"].map(|s| tray.signals(s));
+    for ((name, b), a) in ["NewIcon", "NewToolTip", "LayoutUpdated"]
+        .iter()
+        .zip(before)
+        .zip(after)
+    {
+        assert!(a > b, "{name}: {b} before the fault, {a} after");
+    }
+
+    s.ns.nft("delete table inet dwfault\n");
+    wait_menu(&tray, &dw, "both watches up again", all_up);
+    poll(
+        "the up icon and tooltip again",
+        Duration::from_secs(10),
+        || {
+            (tray.icon() == pixmaps(IconState::Up)
+                && tray.tooltip() == ("All 2 services up".to_owned(), String::new()))
+                .then_some(())
+        },
+        || format!("tooltip {:?}\n{}", tray.tooltip(), dw.context()),
+    );
+    assert_eq!(tray.status(), "Active");
+}
+
+/// Clicks through dbusmenu's `Event` do what they say, seen in the events and on disk:
+/// Check all now probes every watch (their interval is an hour), Pause for 15 min pauses
+/// everything until 15 minutes after the click, Resume resumes; the icon (`Activate`) and a
+/// watch's line open the history (this version says it cannot, in the log); Start at login
+/// writes and removes the XDG autostart entry; Quit ends the resident with 0.
+#[test]
+fn clicks_do_what_they_say() {
+    let Some(s) = Scene::start("tray_clicks") else {
+        return;
+    };
+    let watcher = Watcher::start(&s.desktop.bus.address);
+    let timings = Timings {
+        interval: "1h",
+        ..Timings::default()
+    };
+    let config = s.config(
+        &timings,
+        &[
+            s.https("Web", "https_valid", "/"),
+            s.https("Mail", "https_h1", "/"),
+        ],
+    );
+    let mut dw = s.run_tray(&config, &[]);
+    let tray = TrayClient::connect(&s.desktop.bus.address, &registered(&watcher, &dw));
+    wait_menu(&tray, &dw, "a line per watch", |root| {
+        line(root, "Web").is_some() && line(root, "Mail").is_some()
+    });
+
+    let checks = |ev: &[Value], watch: &str| {
+        of_kind(ev, "check")
+            .iter()
+            .filter(|c| c["watch"] == watch)
+            .count()
+    };
+    let start = dw.events();
+    let (web, mail) = (checks(&start, "Web"), checks(&start, "Mail"));
+    tray.click(CHECK_ALL);
+    dw.wait_for("a check of each watch after Check all now", 30, |ev| {
+        (checks(ev, "Web") > web && checks(ev, "Mail") > mail).then_some(())
+    });
+
+    let clicked = SystemTime::now();
+    tray.click(PAUSE_15_MIN);
+    let paused = dw.wait_for("the pause", 20, |ev| {
+        of_kind(ev, "paused").into_iter().next()
+    });
+    let seen = SystemTime::now();
+    assert_eq!(paused["watch"], Value::Null, "{paused}");
+    let until = paused["until"].as_u64().unwrap();
+    let quarter = Duration::from_secs(15 * 60);
+    assert!(
+        (unix_ms(clicked + quarter)..=unix_ms(seen + quarter)).contains(&until),
+        "{paused}: not 15 min after the click"
+    );
+    let root = wait_menu(&tray, &dw, "Resume in the menu", |root| {
+        label_of(root, RESUME).is_some()
+    });
+    let summary = label_of(&root, SUMMARY).unwrap();
+    assert!(
+        summary.starts_with("Paused, ") && summary.ends_with(" min left"),
+        "{summary}"
+    );
+    assert_eq!(label_of(&root, PAUSE_MENU), None, "{root:#?}");
+    assert_eq!(tray.icon(), pixmaps(IconState::Paused));
+
+    tray.click(RESUME);
+    let resumed = dw.wait_for("the resume", 20, |ev| {
+        of_kind(ev, "resumed").into_iter().next()
+    });
+    assert_eq!(resumed["watch"], Value::Null, "{resumed}");
+    wait_menu(&tray, &dw, "Pause back in the menu", |root| {
+        label_of(root, RESUME).is_none() && label_of(root, PAUSE_MENU).is_some()
+    });
+
+    tray.activate();
+    let web_line = line(&tray.layout().1, "Web").unwrap().id;
+    tray.click(web_line);
+    for what in [
+        "so the history cannot be shown",
+        "so the history of Web cannot be shown",
+    ] {
+        poll(
+            what,
+            Duration::from_secs(10),
+            || dw.stderr().contains(what).then_some(()),
+            || dw.context(),
+        );
+    }
+
+    let entry = s.home().join(".config/autostart/Downwatch.desktop");
+    assert!(!entry.exists());
+    tray.click(START_AT_LOGIN);
+    wait_menu(&tray, &dw, "Start at login checked", |root| {
+        root.flatten()
+            .iter()
+            .any(|l| l.id == START_AT_LOGIN && l.toggled == Some(1))
+    });
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let program = downwatch_e2e::bin("downwatch");
+    assert!(
+        text.contains(&format!("Exec={} run", program.display())),
+        "{text}"
+    );
+    tray.click(START_AT_LOGIN);
+    wait_menu(&tray, &dw, "Start at login unchecked", |root| {
+        root.flatten()
+            .iter()
+            .any(|l| l.id == START_AT_LOGIN && l.toggled == Some(0))
+    });
+    assert!(!entry.exists());
+
+    tray.click(QUIT);
+    assert_eq!(dw.wait_exit(15), Some(0));
+}
+
+/// Text inside isolates (U+2066-U+2068 … U+2069), nested or not, removed: what is left is
+/// the catalog's own words.
+fn without_isolates(text: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '\u{2066}'..='\u{2068}' => depth += 1,
+            '\u{2069}' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// With `locale = "ar"` every menu line (submenus included) and the tooltip are Arabic:
+/// each starts with a right-to-left mark, names and numbers sit in isolates, and outside
+/// them there is no Latin letter.
+#[test]
+fn an_arabic_locale_gives_an_arabic_menu() {
+    let Some(s) = Scene::start("tray_arabic") else {
+        return;
+    };
+    let watcher = Watcher::start(&s.desktop.bus.address);
+    let config = s
+        .config(&Timings::default(), &[s.https("Web", "https_valid", "/")])
+        .replace("locale = \"en\"", "locale = \"ar\"");
+    let dw = s.run_tray(&config, &[]);
+    let tray = TrayClient::connect(&s.desktop.bus.address, &registered(&watcher, &dw));
+    // "Web: تعمل (12 م.ث)", the name and the number isolated.
+    let root = wait_menu(&tray, &dw, "Web up, in Arabic", |root| {
+        root.flatten().iter().any(|l| {
+            l.label
+                .contains("\u{2068}Web\u{2069}: \u{2068}تعمل\u{2069} (")
+                && l.label.contains("م.ث")
+        })
+    });
+    let lines: Vec<&Line> = root
+        .flatten()
+        .into_iter()
+        .filter(|l| l.id != 0 && !l.separator)
+        .collect();
+    assert!(lines.len() >= 10, "{root:#?}");
+    let (title, _) = tray.tooltip();
+    for text in lines
+        .iter()
+        .map(|l| l.label.as_str())
+        .chain([title.as_str()])
+    {
+        assert!(
+            text.starts_with('\u{200F}'),
+            "no right-to-left mark: {text:?}"
+        );
+        let own = without_isolates(text);
+        assert!(
+            text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+            "not Arabic: {text:?}"
+        );
+        assert!(
+            !own.chars().any(|c| c.is_ascii_alphabetic()),
+            "Latin letters outside isolates: {text:?}"
+        );
+    }
+}
+
+/// No StatusNotifierWatcher at start (stock GNOME): the resident says so once in its log,
+/// monitors and notifies; a watcher started later gets the tray, with the current state.
+#[test]
+fn a_tray_host_that_comes_later_gets_the_tray() {
+    let Some(s) = Scene::start("tray_later") else {
+        return;
+    };
+    let config = s.config(&Timings::default(), &[s.https("Web", "https_valid", "/")]);
+    let dw = s.run_tray(&config, &[]);
+    dw.wait_up(&["Web"], 30);
+    let no_host = "no tray host on the session bus";
+    assert!(dw.stderr().contains(no_host), "{}", dw.context());
+
+    s.ns.drop_port(
+        "tcp",
+        s.bed.port("https_valid"),
+        "",
+        "reject with tcp reset",
+    );
+    dw.wait_for("the down notification", 30, |ev| {
+        notices(ev, "down").first().map(|_| ())
+    });
+    assert_eq!(delivered(&s, &dw), ["Web is down"]);
+
+    let watcher = Watcher::start(&s.desktop.bus.address);
+    let tray = TrayClient::connect(&s.desktop.bus.address, &registered(&watcher, &dw));
+    wait_menu(&tray, &dw, "Web down in the late tray", |root| {
+        line(root, "Web").is_some_and(|l| l.label.starts_with("Web: Down for "))
+    });
+    assert_eq!(tray.icon(), pixmaps(IconState::Down));
+    assert_eq!(dw.stderr().matches(no_host).count(), 1, "{}", dw.context());
+}
