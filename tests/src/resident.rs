@@ -231,6 +231,12 @@ impl Desktop {
     pub fn received(&self) -> Vec<Shown> {
         self.client.received()
     }
+
+    /// Clicks the newest notification on screen (its default action, "Details"), once one
+    /// is shown.
+    pub fn click_newest(&self) {
+        self.client.click_newest();
+    }
 }
 
 /// dunst's D-Bus client on a runtime of its own: the harness is synchronous.
@@ -264,6 +270,24 @@ impl DunstClient {
                 .expect("dunst: close every notification");
             dunst.history().await.expect("dunst: read the history")
         })
+    }
+}
+
+impl DunstClient {
+    fn click_newest(&self) {
+        let dunst = self.dunst.as_ref().expect("connected until dropped");
+        poll(
+            "a notification on screen",
+            Duration::from_secs(15),
+            || {
+                let shown = self.runtime.block_on(dunst.displayed());
+                (shown.expect("dunst: notifications on screen") >= 1).then_some(())
+            },
+            String::new,
+        );
+        self.runtime
+            .block_on(dunst.action(0))
+            .expect("dunst: invoke the default action");
     }
 }
 

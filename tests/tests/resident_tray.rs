@@ -357,7 +357,8 @@ fn an_arabic_locale_gives_an_arabic_menu() {
 }
 
 /// No StatusNotifierWatcher at start (stock GNOME): the resident says so once in its log,
-/// monitors and notifies; a watcher started later gets the tray, with the current state.
+/// monitors and notifies (a click on the notification takes the path of `downwatch open`
+/// at its incident); a watcher started later gets the tray, with the current state.
 #[test]
 fn a_tray_host_that_comes_later_gets_the_tray() {
     let Some(s) = Scene::start("tray_later") else {
@@ -375,9 +376,18 @@ fn a_tray_host_that_comes_later_gets_the_tray() {
         "",
         "reject with tcp reset",
     );
-    dw.wait_for("the down notification", 30, |ev| {
-        notices(ev, "down").first().map(|_| ())
+    let down = dw.wait_for("the down notification", 30, |ev| {
+        notices(ev, "down").first().map(|n| (*n).clone())
     });
+    s.desktop.click_newest();
+    let incident = down["incident"].as_str().unwrap();
+    let opened = format!("so incident {incident} cannot be shown");
+    poll(
+        "the notification's click to reach the history path",
+        Duration::from_secs(10),
+        || dw.stderr().contains(&opened).then_some(()),
+        || dw.context(),
+    );
     assert_eq!(delivered(&s, &dw), ["Web is down"]);
 
     let watcher = Watcher::start(&s.desktop.bus.address);
