@@ -107,10 +107,13 @@ resolver = "$DNS"
 EOF
 }
 
-# Starts the resident; sets RES_PID. Usage: start_resident CONFIG EVENTS
+# Starts the resident (`--headless` unless TRAY=true); sets RES_PID.
+# Usage: start_resident CONFIG EVENTS
 start_resident() {
     mkdir -p "$TMP/data"
-    "${NS_EXEC[@]}" "$DOWNWATCH" run --headless --config "$1" --data-dir "$TMP/data" \
+    local mode=(--headless)
+    [[ ${TRAY:-false} == true ]] && mode=()
+    "${NS_EXEC[@]}" "$DOWNWATCH" run "${mode[@]}" --config "$1" --data-dir "$TMP/data" \
         --events "$2" 2>"$OUT/resident.stderr" &
     RES_PID=$!
     PIDS+=("$RES_PID")

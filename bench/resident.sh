@@ -9,12 +9,19 @@
 # notifications are off (DESKTOP=true turns them on; that needs a session bus), so no
 # D-Bus connection is open; the command hook is not configured either.
 #
+# TRAY=true runs `downwatch run` with its tray instead: a private session bus (dbus-daemon)
+# and a stand-in panel (`tests/examples/panel.rs`: a StatusNotifierWatcher that reads the
+# icon, the tooltip and the whole menu again after every second with a signal, as a host
+# does) are started first, so the tray registers and is read all along.
+#
 # The CPU window starts WARMUP s after start-up (the first round and the loading of the
 # system's root certificates are start-up work) and lasts DURATION s; the CPU from process
 # start to the end is reported as well. At the end, PSS by mapping (smaps) tells what
 # dominates.
 #
-# Usage: bench/resident.sh     Knobs: DURATION (600), WARMUP (30), SAMPLE (30), DESKTOP, OUT.
+# The binary's size is reported, and `ldd` must show no GTK and no WebKit.
+#
+# Usage: bench/resident.sh     Knobs: DURATION (600), WARMUP (30), SAMPLE (30), DESKTOP, TRAY, OUT.
 set -euo pipefail
 SCRIPT_NAME=resident
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -23,15 +30,28 @@ DURATION=${DURATION:-600}
 WARMUP=${WARMUP:-30}
 SAMPLE=${SAMPLE:-30}
 DESKTOP=${DESKTOP:-false}
+TRAY=${TRAY:-false}
 OUT=${OUT:-bench-results/resident-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 
 need_tools
 build
+if ldd "$DOWNWATCH" | grep -Ei 'gtk|gdk|webkit'; then
+    die "$DOWNWATCH links GTK or WebKit"
+fi
 machine_info
 make_netns
 start_bed
 cp "$TMP/bed.json" "$OUT/testbed.json"
+if [[ $TRAY == true ]]; then
+    log "building the stand-in panel"
+    cargo build --release --quiet -p downwatch-e2e --example panel
+    start_helper bus dbus-daemon --session "--address=unix:path=$TMP/session_bus" --nofork \
+        --nopidfile --print-address=1
+    export DBUS_SESSION_BUS_ADDRESS
+    DBUS_SESSION_BUS_ADDRESS=$(head -1 "$TMP/bus.json")
+    start_helper panel target/release/examples/panel "$DBUS_SESSION_BUS_ADDRESS"
+fi
 
 CONFIG="$OUT/config.toml"
 watch() { # name target [extra line]
@@ -63,6 +83,9 @@ start_resident "$CONFIG" "$EVENTS"
 log "resident $RES_PID with 20 watches; window starts in ${WARMUP}s and lasts ${DURATION}s"
 sleep "$WARMUP"
 kill -0 "$RES_PID" || die "the resident exited: $(cat "$OUT/resident.stderr")"
+if [[ $TRAY == true ]]; then
+    grep -q registered "$TMP/panel.err" || die "the tray did not register: $(cat "$TMP/panel.err")"
+fi
 
 t0=$(now_ms)
 cpu0=$(cpu_ticks "$RES_PID")
@@ -86,6 +109,7 @@ cp "/proc/$RES_PID/smaps" "$OUT/smaps.txt"
 cp "/proc/$RES_PID/smaps_rollup" "$OUT/smaps_rollup.txt"
 cp "/proc/$RES_PID/status" "$OUT/resident-status.txt"
 stop_resident
+[[ $TRAY == true ]] && cp "$TMP/panel.err" "$OUT/panel.txt"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 
 checks=$(jq -c 'select(.event == "check" and .ts != null)' "$EVENTS" | wc -l)
@@ -106,6 +130,8 @@ ncpu=$(nproc)
     awk -F'\t' 'NR > 1 { if ($3 > p) p = $3; if ($2 > r) r = $2; lp = $3; lr = $2 }
         END { printf "PSS: max %.2f MiB, final %.2f MiB; RSS: max %.2f MiB, final %.2f MiB\n", p/1024, lp/1024, r/1024, lr/1024 }' \
         "$OUT/memory.tsv"
+    echo "mode: $([[ $TRAY == true ]] && echo "with the tray (a stand-in panel reading it)" || echo headless)"
+    echo "binary: $(stat -c %s "$DOWNWATCH") bytes ($DOWNWATCH); ldd: no GTK, no WebKit"
     grep -E '^(Threads|VmHWM)' "$OUT/resident-status.txt" | tr -s '\t ' ' '
     grep -E '^(Pss_Anon|Pss_File|Pss_Shmem)' "$OUT/smaps_rollup.txt" | tr -s '\t ' ' '
     echo "PSS by mapping at the end (KiB):"

@@ -63,6 +63,32 @@ fn properties(item: &Item, names: &[String]) -> HashMap<String, OwnedVariant> {
         .collect()
 }
 
+/// Whether two menus have the same items in the same places (ids, kinds and submenus),
+/// whatever their labels and states: then a change is sent as `ItemsPropertiesUpdated`,
+/// which hosts apply in place, rather than `LayoutUpdated`, which makes them read the
+/// whole menu again.
+pub(super) fn same_shape(a: &[Item], b: &[Item]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.id == b.id
+                && std::mem::discriminant(&a.kind) == std::mem::discriminant(&b.kind)
+                && same_shape(&a.children, &b.children)
+        })
+}
+
+/// The items of `new` whose properties differ from those in `old` (same shape), with all
+/// their properties.
+pub(super) fn changed(old: &[Item], new: &[Item]) -> Vec<(i32, HashMap<String, OwnedVariant>)> {
+    let mut out = Vec::new();
+    for (a, b) in old.iter().zip(new) {
+        if (&a.label, &a.kind, a.enabled) != (&b.label, &b.kind, b.enabled) {
+            out.push((b.id.to_i32(), properties(b, &[])));
+        }
+        out.extend(changed(&a.children, &b.children));
+    }
+    out
+}
+
 /// The layout of `item` and its children down to `depth` levels (-1: all).
 fn node(item: &Item, depth: i32, names: &[String]) -> Node {
     let children = if depth == 0 {
@@ -219,7 +245,7 @@ impl Menu {
     ) -> zbus::Result<()>;
 
     #[zbus(signal)]
-    async fn items_properties_updated(
+    pub(super) async fn items_properties_updated(
         emitter: &SignalEmitter<'_>,
         updated: Vec<(i32, HashMap<String, OwnedVariant>)>,
         removed: Vec<(i32, Vec<String>)>,

@@ -80,10 +80,11 @@ impl Host for Sni {
                 .unwrap_or_else(PoisonError::into_inner),
             view.clone(),
         );
+        let reshaped = !menu::same_shape(&old.menu, &view.menu);
         let revision = {
             let mut shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
             shown.view = view.clone();
-            if old.menu != view.menu {
+            if reshaped {
                 shown.revision = shown.revision.wrapping_add(1);
             }
             shown.revision
@@ -118,9 +119,14 @@ impl Host for Sni {
                 .interface::<_, menu::Menu>(MENU_PATH)
                 .await
                 .map_err(TrayError::Bus)?;
-            menu::Menu::layout_updated(menu.signal_emitter(), revision, 0)
-                .await
-                .map_err(TrayError::Bus)?;
+            let emitter = menu.signal_emitter();
+            if reshaped {
+                menu::Menu::layout_updated(emitter, revision, 0).await
+            } else {
+                let updated = menu::changed(&old.menu, &view.menu);
+                menu::Menu::items_properties_updated(emitter, updated, Vec::new()).await
+            }
+            .map_err(TrayError::Bus)?;
         }
         Ok(())
     }
