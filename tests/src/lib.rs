@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::Value;
 
+pub mod api;
 pub mod dunst;
 pub mod resident;
 pub mod tray;

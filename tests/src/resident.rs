@@ -563,7 +563,7 @@ impl Scene {
             Some(logind) => logind.bus.address.clone(),
             None => self.no_bus("no_system_bus"),
         };
-        Resident::start(self, &path, &system_bus, env, true)
+        Resident::start(self, &path, &system_bus, env, true, None)
     }
 
     /// `downwatch run` with its tray (not headless), on the desktop's session bus, with
@@ -576,12 +576,35 @@ impl Scene {
         let home = home.display().to_string();
         let mut env = env.to_vec();
         env.insert(0, ("HOME", home.as_str()));
-        Resident::start(self, &path, &self.no_bus("no_system_bus"), &env, false)
+        Resident::start(
+            self,
+            &path,
+            &self.no_bus("no_system_bus"),
+            &env,
+            false,
+            None,
+        )
     }
 
     /// The `HOME` of [`Scene::run_tray`]'s resident.
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("home")
+    }
+
+    /// [`Scene::run`] with the API's socket at `socket` (a resident started again on the
+    /// same socket, or a second one meant to be refused). Other residents each get a socket
+    /// of their own in their own directory.
+    pub fn run_on_socket(&self, config: &str, socket: &Path) -> Resident {
+        let path = self.config_path();
+        std::fs::write(&path, config).expect("write the config");
+        Resident::start(
+            self,
+            &path,
+            &self.no_bus("no_system_bus"),
+            &[],
+            true,
+            Some(socket),
+        )
     }
 
     /// A second resident in the namespace, on its own file `{name}.toml`, that never hears
@@ -591,7 +614,7 @@ impl Scene {
     pub fn run_second(&self, name: &str, config: &str) -> Resident {
         let path = self.dir.path().join(format!("{name}.toml"));
         std::fs::write(&path, config).expect("write the config");
-        Resident::start(self, &path, &self.no_bus("no_system_bus"), &[], true)
+        Resident::start(self, &path, &self.no_bus("no_system_bus"), &[], true, None)
     }
 
     /// The address of a bus that does not exist (a socket path nothing listens on).
@@ -629,6 +652,8 @@ pub struct Resident {
     pub hook_path: PathBuf,
     /// The resident's standard error.
     pub stderr_path: PathBuf,
+    /// The local API's socket (`--socket`).
+    pub socket: PathBuf,
     _data: tempfile::TempDir,
 }
 
@@ -639,8 +664,10 @@ impl Resident {
         system_bus: &str,
         env: &[(&str, &str)],
         headless: bool,
+        socket: Option<&Path>,
     ) -> Resident {
         let data = tempfile::tempdir().expect("temp dir");
+        let socket = socket.map_or_else(|| data.path().join("api.sock"), Path::to_path_buf);
         let events_path = data.path().join("events.jsonl");
         let stderr_path = data.path().join("stderr.txt");
         let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
@@ -655,6 +682,8 @@ impl Resident {
             .arg(scene.data_dir())
             .arg("--events")
             .arg(&events_path)
+            .arg("--socket")
+            .arg(&socket)
             .env("DBUS_SESSION_BUS_ADDRESS", &scene.desktop.bus.address)
             .env("DBUS_SYSTEM_BUS_ADDRESS", system_bus)
             .env("DOWNWATCH_LOG", "info")
@@ -669,7 +698,21 @@ impl Resident {
             events_path,
             hook_path: scene.hook_path(),
             stderr_path,
+            socket,
             _data: data,
+        }
+    }
+
+    /// Its process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Kills it with SIGKILL (a crash: nothing is cleaned up) and reaps it.
+    pub fn crash(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 

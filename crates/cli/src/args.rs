@@ -58,6 +58,10 @@ pub struct RunArgs {
     /// and notification: `-` for standard output, or a file (appended).
     #[arg(long, value_name = "-|FILE")]
     pub events: Option<PathBuf>,
+    /// The local API's socket (default: $XDG_RUNTIME_DIR/downwatch/api.sock, or
+    /// /tmp/downwatch-<uid>/api.sock without it). One resident per socket.
+    #[arg(long, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
 }
 
 /// `downwatch check` arguments.

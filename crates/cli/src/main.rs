@@ -2,6 +2,7 @@
 //! `downwatch check` also works as a Nagios/Icinga check: 0 up, 1 degraded, 2 down,
 //! 3 unknown (bad arguments, unreadable files).
 
+mod api;
 mod args;
 mod check;
 mod desktop;

@@ -1,6 +1,7 @@
 //! `downwatch run`: a thin caller of the resident (`downwatch_monitor::resident`): reads
-//! the arguments, opens the events file, starts the resident and its desktop side (the
-//! tray, `crate::desktop`), and waits for SIGINT, SIGTERM or the tray's Quit to shut it
+//! the arguments, opens the events file, claims the API's socket (one resident per user),
+//! starts the resident, its API server and its desktop side (the tray, `crate::desktop`),
+//! and waits for SIGINT, SIGTERM or the tray's Quit to shut them
 //! down.
 
 use std::fs::OpenOptions;
@@ -11,6 +12,7 @@ use downwatch_monitor::events::{JsonLines, NullSink, Sink};
 use downwatch_monitor::resident::{Options, Resident};
 
 use crate::EXIT_UNKNOWN;
+use crate::api;
 use crate::args::RunArgs;
 
 /// Runs the resident; returns only at shutdown (0) or on a start-up error (3).
@@ -46,8 +48,24 @@ fn start(args: &RunArgs) -> Result<(), String> {
         options.sink = sink;
         let (clicks, clicked) = tokio::sync::mpsc::unbounded_channel();
         options.clicks = Some(clicks);
+        // Claimed before anything starts: a second resident says who runs and leaves
+        // without probing or notifying anything.
+        let socket = args
+            .socket
+            .clone()
+            .unwrap_or_else(downwatch_api::path::socket_path);
+        let claim = api::claim(&socket).await.map_err(|e| e.to_string())?;
+        if claim.took_over {
+            tracing::info!("api: replaced a stale socket at {}", socket.display());
+        }
         let resident =
             Resident::start(args.config.as_deref(), options).map_err(|e| e.to_string())?;
+        let server = api::Server::start(
+            claim,
+            resident.remote(),
+            history(args.data_dir.clone()),
+            api::MAX_CLIENTS,
+        );
         if resident.created_config() {
             eprintln!(
                 "downwatch: wrote a default configuration to {}; edit it to choose what to watch",
@@ -58,9 +76,21 @@ fn start(args: &RunArgs) -> Result<(), String> {
             () = wait_for_signal() => {}
             () = crate::desktop::run(&resident, args.headless, clicked) => {}
         }
+        server.stop().await;
         resident.shutdown().await;
         Ok(())
     })
+}
+
+/// Opens readers of the history file in the data directory (the resident's default when
+/// none is given), read-only: the seam until the resident hands out its store's readers.
+fn history(data_dir: Option<std::path::PathBuf>) -> api::OpenReader {
+    // Without any data directory the resident refuses to start before this is used.
+    let file = data_dir
+        .or_else(|| dirs::data_dir().map(|d| d.join("downwatch")))
+        .unwrap_or_default()
+        .join(downwatch_store::FILE_NAME);
+    std::sync::Arc::new(move || downwatch_store::Reader::open(&file))
 }
 
 fn open_events(target: Option<&Path>) -> Result<Box<dyn Sink>, String> {

@@ -15,7 +15,10 @@
 //! - commands, each answered once it took effect: [`ResidentHandle::check_now`],
 //!   [`ResidentHandle::pause`], [`ResidentHandle::resume`], [`ResidentHandle::reload`];
 //! - [`ResidentHandle::shutdown`], which ends the loop (releasing notices still waiting)
-//!   and waits for it.
+//!   and waits for it;
+//! - [`ResidentHandle::remote`]: a cloneable [`Remote`] with the snapshot, the events and the
+//!   commands but not the shutdown, for clients living beside the owner (the local API's
+//!   connections, the tray).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -172,11 +175,13 @@ impl Resident {
         };
         let task = tokio::spawn(runner::run(Arc::new(config), deps, inputs));
         Ok(ResidentHandle {
-            path,
+            remote: Remote {
+                path,
+                snapshot: receivers.snapshot,
+                live: receivers.live,
+                commands: commands_tx,
+            },
             created,
-            snapshot: receivers.snapshot,
-            live: receivers.live,
-            commands: commands_tx,
             shutdown: shutdown_tx,
             task,
             _reload: reload,
@@ -199,25 +204,91 @@ fn log_clicks() -> mpsc::UnboundedSender<IncidentId> {
 /// [`ResidentHandle::shutdown`] to wait).
 #[derive(Debug)]
 pub struct ResidentHandle {
-    path: PathBuf,
+    remote: Remote,
     created: bool,
-    snapshot: watch::Receiver<Snapshot>,
-    live: broadcast::Sender<Arc<Stamped>>,
-    commands: mpsc::Sender<Command>,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
     _reload: config::ReloadHandle,
 }
 
+/// What clients beside the resident's owner use (the local API's connections, the tray):
+/// the snapshot, the events and the commands, cheap to clone, without the power to stop the
+/// resident. Every call fails with [`CommandError::Stopped`] once it has stopped.
+#[derive(Clone, Debug)]
+pub struct Remote {
+    path: PathBuf,
+    snapshot: watch::Receiver<Snapshot>,
+    live: broadcast::Sender<Arc<Stamped>>,
+    commands: mpsc::Sender<Command>,
+}
+
 impl ResidentHandle {
+    /// A cloneable [`Remote`] of this resident.
+    pub fn remote(&self) -> Remote {
+        self.remote.clone()
+    }
+
     /// The configuration file in use.
     pub fn config_path(&self) -> &Path {
-        &self.path
+        self.remote.config_path()
     }
 
     /// True when the default configuration file was written by this start (first run).
     pub fn created_config(&self) -> bool {
         self.created
+    }
+
+    /// The latest snapshot (owned).
+    pub fn snapshot(&self) -> Snapshot {
+        self.remote.snapshot()
+    }
+
+    /// A receiver of snapshots, to wait for the next one (`changed().await`).
+    pub fn watch_snapshot(&self) -> watch::Receiver<Snapshot> {
+        self.remote.watch_snapshot()
+    }
+
+    /// Live events from now on (lossy; see the module docs).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Stamped>> {
+        self.remote.subscribe()
+    }
+
+    /// Probes now (see [`Command::CheckNow`]).
+    pub async fn check_now(&self, scope: Scope) -> Result<(), CommandError> {
+        self.remote.check_now(scope).await
+    }
+
+    /// Pauses for `duration`, or until resumed (see [`Command::Pause`]).
+    pub async fn pause(
+        &self,
+        scope: Scope,
+        duration: Option<Duration>,
+    ) -> Result<(), CommandError> {
+        self.remote.pause(scope, duration).await
+    }
+
+    /// Resumes (see [`Command::Resume`]).
+    pub async fn resume(&self, scope: Scope) -> Result<(), CommandError> {
+        self.remote.resume(scope).await
+    }
+
+    /// Reads the configuration file again and applies it (see [`Remote::reload`]).
+    pub async fn reload(&self) -> Result<(), CommandError> {
+        self.remote.reload().await
+    }
+
+    /// Ends the loop (notices still in their group wait are released and delivered) and
+    /// waits for it.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+}
+
+impl Remote {
+    /// The configuration file in use.
+    pub fn config_path(&self) -> &Path {
+        &self.path
     }
 
     /// The latest snapshot (owned).
@@ -278,12 +349,5 @@ impl ResidentHandle {
             .await
             .map_err(|_| CommandError::Stopped)?;
         rx.await.map_err(|_| CommandError::Stopped)?
-    }
-
-    /// Ends the loop (notices still in their group wait are released and delivered) and
-    /// waits for it.
-    pub async fn shutdown(self) {
-        let _ = self.shutdown.send(true);
-        let _ = self.task.await;
     }
 }

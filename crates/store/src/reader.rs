@@ -25,7 +25,9 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub(crate) fn open(path: &Path) -> Result<Reader, StoreError> {
+    /// A read-only connection to the history file at `path` (`<data dir>/history.sqlite3`),
+    /// for a process that does not own the store (the local API, `downwatch status`).
+    pub fn open(path: &Path) -> Result<Reader, StoreError> {
         Ok(Reader {
             conn: open::open_for_reading(path)?,
             path: path.to_path_buf(),

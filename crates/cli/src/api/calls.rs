@@ -1,0 +1,220 @@
+//! Answering each request: the resident's commands and snapshot through its [`Remote`], the
+//! history through the store's [`Reader`] on the blocking pool (SQLite blocks; the
+//! resident's runtime has one thread), the configuration through the config crate.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use downwatch_api::model::Cursor;
+use downwatch_api::{Answer, ApiError, Call, ErrorCode};
+use downwatch_monitor::events::{Rejected, Stamped};
+use downwatch_monitor::resident::Remote;
+use downwatch_monitor::runner::{CommandError, Scope};
+use downwatch_store::{CheckCursor, Reader, StoreError};
+use tokio::sync::broadcast;
+
+use super::convert;
+use super::edit;
+
+/// Opens a reader of the history (the seam to the store the resident owns).
+pub type OpenReader = Arc<dyn Fn() -> Result<Reader, StoreError> + Send + Sync>;
+
+/// The most rows one page of checks returns.
+pub const MAX_PAGE: u32 = 1_000;
+
+/// What requests are answered from.
+pub struct Calls {
+    remote: Remote,
+    history: OpenReader,
+}
+
+impl Calls {
+    /// Answers from `remote` and the history `history` opens.
+    pub fn new(remote: Remote, history: OpenReader) -> Calls {
+        Calls { remote, history }
+    }
+
+    /// Live events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Stamped>> {
+        self.remote.subscribe()
+    }
+
+    /// The answer to `call` (every call but [`Call::Subscribe`], which the connection
+    /// handles).
+    pub async fn answer(&self, call: Call) -> Result<Answer, ApiError> {
+        let scope = |watch: Option<String>| watch.map_or(Scope::All, Scope::Watch);
+        match call {
+            Call::Snapshot => Ok(Answer::Snapshot(convert::snapshot(&self.remote.snapshot()))),
+            Call::Subscribe => Ok(Answer::Subscribed),
+            Call::CheckNow { watch } => done(self.remote.check_now(scope(watch)).await),
+            Call::Pause { watch, for_s } => done(
+                self.remote
+                    .pause(scope(watch), for_s.map(Duration::from_secs))
+                    .await,
+            ),
+            Call::Resume { watch } => done(self.remote.resume(scope(watch)).await),
+            Call::Latest => {
+                self.history(|r| {
+                    let rows = r.latest()?;
+                    Ok(Answer::Latest {
+                        checks: rows
+                            .iter()
+                            .map(|l| downwatch_api::model::LatestCheck {
+                                watch: l.watch.clone(),
+                                check: convert::check(&l.check),
+                            })
+                            .collect(),
+                    })
+                })
+                .await
+            }
+            Call::Checks {
+                watch,
+                after,
+                limit,
+            } => {
+                if !(1..=MAX_PAGE).contains(&limit) {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidRequest,
+                        format!("`limit` must be 1 to {MAX_PAGE}"),
+                    ));
+                }
+                self.history(move |r| {
+                    let after = after.map(|c| CheckCursor {
+                        at_ms: c.at_ms,
+                        id: c.id,
+                    });
+                    let rows = r.checks_page(&watch, after, limit)?;
+                    let next = (rows.len() == limit as usize)
+                        .then(|| rows.last().map(|c| c.cursor()))
+                        .flatten()
+                        .map(|c| Cursor {
+                            at_ms: c.at_ms,
+                            id: c.id,
+                        });
+                    Ok(Answer::Checks {
+                        checks: rows.iter().map(convert::check).collect(),
+                        next,
+                    })
+                })
+                .await
+            }
+            Call::Incidents { from_ms, until_ms } => {
+                self.history(move |r| {
+                    let rows = r.incidents(convert::time(from_ms), convert::time(until_ms))?;
+                    Ok(Answer::Incidents {
+                        incidents: rows.iter().map(convert::stored_incident).collect(),
+                    })
+                })
+                .await
+            }
+            Call::Uptime {
+                watch,
+                from_ms,
+                until_ms,
+            } => {
+                self.history(move |r| {
+                    let u = r.uptime(&watch, convert::time(from_ms), convert::time(until_ms))?;
+                    Ok(Answer::Uptime(convert::uptime(&u)))
+                })
+                .await
+            }
+            Call::Rollups {
+                watch,
+                span,
+                from_ms,
+                until_ms,
+            } => {
+                self.history(move |r| {
+                    let rows = r.rollups(
+                        &watch,
+                        convert::span(span),
+                        convert::time(from_ms),
+                        convert::time(until_ms),
+                    )?;
+                    Ok(Answer::Rollups {
+                        rows: rows.iter().map(|(at, r)| convert::rollup(*at, r)).collect(),
+                    })
+                })
+                .await
+            }
+            Call::TestWatch { watch } => {
+                let path = self.config_path();
+                let (check, settings) =
+                    blocking(move || edit::watch_to_test(&path, &watch)).await??;
+                Ok(Answer::Tested {
+                    result: edit::run_test(check, &settings).await?,
+                })
+            }
+            Call::ReadConfig => {
+                let path = self.config_path();
+                let text = tokio::fs::read_to_string(&path).await.map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::Internal,
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                })?;
+                Ok(Answer::Config {
+                    path: path.display().to_string(),
+                    text,
+                })
+            }
+            Call::EditConfig { edits } => {
+                let path = self.config_path();
+                let watches = blocking(move || edit::apply(&path, &edits)).await??;
+                // The file watcher would apply it too; applying it here answers only once
+                // it runs.
+                done(self.remote.reload().await)?;
+                Ok(Answer::ConfigSaved { watches })
+            }
+            Call::OpenHistory { .. } => Err(ApiError::new(
+                ErrorCode::NotAvailable,
+                "the history window is not in this build yet",
+            )),
+        }
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.remote.config_path().to_path_buf()
+    }
+
+    /// Runs a query on a reader of its own, on the blocking pool.
+    async fn history(
+        &self,
+        query: impl FnOnce(&Reader) -> Result<Answer, StoreError> + Send + 'static,
+    ) -> Result<Answer, ApiError> {
+        let open = self.history.clone();
+        blocking(move || {
+            let reader = open()?;
+            query(&reader)
+        })
+        .await?
+        .map_err(|e| ApiError::new(ErrorCode::HistoryUnavailable, e.to_string()))
+    }
+}
+
+/// Runs `work` on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// A command's result as an answer.
+fn done(result: Result<(), CommandError>) -> Result<Answer, ApiError> {
+    result.map(|()| Answer::Done).map_err(|e| {
+        let code = match &e {
+            CommandError::NoSuchWatch(_) => ErrorCode::NoSuchWatch,
+            CommandError::Paused(_) | CommandError::AllPaused => ErrorCode::Paused,
+            CommandError::Rejected(rejected) => match rejected.as_ref() {
+                Rejected::Config(config) => return edit::config_error(config, None),
+                Rejected::Probe(_) => ErrorCode::InvalidConfig,
+            },
+            CommandError::Stopped => ErrorCode::Stopped,
+        };
+        ApiError::new(code, e.to_string())
+    })
+}
