@@ -13,7 +13,10 @@ build_pkgs=(build-essential pkg-config ca-certificates)
 #   dbus-daemon, dbus-run-session: dbus-daemon; dbus-send: dbus-bin; Xvfb: xvfb; dunst: dunst.
 # dbus-x11 fills dunst's need for a session bus, which dbus-user-session would fill by
 # bringing systemd. The hooks' sh, cat, head, tr and sleep are Essential: always installed.
-test_pkgs=("${build_pkgs[@]}" nftables iproute2 dbus-daemon dbus-bin xvfb dunst dbus-x11)
+# The metrics endpoint is checked with promtool (`promtool check metrics`): prometheus.
+# The API's peer-uid test runs its client as another user with setpriv (util-linux,
+# Essential) and fetches the metrics inside a namespace with bash's /dev/tcp (Essential).
+test_pkgs=("${build_pkgs[@]}" nftables iproute2 dbus-daemon dbus-bin xvfb dunst dbus-x11 prometheus)
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;

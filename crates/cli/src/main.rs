@@ -6,6 +6,7 @@ mod api;
 mod args;
 mod check;
 mod desktop;
+mod metrics;
 mod open;
 mod render;
 mod run;

@@ -66,6 +66,7 @@ fn start(args: &RunArgs) -> Result<(), String> {
             history(args.data_dir.clone()),
             api::MAX_CLIENTS,
         );
+        let metrics = start_metrics(&resident).await?;
         if resident.created_config() {
             eprintln!(
                 "downwatch: wrote a default configuration to {}; edit it to choose what to watch",
@@ -77,9 +78,27 @@ fn start(args: &RunArgs) -> Result<(), String> {
             () = crate::desktop::run(&resident, args.headless, clicked) => {}
         }
         server.stop().await;
+        if let Some(metrics) = metrics {
+            metrics.stop();
+        }
         resident.shutdown().await;
         Ok(())
     })
+}
+
+/// The Prometheus endpoint when `[api] metrics` asks for it (read at start: a change
+/// takes effect at the next start).
+async fn start_metrics(
+    resident: &downwatch_monitor::resident::ResidentHandle,
+) -> Result<Option<crate::metrics::Metrics>, String> {
+    let config = downwatch_config::load(resident.config_path()).map_err(|e| e.to_string())?;
+    let Some(addr) = config.api.metrics else {
+        return Ok(None);
+    };
+    crate::metrics::Metrics::start(addr, resident.remote())
+        .await
+        .map(Some)
+        .map_err(|e| format!("cannot serve metrics on {addr}: {e}"))
 }
 
 /// Opens readers of the history file in the data directory (the resident's default when

@@ -15,8 +15,18 @@ pub struct Config {
     pub connectivity: Connectivity,
     /// How and when to tell the user.
     pub notifications: Notifications,
+    /// The local API's options.
+    pub api: Api,
     /// What to watch, in file order. Names are unique.
     pub watches: Vec<Watch>,
+}
+
+/// The `[api]` table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Api {
+    /// Where to serve Prometheus metrics (`metrics = "127.0.0.1:9464"`); `None` (the
+    /// default): not served.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 /// Defaults of the `[defaults]` table.

@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use crate::context::ParseContext;
 use crate::error::ConfigError;
-use crate::model::{Config, Defaults};
+use crate::model::{Api, Config, Defaults};
 use crate::raw::{RawDefaults, RawFile};
 use crate::rules::{threshold, timeout_vs_interval};
 use crate::{connectivity, notifications, watch};
@@ -36,10 +36,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let connectivity = connectivity::resolve(&top, &raw.connectivity)?;
     let notifications = notifications::resolve(&top, &raw.notifications)?;
     let watches = watch::resolve_all(&top, &raw.watch, &defaults)?;
+    let metrics = top.value(&raw.api.metrics, |text| {
+        text.parse().map_err(|_| {
+            format!("`metrics` must be an address and a port, such as \"127.0.0.1:9464\" (got \"{text}\")")
+        })
+    })?;
     Ok(Config {
         defaults,
         connectivity,
         notifications,
+        api: Api { metrics },
         watches,
     })
 }

@@ -25,7 +25,16 @@ pub(crate) struct RawFile {
     #[serde(default)]
     pub notifications: RawNotifications,
     #[serde(default)]
+    pub api: RawApi,
+    #[serde(default)]
     pub watch: Vec<Spanned<RawEntry>>,
+}
+
+/// `[api]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawApi {
+    pub metrics: Text,
 }
 
 /// `[defaults]`.

@@ -17,6 +17,10 @@ fn fixtures() -> PathBuf {
 /// where the rest comes from a library, e.g. the OS error text).
 const BAD: &[(&str, &str)] = &[
     (
+        "bad_metrics_address",
+        "3:11: `metrics` must be an address and a port, such as \"127.0.0.1:9464\" (got \"localhost\")",
+    ),
+    (
         "bad_duration",
         "5:12: watch \"Gmail\": `abc` is not a duration (e.g. 30s, 5m)",
     ),
@@ -64,7 +68,7 @@ const BAD: &[(&str, &str)] = &[
     ),
     (
         "unknown_table",
-        "2:2: unknown field `notification`, expected one of `defaults`, `connectivity`, `notifications`, `watch`",
+        "2:2: unknown field `notification`, expected one of `defaults`, `connectivity`, `notifications`, `api`, `watch`",
     ),
     (
         "wrong_type",

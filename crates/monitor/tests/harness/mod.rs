@@ -147,6 +147,7 @@ pub fn config(watches: Vec<Watch>) -> Config {
         probe: ProbeSettings::default(),
     };
     Config {
+        api: Default::default(),
         defaults: Defaults {
             interval: Duration::from_secs(30),
             timeout: Duration::from_secs(8),
