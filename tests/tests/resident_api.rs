@@ -208,6 +208,47 @@ fn every_request_kind_is_answered() {
         .sum();
     assert_eq!(down, 6, "{rollups}");
 
+    // What the history last saw: the latest check, up since the outage ended.
+    let current = c.ok(json!({"call": "current"}));
+    let old = current["watches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["watch"] == "Old")
+        .unwrap_or_else(|| panic!("no Old in {current}"));
+    assert_eq!(old["latest"]["at_ms"], json!(unix_ms(now)), "{old}");
+    assert_eq!(old["since_ms"], json!(unix_ms(now - 2 * HOUR)), "{old}");
+    let series = c.ok(
+        json!({"call": "latency_series", "watch": "Old", "phase": "total",
+        "from_ms": from, "until_ms": until, "max_points": 10}),
+    );
+    let points = series["points"].as_array().unwrap();
+    assert!(!points.is_empty() && points.len() <= 10, "{series}");
+    assert!(
+        points
+            .iter()
+            .all(|p| p["latency"]["phase"] == "total" && p["latency"]["mean_us"] == 5000),
+        "{series}"
+    );
+    let today = jiff::Timestamp::try_from(now)
+        .unwrap()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let yesterday = today.yesterday().unwrap();
+    let days = c.ok(
+        json!({"call": "days", "watch": "Old", "first": yesterday.to_string(),
+        "last": today.to_string(), "time_zone": "UTC"}),
+    );
+    let bars = days["days"].as_array().unwrap();
+    assert_eq!(bars.len(), 2, "{days}");
+    assert_eq!(bars[1]["date"], json!(today.to_string()), "{days}");
+    assert!(bars.iter().any(|d| d["state"] == "down"), "{days}");
+    let zone = c.error(
+        json!({"call": "days", "watch": "Old", "first": "2026-01-01",
+        "last": "2026-01-02", "time_zone": "Mars/Olympus"}),
+    );
+    assert_eq!(zone["code"], "invalid_request", "{zone}");
+
     // A watch definition tested once: the result of `downwatch check --json`.
     let body = web.body.clone();
     let tested = c.ok(json!({"call": "test_watch", "watch": format!("name = \"Try\"\n{body}")}));

@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Check, Cursor, Incident, LatestCheck, RollupRow, Snapshot, Span, Uptime};
+use crate::model::{
+    Check, Cursor, Day, Incident, LatencyPoint, LatestCheck, Phase, RollupRow, SeriesSource,
+    Snapshot, Span, StoredNow, Uptime,
+};
 
 /// A request, tagged by `call`. Times are Unix milliseconds; a watch is named as in the
 /// configuration (case-insensitively where the resident's own commands are).
@@ -78,6 +81,36 @@ pub enum Call {
         /// End of the window.
         until_ms: i64,
     },
+    /// Every stored watch's latest check, since when it has had that status, and its open
+    /// incidents: [`Answer::Current`].
+    Current,
+    /// A watch's latency of one phase over `[from_ms, until_ms)` in at most `max_points`
+    /// points, read from raw checks or rollups by the range: [`Answer::LatencySeries`].
+    LatencySeries {
+        /// The watch.
+        watch: String,
+        /// The phase.
+        phase: Phase,
+        /// Start of the window.
+        from_ms: i64,
+        /// End of the window.
+        until_ms: i64,
+        /// Points at most (1 to 10,000).
+        max_points: u32,
+    },
+    /// A watch's availability per local day, `first` to `last` (`YYYY-MM-DD`), cut at the
+    /// midnights of `time_zone` (an IANA name; `None`: the resident's): [`Answer::Days`].
+    Days {
+        /// The watch.
+        watch: String,
+        /// The first day.
+        first: String,
+        /// The last day (at most 400 days after the first).
+        last: String,
+        /// The time zone.
+        #[serde(default)]
+        time_zone: Option<String>,
+    },
     /// Probe a watch definition once, as `downwatch check` does: [`Answer::Tested`].
     TestWatch {
         /// The body of one `[[watch]]` table, in TOML, as the configuration file holds it
@@ -105,7 +138,7 @@ pub enum Call {
 impl Call {
     /// The `call` name of every request kind, to tell an unknown call from a known one
     /// with wrong fields.
-    pub const NAMES: [&'static str; 14] = [
+    pub const NAMES: [&'static str; 17] = [
         "snapshot",
         "subscribe",
         "check_now",
@@ -116,6 +149,9 @@ impl Call {
         "incidents",
         "uptime",
         "rollups",
+        "current",
+        "latency_series",
+        "days",
         "test_watch",
         "read_config",
         "edit_config",
@@ -205,6 +241,25 @@ pub enum Answer {
     Rollups {
         /// Oldest first.
         rows: Vec<RollupRow>,
+    },
+    /// For [`Call::Current`].
+    Current {
+        /// By watch name.
+        watches: Vec<StoredNow>,
+    },
+    /// For [`Call::LatencySeries`].
+    LatencySeries {
+        /// What it was read from.
+        source: SeriesSource,
+        /// Each bucket's length, ms.
+        bucket_ms: i64,
+        /// The non-empty buckets, oldest first.
+        points: Vec<LatencyPoint>,
+    },
+    /// For [`Call::Days`].
+    Days {
+        /// Oldest first.
+        days: Vec<Day>,
     },
     /// For [`Call::TestWatch`]: the object `downwatch check --json` prints (see the
     /// README's schema), and the verdict.

@@ -282,3 +282,71 @@ pub struct RollupRow {
     /// Latency of each phase that up or degraded checks had.
     pub latency: Vec<Latency>,
 }
+
+/// A watch as the history last saw it (`current`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredNow {
+    /// The watch.
+    pub watch: String,
+    /// Its latest stored check.
+    pub latest: Check,
+    /// Since when its checks have had the latest one's status.
+    pub since_ms: i64,
+    /// False when raw checks older than `since_ms` were already pruned (it is a lower
+    /// bound then).
+    pub since_exact: bool,
+    /// Its open incidents.
+    pub open_incidents: Vec<Incident>,
+}
+
+/// Where a latency series was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeriesSource {
+    /// Raw checks.
+    Raw,
+    /// Hour rollups (and raw checks for hours not rolled up yet).
+    Hours,
+    /// Day rollups (and raw checks for hours not rolled up yet).
+    Days,
+}
+
+/// One point of a latency series: the checks started in `[start_ms, end_ms)`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LatencyPoint {
+    /// Bucket start.
+    pub start_ms: i64,
+    /// Bucket end.
+    pub end_ms: i64,
+    /// Its figures (µs).
+    pub latency: Latency,
+}
+
+/// A day's availability state, for the availability bars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayState {
+    /// Up all the time observed.
+    Up,
+    /// Degraded at some point, never down.
+    Degraded,
+    /// Down at some point.
+    Down,
+    /// Nothing observed.
+    NotMonitored,
+}
+
+/// One local day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Day {
+    /// The date (`2026-11-30`).
+    pub date: String,
+    /// Its local midnight.
+    pub start_ms: i64,
+    /// The next local midnight (23 or 25 hours later on a clock change).
+    pub end_ms: i64,
+    /// Its uptime.
+    pub uptime: Uptime,
+    /// Its state.
+    pub state: DayState,
+}

@@ -23,6 +23,16 @@ pub type OpenReader = Arc<dyn Fn() -> Result<Reader, StoreError> + Send + Sync>;
 /// The most rows one page of checks returns.
 pub const MAX_PAGE: u32 = 1_000;
 
+/// The most points of a latency series (a chart is a few thousand pixels wide).
+pub const MAX_POINTS: u32 = 10_000;
+
+/// The most days of one availability request after its first (a year and a month).
+pub const MAX_DAYS: i32 = 400;
+
+fn invalid(message: String) -> ApiError {
+    ApiError::new(ErrorCode::InvalidRequest, message)
+}
+
 /// What requests are answered from.
 pub struct Calls {
     remote: Remote,
@@ -135,6 +145,70 @@ impl Calls {
                     )?;
                     Ok(Answer::Rollups {
                         rows: rows.iter().map(|(at, r)| convert::rollup(*at, r)).collect(),
+                    })
+                })
+                .await
+            }
+            Call::Current => {
+                self.history(|r| {
+                    Ok(Answer::Current {
+                        watches: r.current()?.iter().map(convert::now).collect(),
+                    })
+                })
+                .await
+            }
+            Call::LatencySeries {
+                watch,
+                phase,
+                from_ms,
+                until_ms,
+                max_points,
+            } => {
+                if !(1..=MAX_POINTS).contains(&max_points) {
+                    return Err(invalid(format!("`max_points` must be 1 to {MAX_POINTS}")));
+                }
+                let phase = convert::store_phase(phase);
+                self.history(move |r| {
+                    let series = r.latency_series(
+                        &watch,
+                        phase,
+                        convert::time(from_ms),
+                        convert::time(until_ms),
+                        max_points as usize,
+                    )?;
+                    Ok(convert::series(phase, &series))
+                })
+                .await
+            }
+            Call::Days {
+                watch,
+                first,
+                last,
+                time_zone,
+            } => {
+                let date = |text: &str| {
+                    text.parse::<jiff::civil::Date>()
+                        .map_err(|e| invalid(format!("`{text}` is not a date (YYYY-MM-DD): {e}")))
+                };
+                let (first, last) = (date(&first)?, date(&last)?);
+                let span = first.until(last).map(|s| s.get_days()).unwrap_or(i32::MAX);
+                if !(0..=MAX_DAYS).contains(&span) {
+                    return Err(invalid(format!(
+                        "`last` must be 0 to {MAX_DAYS} days after `first`"
+                    )));
+                }
+                let tz = match time_zone {
+                    Some(name) => jiff::tz::TimeZone::get(&name)
+                        .map_err(|e| invalid(format!("unknown time zone `{name}`: {e}")))?,
+                    None => jiff::tz::TimeZone::system(),
+                };
+                self.history(move |r| {
+                    Ok(Answer::Days {
+                        days: r
+                            .local_days(&watch, &tz, first, last)?
+                            .iter()
+                            .map(convert::day)
+                            .collect(),
                     })
                 })
                 .await

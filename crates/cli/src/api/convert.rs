@@ -178,6 +178,76 @@ pub fn span(s: model::Span) -> store::Span {
     }
 }
 
+/// The store's phase of the API's.
+pub fn store_phase(p: model::Phase) -> store::Phase {
+    match p {
+        model::Phase::Dns => store::Phase::Dns,
+        model::Phase::Connect => store::Phase::Connect,
+        model::Phase::Tls => store::Phase::Tls,
+        model::Phase::Ttfb => store::Phase::Ttfb,
+        model::Phase::Total => store::Phase::Total,
+    }
+}
+
+fn latency(p: store::Phase, l: &store::Latency) -> model::Latency {
+    model::Latency {
+        phase: phase(p),
+        count: l.count,
+        min_us: l.min_us,
+        mean_us: l.mean_us,
+        max_us: l.max_us,
+        p95_us: l.p95_us,
+    }
+}
+
+/// What the history last saw of a watch.
+pub fn now(n: &store::WatchNow) -> model::StoredNow {
+    model::StoredNow {
+        watch: n.watch.clone(),
+        latest: check(&n.latest),
+        since_ms: ms(n.since),
+        since_exact: n.since_exact,
+        open_incidents: n.open_incidents.iter().map(stored_incident).collect(),
+    }
+}
+
+/// A latency series of `p`.
+pub fn series(p: store::Phase, s: &store::LatencySeries) -> downwatch_api::Answer {
+    downwatch_api::Answer::LatencySeries {
+        source: match s.source {
+            store::SeriesSource::Raw => model::SeriesSource::Raw,
+            store::SeriesSource::Hours => model::SeriesSource::Hours,
+            store::SeriesSource::Days => model::SeriesSource::Days,
+        },
+        bucket_ms: i64::try_from(s.bucket.as_millis()).unwrap_or(i64::MAX),
+        points: s
+            .points
+            .iter()
+            .map(|pt| model::LatencyPoint {
+                start_ms: ms(pt.start),
+                end_ms: ms(pt.end),
+                latency: latency(p, &pt.latency),
+            })
+            .collect(),
+    }
+}
+
+/// A local day.
+pub fn day(d: &store::DayAvailability) -> model::Day {
+    model::Day {
+        date: d.date.to_string(),
+        start_ms: ms(d.start),
+        end_ms: ms(d.end),
+        uptime: uptime(&d.uptime),
+        state: match d.state {
+            store::DayState::Up => model::DayState::Up,
+            store::DayState::Degraded => model::DayState::Degraded,
+            store::DayState::Down => model::DayState::Down,
+            store::DayState::NotMonitored => model::DayState::NotMonitored,
+        },
+    }
+}
+
 fn phase(p: store::Phase) -> model::Phase {
     match p {
         store::Phase::Dns => model::Phase::Dns,
@@ -202,16 +272,7 @@ pub fn rollup(start_ms: i64, r: &store::Rollup) -> model::RollupRow {
         checks_unjudged: r.checks.unjudged,
         latency: store::PHASES
             .iter()
-            .filter_map(|p| {
-                r.latency(*p).map(|l| model::Latency {
-                    phase: phase(*p),
-                    count: l.count,
-                    min_us: l.min_us,
-                    mean_us: l.mean_us,
-                    max_us: l.max_us,
-                    p95_us: l.p95_us,
-                })
-            })
+            .filter_map(|p| r.latency(*p).map(|l| latency(*p, &l)))
             .collect(),
     }
 }
