@@ -24,6 +24,11 @@ pub enum Command {
     /// Monitor the configured watches and notify (the resident), with a tray icon;
     /// `--headless` runs without it (servers, tiling window managers).
     Run(RunArgs),
+    /// Every watch's state from the history: since when, last latency, uptime over 24 h,
+    /// open incidents; exit 0 all up, 1 one degraded, 2 one down, 3 unknown.
+    Status(crate::status::StatusArgs),
+    /// Export the history (checks, incidents or notifications) as CSV or JSON Lines.
+    Export(crate::export::ExportArgs),
     /// Open the history window, at a watch or an incident (exits 3 while this version has
     /// no history window).
     Open(OpenArgs),

@@ -8,8 +8,11 @@ mod check;
 mod desktop;
 mod metrics;
 mod open;
+mod export;
+mod history;
 mod render;
 mod run;
+mod status;
 
 use std::process::ExitCode;
 
@@ -29,6 +32,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Open(args) => open::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 

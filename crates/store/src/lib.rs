@@ -43,6 +43,7 @@ mod migrate;
 #[cfg(test)]
 mod migrate_v2_tests;
 mod open;
+mod pages;
 mod period;
 mod reader;
 mod records;
@@ -62,6 +63,7 @@ pub use error::StoreError;
 pub use jiff;
 pub use migrate::SCHEMA_VERSION;
 pub use open::{BUSY_TIMEOUT, CACHE_KIB, FILE_NAME, MovedAside, StoreOptions};
+pub use pages::{RowCursor, StoredNotification};
 pub use period::{CheckCounts, Latency, PHASES, Phase, Rollup, Span};
 pub use reader::Reader;
 pub use records::{

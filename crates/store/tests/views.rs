@@ -14,7 +14,7 @@ use downwatch_store::{
     RecordSender, SeriesSource, Store, StoreError,
 };
 
-/// 2026-12-01T00:00:00Z.
+/// 2026-11-30T00:00:00Z.
 fn t0() -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(1_795_996_800)
 }

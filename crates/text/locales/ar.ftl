@@ -453,3 +453,16 @@ open-what-overview = السجل
 open-what-watch = سجل { $name }
 open-what-incident = الحادثة { $id }
 open-what-settings = الإعدادات
+
+## `downwatch status`: one watch per block, from the history.
+
+status-head = { $watch }  { $word }  منذ { $since } ({ $ago })
+status-head-at-least = { $watch }  { $word }  منذ { $since } أو قبل ذلك ({ $ago } على الأقل)
+status-last = آخر فحص { $when }، { $latency } م.ث
+status-uptime = نسبة التشغيل خلال 24 ساعة { $percent }
+status-uptime-none = نسبة التشغيل خلال 24 ساعة: لا توجد بيانات
+status-reason = { $layer }: { $cause }
+status-incident = حادثة مفتوحة منذ { $since } ({ $kind })
+status-incident-cause = { $incident }: { $cause }
+status-nothing-yet = لم يُفحص أي هدف بعد (السجل في { $dir }).
+status-no-history = لا يوجد سجل في { $dir } بعد: يكتبه الأمر `downwatch run` هناك (أو مرّر --data-dir).

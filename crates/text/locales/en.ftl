@@ -368,3 +368,16 @@ open-what-overview = the history
 open-what-watch = the history of { $name }
 open-what-incident = incident { $id }
 open-what-settings = the settings
+
+## `downwatch status`: one watch per block, from the history.
+
+status-head = { $watch }  { $word }  since { $since } ({ $ago })
+status-head-at-least = { $watch }  { $word }  since { $since } or earlier ({ $ago } at least)
+status-last = last check { $when }, { $latency } ms
+status-uptime = uptime over 24 h { $percent }
+status-uptime-none = uptime over 24 h: no data
+status-reason = { $layer }: { $cause }
+status-incident = open incident since { $since } ({ $kind })
+status-incident-cause = { $incident }: { $cause }
+status-nothing-yet = No watch has been checked yet (history in { $dir }).
+status-no-history = No history in { $dir } yet: `downwatch run` records it there (or pass --data-dir).
