@@ -97,7 +97,7 @@ impl Reader {
             .unwrap_or(i64::MIN);
         // 1. The raw rows not rolled up yet.
         let tail = rolled.unwrap_or(i64::MIN).max(pruned);
-        if let Some(at) = self.first_after_other(id, status, tail, latest_ms)? {
+        if let Some(at) = self.first_after_other(id, status, tail, latest_ms.saturating_add(1))? {
             return Ok((at, true));
         }
         let column = count_column(status);
@@ -112,8 +112,9 @@ impl Reader {
             .and_then(|mut s| s.query_row([id], |r| r.get(0)))
             .map_err(err())?;
         if let Some(hour) = hour {
+            // Only that hour's raw rows: the rollups say none after it had another status.
             if hour >= pruned {
-                if let Some(at) = self.first_after_other(id, status, hour, latest_ms)? {
+                if let Some(at) = self.first_after_other(id, status, hour, hour + HOUR_MS)? {
                     return Ok((at, true));
                 }
             }
@@ -159,24 +160,24 @@ impl Reader {
     }
 
     /// The start of the first check after the newest judged check of another status than
-    /// `status` started in `[from_ms, latest_ms]`; `None` when there is none there.
+    /// `status` started in `[from_ms, until_ms)`; `None` when there is none there.
     fn first_after_other(
         &self,
         id: i64,
         status: Status,
         from_ms: i64,
-        latest_ms: i64,
+        until_ms: i64,
     ) -> Result<Option<i64>, StoreError> {
         let err = || self.sqlite("finding since when");
         let other: Option<i64> = self
             .conn
             .prepare_cached(
                 "SELECT at_ms FROM check_result WHERE watch_id = ?1 AND at_ms >= ?2
-                 AND at_ms <= ?3 AND judged = 1 AND status != ?4
+                 AND at_ms < ?3 AND judged = 1 AND status != ?4
                  ORDER BY at_ms DESC LIMIT 1",
             )
             .and_then(|mut s| {
-                s.query_row(params![id, from_ms, latest_ms, status.as_str()], |r| {
+                s.query_row(params![id, from_ms, until_ms, status.as_str()], |r| {
                     r.get(0)
                 })
                 .optional()
