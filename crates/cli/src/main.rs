@@ -10,6 +10,7 @@ mod export;
 mod history;
 mod metrics;
 mod open;
+mod recorder;
 mod render;
 mod run;
 mod status;

@@ -1,19 +1,21 @@
 //! `downwatch run`: a thin caller of the resident (`downwatch_monitor::resident`): reads
 //! the arguments, opens the events file, claims the API's socket (one resident per user),
-//! starts the resident, its API server and its desktop side (the tray, `crate::desktop`),
-//! and waits for SIGINT, SIGTERM or the tray's Quit to shut them
-//! down.
+//! opens the history (`crate::recorder`), starts the resident, its API server and its
+//! desktop side (the tray, `crate::desktop`), and waits for SIGINT, SIGTERM or the tray's
+//! Quit to shut them down.
 
 use std::fs::OpenOptions;
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::SystemTime;
 
 use downwatch_monitor::events::{JsonLines, NullSink, Sink};
-use downwatch_monitor::resident::{Options, Resident};
+use downwatch_monitor::resident::{Options, Resident, StartError, default_data_dir};
 
 use crate::EXIT_UNKNOWN;
 use crate::api;
 use crate::args::RunArgs;
+use crate::recorder::History;
 
 /// Runs the resident; returns only at shutdown (0) or on a start-up error (3).
 pub fn run(args: &RunArgs) -> ExitCode {
@@ -38,14 +40,19 @@ fn init_logging() {
 
 fn start(args: &RunArgs) -> Result<(), String> {
     let sink = open_events(args.events.as_deref())?;
+    let mut options = Options::default();
+    let data_dir = args
+        .data_dir
+        .clone()
+        .or_else(default_data_dir)
+        .ok_or_else(|| StartError::NoDataDir.to_string())?;
+    options.data_dir = Some(data_dir.clone());
+    options.sink = sink;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     runtime.block_on(async {
-        let mut options = Options::default();
-        options.data_dir.clone_from(&args.data_dir);
-        options.sink = sink;
         let (clicks, clicked) = tokio::sync::mpsc::unbounded_channel();
         options.clicks = Some(clicks);
         // Claimed before anything starts: a second resident says who runs and leaves
@@ -58,6 +65,13 @@ fn start(args: &RunArgs) -> Result<(), String> {
         if claim.took_over {
             tracing::info!("api: replaced a stale socket at {}", socket.display());
         }
+        // Only the resident that holds the socket opens the history (the import of
+        // `incidents.json` waits for its commit: off the runtime's thread).
+        let mut recorder =
+            tokio::task::spawn_blocking(move || History::open(&data_dir, SystemTime::now()))
+                .await
+                .map_err(|e| format!("cannot open the history: {e}"))?;
+        recorder.prepare(&mut options);
         let resident =
             Resident::start(args.config.as_deref(), options).map_err(|e| e.to_string())?;
         let server = api::Server::start(
@@ -66,6 +80,7 @@ fn start(args: &RunArgs) -> Result<(), String> {
             history(args.data_dir.clone()),
             api::MAX_CLIENTS,
         );
+        let keeping = recorder.attach(resident.reporter());
         let metrics = start_metrics(&resident).await?;
         if resident.created_config() {
             eprintln!(
@@ -82,6 +97,7 @@ fn start(args: &RunArgs) -> Result<(), String> {
             metrics.stop();
         }
         resident.shutdown().await;
+        keeping.finish().await;
         Ok(())
     })
 }

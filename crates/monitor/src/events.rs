@@ -1,5 +1,6 @@
-//! Everything the monitor does, as events handed to a [`Sink`]: the `--events` JSON-lines
-//! writer is one sink, the history store (next) is another. The monitor never knows which.
+//! Everything the monitor does, as events handed to a [`Sink`] (the `--events` JSON-lines
+//! writer), to live subscribers and to queues (the history store's keeper reads one). The
+//! monitor never knows who reads them.
 
 use std::io::Write;
 use std::time::{Duration, SystemTime};
@@ -36,6 +37,10 @@ pub enum Event {
         verdict: Verdict,
         /// How late it started against its schedule.
         late: Duration,
+        /// When it started (wall clock).
+        at: SystemTime,
+        /// How long it speaks for: the watch's interval in force (backed off while down).
+        interval: Duration,
     },
     /// The connectivity verdict changed.
     Verdict {
@@ -72,7 +77,7 @@ pub enum Event {
     /// changed; judgement waits for the network to settle.
     Settling {
         /// Why.
-        why: &'static str,
+        why: Settle,
         /// The wall-clock gap, for sleeps.
         gap: Option<Duration>,
     },
@@ -98,6 +103,84 @@ pub enum Event {
     Resumed {
         /// The watch, or `None` for all of them.
         watch: Option<String>,
+    },
+    /// What happened to the history store (reported by its keeper, see
+    /// [`crate::resident::ResidentHandle::reporter`]).
+    History(HistoryNote),
+}
+
+impl Event {
+    /// Whether this event must be durably kept before it is told anywhere: an incident
+    /// opened, updated or closed, and a notification. With a keeper attached
+    /// ([`crate::resident::Options::keeper`]) the loop waits until the keeper has committed
+    /// such an event (and every one before it) before writing it to its sink and before a
+    /// notification leaves the process.
+    pub fn must_be_kept(&self) -> bool {
+        matches!(
+            self,
+            Event::IncidentOpened(_)
+                | Event::IncidentUpdated(_)
+                | Event::IncidentClosed(_)
+                | Event::Notification { .. }
+        )
+    }
+}
+
+/// Why judgement waits for the network to settle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settle {
+    /// logind said the machine is about to suspend.
+    GoingToSleep,
+    /// logind said the machine resumed.
+    WokeUp,
+    /// The wall clock ran ahead of the monotonic one: the machine slept (or the clock was
+    /// set); the event carries the gap.
+    ClockGap,
+    /// The routing tables changed.
+    NetworkChanged,
+}
+
+impl Settle {
+    /// The words the events file carries (`summary`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Settle::GoingToSleep => "the computer is going to sleep",
+            Settle::WokeUp => "the computer woke up",
+            Settle::ClockGap => "the computer slept or its clock changed",
+            Settle::NetworkChanged => "the network changed",
+        }
+    }
+}
+
+/// What the history store's keeper reports to the loop, which records it as an event (and
+/// tells the user of a damaged history with a notification). The monitor knows no store: a
+/// note is data (paths, SQLite's words, the error as it is).
+#[derive(Clone, Debug)]
+pub enum HistoryNote {
+    /// The history file could not be read; it was moved aside and a fresh one started.
+    /// Monitoring goes on; the user is notified.
+    MovedAside {
+        /// Where the history was.
+        from: std::path::PathBuf,
+        /// Where the damaged file is kept now.
+        to: std::path::PathBuf,
+        /// SQLite's words for what was wrong.
+        reason: String,
+    },
+    /// Writing failed (a full disk, an I/O error); told once. Monitoring and notifications
+    /// go on, records wait in a bounded buffer, and what overflows it is recorded as a
+    /// "not recorded" span when writing works again.
+    WriteFailed {
+        /// Why.
+        error: Arc<dyn std::error::Error + Send + Sync>,
+    },
+    /// Writing works again after a failure.
+    WritingResumed,
+    /// The history could not be opened at all (a permission problem, a newer schema):
+    /// monitoring goes on without it.
+    Unavailable {
+        /// Why.
+        error: Arc<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -188,6 +271,7 @@ pub fn to_json(at: SystemTime, event: &Event) -> Value {
             judged,
             verdict,
             late,
+            ..
         } => {
             put("event", json!("check"));
             put("watch", json!(watch));
@@ -291,7 +375,7 @@ pub fn to_json(at: SystemTime, event: &Event) -> Value {
         }
         Event::Settling { why, gap } => {
             put("event", json!("settling"));
-            put("summary", json!(why));
+            put("summary", json!(why.as_str()));
             put("gap_s", json!(gap.map(|g| g.as_secs())));
         }
         Event::ConfigReloaded { watches } => {
@@ -323,6 +407,23 @@ pub fn to_json(at: SystemTime, event: &Event) -> Value {
             put("event", json!("resumed"));
             put("watch", json!(watch));
         }
+        Event::History(note) => match note {
+            HistoryNote::MovedAside { from, to, reason } => {
+                put("event", json!("history_moved_aside"));
+                put("summary", json!(reason));
+                put("file", json!(from.display().to_string()));
+                put("kept_as", json!(to.display().to_string()));
+            }
+            HistoryNote::WriteFailed { error } => {
+                put("event", json!("history_write_failed"));
+                put("summary", json!(error.to_string()));
+            }
+            HistoryNote::WritingResumed => put("event", json!("history_resumed")),
+            HistoryNote::Unavailable { error } => {
+                put("event", json!("history_unavailable"));
+                put("summary", json!(error.to_string()));
+            }
+        },
     }
     Value::Object(o)
 }

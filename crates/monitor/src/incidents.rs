@@ -8,6 +8,8 @@ use std::time::{Duration, SystemTime};
 use downwatch_probe::{Cause, Layer};
 use serde::{Deserialize, Serialize};
 
+use downwatch_text::Message;
+
 use crate::detector::Change;
 use crate::ids::{IncidentId, slug};
 use crate::state::WatchState;
@@ -67,8 +69,12 @@ pub struct Incident {
     pub layer: Option<Layer>,
     /// Dominant cause, when known.
     pub cause: Option<Cause>,
-    /// The probe's message for that cause.
+    /// The probe's message for that cause (English, for scripts and the events file).
     pub detail: Option<String>,
+    /// The same message as data (id and arguments), so the history renders it in the
+    /// reader's language. Absent in a file saved before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
 }
 
 impl Incident {
@@ -102,6 +108,23 @@ impl IncidentBook {
     /// An empty book (or one restored with serde, to survive restarts).
     pub fn new() -> Self {
         IncidentBook::default()
+    }
+
+    /// A book of the incidents still open (restored from the history store after a
+    /// restart); at most one per watch, the last one given wins.
+    pub fn from_open(open: impl IntoIterator<Item = Incident>) -> Self {
+        IncidentBook {
+            open: open.into_iter().map(|i| (i.watch.clone(), i)).collect(),
+        }
+    }
+
+    /// Fills in the group of open incidents that have none (restored from the history
+    /// store, which keeps the group incident but not the watch's group), from
+    /// `group_of(watch)`.
+    pub fn name_groups(&mut self, group_of: impl Fn(&str) -> Option<String>) {
+        for incident in self.open.values_mut().filter(|i| i.group.is_none()) {
+            incident.group = group_of(&incident.watch);
+        }
     }
 
     /// The open incident of a watch.
@@ -153,6 +176,7 @@ impl IncidentBook {
                             open.layer = Some(r.layer);
                             open.cause = Some(r.cause);
                             open.detail = Some(r.detail.english());
+                            open.message = Some(r.detail.clone());
                         }
                         return Some(IncidentEvent::Updated(open.clone()));
                     }
@@ -185,6 +209,7 @@ impl IncidentBook {
                     layer: reason.map(|r| r.layer),
                     cause: reason.map(|r| r.cause),
                     detail: reason.map(|r| r.detail.english()),
+                    message: reason.map(|r| r.detail.clone()),
                 };
                 self.open.insert(watch.to_owned(), incident.clone());
                 Some(IncidentEvent::Opened(incident))

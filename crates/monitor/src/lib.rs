@@ -15,6 +15,7 @@ pub mod detector;
 pub mod events;
 pub mod ids;
 pub mod incidents;
+pub mod keeper;
 pub mod memory;
 pub mod messages;
 pub mod notice;

@@ -77,6 +77,11 @@ pub enum NoticeKind {
         #[serde(serialize_with = "secs")]
         after: Duration,
     },
+    /// The history could not be read: it was kept aside and a fresh one started.
+    HistoryMovedAside {
+        /// Where the damaged file is kept.
+        kept_as: String,
+    },
     /// Notifications held back (rate limit or quiet hours), summarised.
     Summary {
         /// How many were held.

@@ -45,7 +45,10 @@ use tokio::task::JoinHandle;
 use crate::IncidentId;
 use crate::announce::Announce;
 use crate::clock::SystemClock;
+use crate::events::HistoryNote;
 use crate::events::{NullSink, Rejected, Sink, Stamped};
+use crate::incidents::IncidentBook;
+use crate::keeper::{self, Keeper, KeptReader};
 use crate::probes::Probers;
 use crate::runner::{self, Command, CommandError, Deps, Inputs, Outlets, ProbeExec, Scope};
 use crate::snapshot::Snapshot;
@@ -64,7 +67,11 @@ pub struct Options {
     /// Where clicks on a notification's "Details" go (the incident to open); `None`: they
     /// are logged.
     pub clicks: Option<mpsc::UnboundedSender<IncidentId>>,
+    /// The open incidents as the history store keeps them: when given, the loop starts
+    /// from them and `incidents.json` is neither read nor written.
+    pub incidents: Option<IncidentBook>,
     queues: Vec<(usize, oneshot::Sender<mpsc::Receiver<Arc<Stamped>>>)>,
+    keeper: Option<Keeper>,
 }
 
 impl Default for Options {
@@ -73,7 +80,9 @@ impl Default for Options {
             data_dir: None,
             sink: Box::new(NullSink),
             clicks: None,
+            incidents: None,
             queues: Vec::new(),
+            keeper: None,
         }
     }
 }
@@ -87,6 +96,22 @@ impl Options {
         self.queues.push((capacity, tx));
         rx
     }
+
+    /// The kept queue for the history store (see [`crate::keeper`]): every event from the
+    /// start, lossless, at most `capacity` unread; incidents and notifications are told only
+    /// once the reader has committed them. One keeper per resident (a second call replaces
+    /// the first).
+    pub fn keeper(&mut self, capacity: usize) -> KeptReader {
+        let (keeper, reader) = keeper::kept_queue(capacity);
+        self.keeper = Some(keeper);
+        reader
+    }
+}
+
+/// The OS data directory's `downwatch` (`~/.local/share/downwatch` on Linux), where the
+/// resident keeps its state and history unless told otherwise.
+pub fn default_data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("downwatch"))
 }
 
 /// Why the resident did not start.
@@ -134,9 +159,7 @@ impl Resident {
         };
         let data_dir = match options.data_dir.take() {
             Some(dir) => dir,
-            None => dirs::data_dir()
-                .map(|d| d.join("downwatch"))
-                .ok_or(StartError::NoDataDir)?,
+            None => default_data_dir().ok_or(StartError::NoDataDir)?,
         };
         std::fs::create_dir_all(&data_dir).map_err(|source| StartError::DataDir {
             path: data_dir.clone(),
@@ -155,12 +178,16 @@ impl Resident {
         for (capacity, tx) in options.queues.drain(..) {
             let _ = tx.send(outlets.queue(capacity));
         }
+        if let Some(keeper) = options.keeper.take() {
+            outlets.keep(keeper);
+        }
         let deps = Deps {
             clock,
             exec: probers,
             sink: options.sink,
             announcer,
             data_dir: Some(data_dir),
+            incidents: options.incidents.take(),
             network_fingerprint: Some(Box::new(|| system::network_fingerprint().unwrap_or(0))),
             outlets,
         };
@@ -200,6 +227,20 @@ fn log_clicks() -> mpsc::UnboundedSender<IncidentId> {
     tx
 }
 
+/// Reports [`HistoryNote`]s to the loop (cheap to clone).
+#[derive(Clone, Debug)]
+pub struct Reporter(mpsc::Sender<Command>);
+
+impl Reporter {
+    /// Hands `note` to the loop (waiting for room); `Err` when the loop has stopped.
+    pub async fn report(&self, note: HistoryNote) -> Result<(), CommandError> {
+        self.0
+            .send(Command::Report(note))
+            .await
+            .map_err(|_| CommandError::Stopped)
+    }
+}
+
 /// The running resident. Dropping it stops the loop too (without waiting for it: call
 /// [`ResidentHandle::shutdown`] to wait).
 #[derive(Debug)]
@@ -231,6 +272,13 @@ impl ResidentHandle {
     /// The configuration file in use.
     pub fn config_path(&self) -> &Path {
         self.remote.config_path()
+    }
+
+    /// Where the history store's keeper reports what happened to the store (recorded as
+    /// events; a damaged history is also told to the user). Only the owner has it: an API
+    /// client cannot make up store troubles.
+    pub fn reporter(&self) -> Reporter {
+        Reporter(self.remote.commands.clone())
     }
 
     /// True when the default configuration file was written by this start (first run).

@@ -67,8 +67,13 @@ pub struct Deps {
     pub sink: Box<dyn Sink>,
     /// Renders and delivers notices.
     pub announcer: Arc<dyn Announcer>,
-    /// Where open incidents are kept across restarts (`incidents.json`), if anywhere.
+    /// Where state is kept across restarts (`incidents.json`, `notifications.json`,
+    /// `paused.json`), if anywhere.
     pub data_dir: Option<std::path::PathBuf>,
+    /// The open incidents as the history store keeps them: when given, the loop starts
+    /// from them and neither reads nor writes `incidents.json` (the store, fed through the
+    /// kept queue, is their one source of truth). `None`: `incidents.json` in `data_dir`.
+    pub incidents: Option<crate::incidents::IncidentBook>,
     /// A fingerprint of the network configuration (routes), polled every tick; a change
     /// means "wait for the network to settle". `None` where not available.
     pub network_fingerprint: Option<Box<dyn Fn() -> u64 + Send>>,

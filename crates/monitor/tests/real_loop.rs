@@ -131,6 +131,7 @@ async fn real_parts_tell_an_outage_of_a_closed_port_and_its_end() {
         sink: Box::new(JsonLines::new(std::io::LineWriter::new(events))),
         announcer: Arc::new(Announce::new(&cfg.notifications, clicks_tx)),
         data_dir: Some(dir.path().join("data")),
+        incidents: None,
         network_fingerprint: None,
         outlets,
     };

@@ -41,7 +41,12 @@ fn failure_columns(
 ) {
     match f {
         Some(f) => (
-            Some(f.layer.as_str()),
+            // The schema's layers are the network's four; a probe that could not be set up
+            // (`setup_failed`) blames none, and its cause says so. Storing "setup" would break
+            // the CHECK and, with it, every batch that holds such a check.
+            Some(f.layer)
+                .filter(|l| *l != downwatch_probe::Layer::Setup)
+                .map(downwatch_probe::Layer::as_str),
             Some(f.cause.code()),
             Some(f.message.id.as_str()),
             Some(serde_json::Value::Object(f.message.args.clone()).to_string()),

@@ -190,6 +190,9 @@ summary-up = عادت إلى العمل: { $up }.
 summary-body-both = { summary-down } { summary-up }
 summary-body-none = لا توجد خدمة متوقفة الآن.
 
+history-moved-title = تعذّرت قراءة السجل
+history-moved-body = حُفظ الملف التالف باسم { $path } وبدأ سجل جديد. المراقبة مستمرة.
+
 ## Texts shown as they are.
 
 verbatim = { $text }

@@ -143,6 +143,9 @@ summary-up = Back up: { $up }.
 summary-body-both = { summary-down } { summary-up }
 summary-body-none = Nothing is down now.
 
+history-moved-title = The history could not be read
+history-moved-body = It was kept as { $path } and a new history was started. Monitoring goes on.
+
 ## Texts shown as they are (an operating system's error, say), in every language.
 
 verbatim = { $text }

@@ -51,7 +51,8 @@ impl Look {
             NoticeKind::Degraded { .. }
             | NoticeKind::Unstable { .. }
             | NoticeKind::CertExpiring { .. }
-            | NoticeKind::Summary { .. } => (WARNING, false),
+            | NoticeKind::Summary { .. }
+            | NoticeKind::HistoryMovedAside { .. } => (WARNING, false),
         };
         Look { icon, critical }
     }

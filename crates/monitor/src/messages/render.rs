@@ -141,6 +141,14 @@ impl Messages {
                 };
                 (title, self.t(id, &args, errors))
             }
+            NoticeKind::HistoryMovedAside { kept_as } => {
+                let body = downwatch_text::Message::new("history-moved-body")
+                    .arg("path", downwatch_text::Value::address(kept_as));
+                (
+                    self.t("history-moved-title", &[], errors),
+                    body.render_in(&self.catalog, errors),
+                )
+            }
         };
         Rendered {
             title: self.base_direction(title),

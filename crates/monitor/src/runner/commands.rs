@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use super::core::Monitor;
 use super::pause::{PauseRt, SavedPause};
 use super::{PAUSE_FILE, save_state};
-use crate::events::{Event, Rejected};
+use crate::events::{Event, HistoryNote, Rejected};
 use crate::schedule;
 use crate::walltime::unix_millis;
 
@@ -65,6 +65,9 @@ pub enum Command {
         /// Answered once applied, or with why it was not.
         reply: Reply,
     },
+    /// What happened to the history store: recorded as an event; a damaged history moved
+    /// aside is also told to the user. Not answered.
+    Report(HistoryNote),
 }
 
 /// Why a command did not take effect.
@@ -100,9 +103,28 @@ impl Monitor {
             Command::Reload { config, reply } => {
                 (reply, self.reload(&config).map_err(CommandError::Rejected))
             }
+            Command::Report(note) => return self.on_report(note),
         };
         // A client that stopped waiting does not matter.
         let _ = reply.send(result);
+    }
+
+    /// Records a note of the history store; a history moved aside is told at once (it is
+    /// not about a watch: no group wait, no rate limit).
+    fn on_report(&mut self, note: HistoryNote) {
+        if let HistoryNote::MovedAside { to, .. } = &note {
+            let notice = crate::notice::Notice {
+                kind: crate::notice::NoticeKind::HistoryMovedAside {
+                    kept_as: to.display().to_string(),
+                },
+                incident: None,
+                at: self.deps.clock.wall(),
+            };
+            self.emit(Event::History(note));
+            self.tell(notice);
+        } else {
+            self.emit(Event::History(note));
+        }
     }
 
     fn index(&self, name: &str) -> Result<usize, CommandError> {

@@ -34,6 +34,8 @@ pub(super) struct Monitor {
     pub(super) watches: Vec<WatchRt>,
     pub(super) policy: Policy,
     pub(super) book: IncidentBook,
+    /// Open incidents are saved to `incidents.json` (not kept by the history store).
+    pub(super) incidents_file: bool,
     pub(super) verdict: Verdict,
     pub(super) verdict_since: Instant,
     pub(super) verdict_at: Option<Instant>,
@@ -57,21 +59,35 @@ pub(super) struct Monitor {
     pub(super) deliveries: JoinSet<()>,
     /// The global pause.
     pub(super) paused: Option<PauseRt>,
-    /// Events of this turn for the queues.
+    /// Events of this turn for the queues, the keeper and the sink.
     pub(super) outbox: Vec<Arc<Stamped>>,
+    /// Notices of this turn, delivered at its end (once kept).
+    pub(super) to_deliver: Vec<(crate::notice::Notice, crate::messages::Rendered)>,
     /// The snapshot changed since it was last published.
     pub(super) dirty: bool,
     pub(super) next_publish: Instant,
 }
 
 impl Monitor {
-    pub(super) fn new(config: Arc<Config>, deps: Deps) -> Self {
+    pub(super) fn new(config: Arc<Config>, mut deps: Deps) -> Self {
         let now = deps.clock.now();
-        let book: IncidentBook = deps
-            .data_dir
-            .as_deref()
-            .map(|dir| load_state(dir, INCIDENTS_FILE))
-            .unwrap_or_default();
+        // Open incidents come from the history store when it keeps them; otherwise from
+        // `incidents.json`.
+        let incidents_file = deps.incidents.is_none();
+        let book: IncidentBook = match deps.incidents.take() {
+            Some(mut book) => {
+                book.name_groups(|watch| {
+                    let cfg = config.watches.iter().find(|w| w.name == watch);
+                    cfg.and_then(|w| w.group.clone())
+                });
+                book
+            }
+            None => deps
+                .data_dir
+                .as_deref()
+                .map(|dir| load_state(dir, INCIDENTS_FILE))
+                .unwrap_or_default(),
+        };
         let mut policy = Policy::new(config.notifications.clone());
         if let Some(dir) = deps.data_dir.as_deref() {
             policy.restore(load_state(dir, MEMORY_FILE));
@@ -93,6 +109,7 @@ impl Monitor {
             config: config.clone(),
             deps,
             book,
+            incidents_file,
             verdict: Verdict::Online,
             verdict_since: now,
             verdict_at: None,
@@ -114,6 +131,7 @@ impl Monitor {
             deliveries: JoinSet::new(),
             paused: None,
             outbox: Vec::new(),
+            to_deliver: Vec::new(),
             dirty: true,
             next_publish: now,
         };
@@ -191,8 +209,8 @@ impl Monitor {
             self.emit(incident_event(event));
         }
         self.dirty = true;
-        if let (false, Some(dir)) = (closed.is_empty(), &self.deps.data_dir) {
-            super::save_state(dir, INCIDENTS_FILE, &self.book);
+        if !closed.is_empty() {
+            self.save_incidents();
         }
         self.config = Arc::new(config.clone());
         self.policy.set_config(config.notifications.clone());
@@ -242,7 +260,7 @@ impl Monitor {
         self.release_notices(shutdown);
         self.save_memory();
         self.publish(now, shutdown);
-        self.flush_queues().await;
+        self.flush_outbox().await;
     }
 
     /// At shutdown: waits (at most [`SHUTDOWN_GRACE`]) for deliveries still running, and
@@ -256,7 +274,14 @@ impl Monitor {
         while let Ok(failure) = self.fail_rx.try_recv() {
             self.emit(Event::DeliveryFailed(Arc::new(failure)));
         }
-        self.flush_queues().await;
+        self.flush_outbox().await;
+    }
+
+    /// Saves the open incidents to `incidents.json`, unless the history store keeps them.
+    pub(super) fn save_incidents(&self) {
+        if let (true, Some(dir)) = (self.incidents_file, &self.deps.data_dir) {
+            super::save_state(dir, INCIDENTS_FILE, &self.book);
+        }
     }
 
     /// Saves what the user was told, when it changed.

@@ -8,9 +8,7 @@ use downwatch_config::Config;
 use downwatch_probe::ProbeResult;
 
 use super::core::Monitor;
-use super::{
-    Done, INCIDENTS_FILE, VERDICT_FRESH, incident_event, is_tls, outcome_of, save_state, verdict_of,
-};
+use super::{Done, VERDICT_FRESH, incident_event, is_tls, outcome_of, verdict_of};
 use crate::detector::NewState;
 use crate::detector::Outcome;
 use crate::events::Event;
@@ -86,7 +84,7 @@ impl Monitor {
         let now = self.deps.clock.now();
         if done.epoch != self.epoch || self.settling(now) || self.is_paused(i) {
             // Taken across a sleep or a network change: recorded, not judged.
-            self.record_check(i, &done.result, false);
+            self.record_check(i, &done.result, done.at, false);
             self.reschedule(i, now);
             return;
         }
@@ -116,7 +114,7 @@ impl Monitor {
         let outcome = outcome_of(result);
         // A success is a fact whatever the verdict (a LAN service works while offline).
         let judged = judged || matches!(outcome, Outcome::Up | Outcome::Degraded(_));
-        self.record_check(i, result, judged);
+        self.record_check(i, result, at, judged);
         if judged && matches!(outcome, Outcome::Down(_)) && !self.watches[i].detector.confirming() {
             self.pull_group_forward(i, now);
         }
@@ -142,9 +140,23 @@ impl Monitor {
         self.reschedule(i, now);
     }
 
-    pub(super) fn record_check(&mut self, i: usize, result: &ProbeResult, judged: bool) {
-        let late = self.watches[i].last_late;
-        let w = &self.watches[i].cfg;
+    /// Records a check that started at `at` (wall clock).
+    pub(super) fn record_check(
+        &mut self,
+        i: usize,
+        result: &ProbeResult,
+        at: SystemTime,
+        judged: bool,
+    ) {
+        let now = self.deps.clock.now();
+        let rt = &self.watches[i];
+        let down_for = rt
+            .down_since
+            .map(|t| now.duration_since(t))
+            .unwrap_or_default();
+        let interval = crate::schedule::backoff(rt.cfg.interval, down_for);
+        let late = rt.last_late;
+        let w = &rt.cfg;
         let wall = self.deps.clock.wall();
         let event = Event::Check {
             watch: w.name.clone(),
@@ -153,6 +165,8 @@ impl Monitor {
             judged,
             verdict: self.verdict,
             late,
+            at,
+            interval,
         };
         self.emit(event);
         let last = LastCheck::of(result, wall, judged);
@@ -176,9 +190,7 @@ impl Monitor {
         let event = self.book.on_change(&name, group.as_deref(), change, window);
         if let Some(event) = &event {
             self.emit(incident_event(event));
-            if let Some(dir) = &self.deps.data_dir {
-                save_state(dir, INCIDENTS_FILE, &self.book);
-            }
+            self.save_incidents();
         }
         let (state, since) = (change.state(), change.since);
         let open = self.book.open_for(&name).cloned();
@@ -249,17 +261,18 @@ impl Monitor {
             self.policy.release(now, wall, minute)
         };
         for notice in notices {
-            let rendered = self.deps.announcer.render(&notice);
-            self.emit(Event::Notification {
-                notice: notice.clone(),
-                rendered: rendered.clone(),
-            });
-            let (announcer, tx) = (self.deps.announcer.clone(), self.fail_tx.clone());
-            self.deliveries.spawn(async move {
-                for failure in announcer.deliver(notice, rendered).await {
-                    let _ = tx.send(failure);
-                }
-            });
+            self.tell(notice);
         }
+    }
+
+    /// Records a notice as an event and queues it for delivery at the end of the turn
+    /// (after the history has kept it, see [`Monitor::flush_outbox`]).
+    pub(super) fn tell(&mut self, notice: crate::notice::Notice) {
+        let rendered = self.deps.announcer.render(&notice);
+        self.emit(Event::Notification {
+            notice: notice.clone(),
+            rendered: rendered.clone(),
+        });
+        self.to_deliver.push((notice, rendered));
     }
 }

@@ -1,5 +1,6 @@
-//! Where the loop's snapshots and events go besides its sink: a `watch` channel of owned
-//! [`Snapshot`]s (coalesced), a lossy broadcast of live events, and lossless bounded queues.
+//! Where the loop's snapshots and events go: a `watch` channel of owned [`Snapshot`]s
+//! (coalesced), a lossy broadcast of live events, lossless bounded queues, the kept queue of
+//! the history store (see [`crate::keeper`]), and the sink.
 
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use tokio::time::Instant;
 
 use super::core::Monitor;
 use crate::events::{Event, Stamped};
+use crate::keeper::Keeper;
 use crate::snapshot::{PUBLISH_EVERY, Snapshot};
 use crate::state::Verdict;
 
@@ -20,6 +22,7 @@ pub struct Outlets {
     snapshot: watch::Sender<Snapshot>,
     live: broadcast::Sender<Arc<Stamped>>,
     queues: Vec<mpsc::Sender<Arc<Stamped>>>,
+    keeper: Option<Keeper>,
 }
 
 /// The receiving ends: the latest snapshot, and the live events to subscribe to.
@@ -50,6 +53,7 @@ impl Outlets {
             snapshot,
             live,
             queues: Vec::new(),
+            keeper: None,
         };
         (outlets, receivers)
     }
@@ -62,47 +66,70 @@ impl Outlets {
         self.queues.push(tx);
         rx
     }
+
+    /// Attaches the kept queue's loop end (the history store's keeper; see
+    /// [`crate::keeper`]). Attach before the loop starts.
+    pub fn keep(&mut self, keeper: Keeper) {
+        self.keeper = Some(keeper);
+    }
 }
 
 impl Monitor {
-    /// Records one event: the sink, then live subscribers, then (at the end of the loop's
-    /// turn, see [`Monitor::flush_queues`]) the queues.
+    /// Records one event: live subscribers at once; the queues, the kept queue and the sink
+    /// at the end of the loop's turn (see [`Monitor::flush_outbox`]).
     pub(super) fn emit(&mut self, event: Event) {
         let at = self.deps.clock.wall();
-        self.deps.sink.record(at, &event);
-        let live = self.deps.outlets.live.receiver_count() > 0;
-        if live || !self.deps.outlets.queues.is_empty() {
-            let stamped = Arc::new(Stamped { at, event });
-            if live {
-                let _ = self.deps.outlets.live.send(stamped.clone());
-            }
-            if !self.deps.outlets.queues.is_empty() {
-                self.outbox.push(stamped);
-            }
+        let stamped = Arc::new(Stamped { at, event });
+        if self.deps.outlets.live.receiver_count() > 0 {
+            let _ = self.deps.outlets.live.send(stamped.clone());
         }
+        self.outbox.push(stamped);
     }
 
-    /// Hands the turn's events to the queues, waiting for room when one is full. A queue
-    /// whose reader is gone is dropped.
-    pub(super) async fn flush_queues(&mut self) {
-        if self.outbox.is_empty() {
-            return;
-        }
+    /// The end of a turn: hands the turn's events to the queues and the kept queue (waiting
+    /// for room when one is full; a queue whose reader is gone is dropped); when one of them
+    /// must be kept before it is told, waits for the keeper's commit (at most
+    /// [`crate::keeper::KEEP_WAIT`]); then writes them to the sink and lets the turn's
+    /// notifications leave. Only such turns wait on the disk: probes in flight go on, and
+    /// results arriving meanwhile are judged right after.
+    pub(super) async fn flush_outbox(&mut self) {
         let events = std::mem::take(&mut self.outbox);
-        let mut open = Vec::with_capacity(self.deps.outlets.queues.len());
-        for queue in std::mem::take(&mut self.deps.outlets.queues) {
-            let mut alive = true;
-            for event in &events {
-                if queue.send(event.clone()).await.is_err() {
-                    alive = false;
-                    break;
+        if !events.is_empty() {
+            let mut open = Vec::with_capacity(self.deps.outlets.queues.len());
+            for queue in std::mem::take(&mut self.deps.outlets.queues) {
+                let mut alive = true;
+                for event in &events {
+                    if queue.send(event.clone()).await.is_err() {
+                        alive = false;
+                        break;
+                    }
+                }
+                if alive {
+                    open.push(queue);
                 }
             }
-            if alive {
-                open.push(queue);
+            self.deps.outlets.queues = open;
+        }
+        let must_keep = events.iter().any(|e| e.event.must_be_kept());
+        if let Some(keeper) = &mut self.deps.outlets.keeper {
+            if !keeper.send(&events).await {
+                tracing::warn!("the history keeper stopped; events are no longer kept");
+                self.deps.outlets.keeper = None;
+            } else if must_keep && !keeper.commit().await {
+                tracing::warn!("the history did not commit in time; going on without waiting");
             }
         }
-        self.deps.outlets.queues = open;
+        for event in &events {
+            self.deps.sink.record(event.at, &event.event);
+        }
+        for (notice, rendered) in self.to_deliver.drain(..) {
+            let (announcer, tx) = (self.deps.announcer.clone(), self.fail_tx.clone());
+            self.deliveries.spawn(async move {
+                for failure in announcer.deliver(notice, rendered).await {
+                    let _ = tx.send(failure);
+                }
+            });
+        }
     }
 
     /// Publishes the snapshot when something changed, at most every [`PUBLISH_EVERY`]

@@ -9,7 +9,7 @@ use tokio::time::Instant;
 use super::core::Monitor;
 use super::{Done, GAP_TOLERANCE, PowerSignal, TICK};
 use crate::clock::GapDetector;
-use crate::events::Event;
+use crate::events::{Event, Settle};
 use crate::schedule;
 use crate::state::WatchState;
 
@@ -18,7 +18,7 @@ impl Monitor {
     pub(super) fn check_clocks(&mut self) {
         let now = self.deps.clock.now();
         if let Some(gap) = self.gaps.observe(now, self.deps.clock.wall()) {
-            self.settle("the computer slept or its clock changed", Some(gap));
+            self.settle(Settle::ClockGap, Some(gap));
         }
         // The routing tables are read once per tick, not on every result.
         if now < self.next_tick {
@@ -30,14 +30,14 @@ impl Monitor {
             let first = self.net_print.is_none();
             self.net_print = print;
             if !first {
-                self.settle("the network changed", None);
+                self.settle(Settle::NetworkChanged, None);
             }
         }
     }
 
     /// Judgement waits for the network to settle: streaks in progress are forgotten,
     /// results of probes started before now do not count, every watch is re-probed after.
-    pub(super) fn settle(&mut self, why: &'static str, gap: Option<Duration>) {
+    pub(super) fn settle(&mut self, why: Settle, gap: Option<Duration>) {
         let now = self.deps.clock.now();
         let until = now + self.config.connectivity.settle;
         self.settle_until = Some(until);
@@ -63,7 +63,7 @@ impl Monitor {
                     w.parked = None;
                 }
                 self.emit(Event::Settling {
-                    why: "the computer is going to sleep",
+                    why: Settle::GoingToSleep,
                     gap: None,
                 });
             }
@@ -73,7 +73,7 @@ impl Monitor {
                 self.gaps = GapDetector::new(GAP_TOLERANCE);
                 let now = self.deps.clock.now();
                 self.gaps.observe(now, self.deps.clock.wall());
-                self.settle("the computer woke up", None);
+                self.settle(Settle::WokeUp, None);
             }
         }
     }

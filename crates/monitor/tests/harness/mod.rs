@@ -12,6 +12,7 @@ use downwatch_config::{Config, Connectivity, Control, Defaults, ProbeSettings, W
 use downwatch_monitor::clock::{Clock, SteppedClock};
 use downwatch_monitor::deliver::DeliveryFailure;
 use downwatch_monitor::events::{Event, Sink, Stamped, to_json};
+use downwatch_monitor::keeper::Keeper;
 use downwatch_monitor::messages::{Lang, Rendered};
 use downwatch_monitor::runner::{
     self, Announcer, BoxFuture, Command, Deps, Inputs, Outlets, PowerSignal, ProbeExec, Receivers,
@@ -220,6 +221,22 @@ pub fn start_queued(
     wall0: SystemTime,
     queue: Option<usize>,
 ) -> (Harness, Option<mpsc::Receiver<Arc<Stamped>>>) {
+    start_full(cfg, world, data_dir, wall0, queue, None)
+}
+
+/// Starts the loop with a kept queue (the history store's) attached.
+pub fn start_kept(cfg: Config, world: World, keeper: Keeper) -> Harness {
+    start_full(cfg, world, None, wall0(), None, Some(keeper)).0
+}
+
+fn start_full(
+    cfg: Config,
+    world: World,
+    data_dir: Option<std::path::PathBuf>,
+    wall0: SystemTime,
+    queue: Option<usize>,
+    keeper: Option<Keeper>,
+) -> (Harness, Option<mpsc::Receiver<Arc<Stamped>>>) {
     let world = Arc::new(Mutex::new(world));
     let rec = Recorder::default();
     let clock = Arc::new(SteppedClock::new(wall0));
@@ -231,6 +248,9 @@ pub fn start_queued(
     let net = Arc::new(AtomicU64::new(1));
     let (mut outlets, receivers) = Outlets::new(wall0);
     let queue = queue.map(|capacity| outlets.queue(capacity));
+    if let Some(keeper) = keeper {
+        outlets.keep(keeper);
+    }
     let (commands_tx, commands_rx) = mpsc::channel(16);
     let print = net.clone();
     let deps = Deps {
@@ -239,6 +259,7 @@ pub fn start_queued(
         sink: Box::new(rec.clone()),
         announcer: Arc::new(rec.clone()),
         data_dir,
+        incidents: None,
         network_fingerprint: Some(Box::new(move || print.load(Ordering::Relaxed))),
         outlets,
     };
