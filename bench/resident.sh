@@ -21,7 +21,13 @@
 #
 # The binary's size is reported, and `ldd` must show no GTK and no WebKit.
 #
-# Usage: bench/resident.sh     Knobs: DURATION (600), WARMUP (30), SAMPLE (30), DESKTOP, TRAY, OUT.
+# BASELINE=/path/to/downwatch runs that binary too, beside this one, with the same config
+# (its own data directory and events file), sampled at the same moments: a before/after of
+# the same run, on the same machine load (the two are different files, so they share no
+# page of the binary; copy the baseline's binary out of its target directory first).
+#
+# Usage: bench/resident.sh     Knobs: DURATION (600), WARMUP (30), SAMPLE (30), DESKTOP, TRAY,
+#                              BASELINE, OUT.
 set -euo pipefail
 SCRIPT_NAME=resident
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -80,6 +86,16 @@ watch() { # name target [extra line]
 EVENTS="$OUT/events.jsonl"
 start_ms=$(now_ms)
 start_resident "$CONFIG" "$EVENTS"
+BASE_PID=
+if [[ -n ${BASELINE:-} ]]; then
+    mkdir -p "$TMP/data-baseline"
+    "${NS_EXEC[@]}" "$BASELINE" run --headless --config "$CONFIG" --data-dir "$TMP/data-baseline" \
+        --events "$OUT/events-baseline.jsonl" 2>"$OUT/baseline.stderr" &
+    BASE_PID=$!
+    PIDS+=("$BASE_PID")
+    sleep 1
+    kill -0 "$BASE_PID" 2>/dev/null || die "the baseline did not start: $(cat "$OUT/baseline.stderr")"
+fi
 log "resident $RES_PID with 20 watches; window starts in ${WARMUP}s and lasts ${DURATION}s"
 sleep "$WARMUP"
 kill -0 "$RES_PID" || die "the resident exited: $(cat "$OUT/resident.stderr")"
@@ -90,10 +106,11 @@ fi
 t0=$(now_ms)
 cpu0=$(cpu_ticks "$RES_PID")
 read -r busy0 total0 < <(machine_jiffies)
-printf 'elapsed_s\trss_kib\tpss_kib\tcpu_ticks\n' >"$OUT/memory.tsv"
+printf 'elapsed_s\trss_kib\tpss_kib\tcpu_ticks\tbaseline_pss_kib\n' >"$OUT/memory.tsv"
 sample() {
-    printf '%s\t%s\t%s\t%s\n' $((($(now_ms) - t0) / 1000)) "$(rss_kib "$RES_PID")" \
-        "$(pss_kib "$RES_PID")" "$(cpu_ticks "$RES_PID")" >>"$OUT/memory.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\n' $((($(now_ms) - t0) / 1000)) "$(rss_kib "$RES_PID")" \
+        "$(pss_kib "$RES_PID")" "$(cpu_ticks "$RES_PID")" \
+        "$([[ -n $BASE_PID ]] && pss_kib "$BASE_PID" || echo 0)" >>"$OUT/memory.tsv"
 }
 sample
 end=$((t0 + DURATION * 1000))
@@ -110,6 +127,10 @@ cp "/proc/$RES_PID/smaps_rollup" "$OUT/smaps_rollup.txt"
 cp "/proc/$RES_PID/status" "$OUT/resident-status.txt"
 stop_resident
 [[ $TRAY == true ]] && cp "$TMP/panel.err" "$OUT/panel.txt"
+if [[ -n $BASE_PID ]]; then
+    kill -TERM "$BASE_PID" 2>/dev/null
+    wait "$BASE_PID" 2>/dev/null || true
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 
 checks=$(jq -c 'select(.event == "check" and .ts != null)' "$EVENTS" | wc -l)
@@ -132,6 +153,11 @@ ncpu=$(nproc)
         "$OUT/memory.tsv"
     echo "mode: $([[ $TRAY == true ]] && echo "with the tray (a stand-in panel reading it)" || echo headless)"
     echo "binary: $(stat -c %s "$DOWNWATCH") bytes ($DOWNWATCH); ldd: no GTK, no WebKit"
+    if [[ -n $BASE_PID ]]; then
+        awk -F'\t' 'NR > 1 { if ($5 > b) b = $5; if ($3 > p) p = $3; lb = $5; lp = $3 }
+            END { printf "baseline PSS: max %.2f MiB, final %.2f MiB; this binary minus baseline: max %+.2f MiB, final %+.2f MiB\n", b/1024, lb/1024, (p-b)/1024, (lp-lb)/1024 }' \
+            "$OUT/memory.tsv"
+    fi
     grep -E '^(Threads|VmHWM)' "$OUT/resident-status.txt" | tr -s '\t ' ' '
     grep -E '^(Pss_Anon|Pss_File|Pss_Shmem)' "$OUT/smaps_rollup.txt" | tr -s '\t ' ' '
     echo "PSS by mapping at the end (KiB):"

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 pub mod api;
 pub mod dunst;
+pub mod history;
 pub mod resident;
 pub mod tray;
 

@@ -566,6 +566,18 @@ impl Scene {
         Resident::start(self, &path, &system_bus, env, true, None)
     }
 
+    /// [`Scene::run`] with the data directory on a tmpfs of `kib` KiB, mounted in a private
+    /// mount namespace of the resident's own (nothing is mounted on the host, and the mount
+    /// goes with the process). The test reaches the tmpfs through
+    /// [`Resident::data_view`].
+    pub fn run_on_tmpfs(&self, config: &str, kib: u32) -> Resident {
+        let path = self.config_path();
+        std::fs::write(&path, config).expect("write the config");
+        std::fs::create_dir_all(self.data_dir()).expect("create the data directory");
+        let bus = self.no_bus("no_system_bus");
+        Resident::launch(self, &path, &bus, &[], true, None, Some(kib))
+    }
+
     /// `downwatch run` with its tray (not headless), on the desktop's session bus, with
     /// `HOME` in a directory of the scene (start at login writes under it).
     pub fn run_tray(&self, config: &str, env: &[(&str, &str)]) -> Resident {
@@ -666,14 +678,40 @@ impl Resident {
         headless: bool,
         socket: Option<&Path>,
     ) -> Resident {
+        Resident::launch(scene, config, system_bus, env, headless, socket, None)
+    }
+
+    #[allow(clippy::too_many_arguments)] // the one place every variant of a start meets
+    fn launch(
+        scene: &Scene,
+        config: &Path,
+        system_bus: &str,
+        env: &[(&str, &str)],
+        headless: bool,
+        socket: Option<&Path>,
+        tmpfs_kib: Option<u32>,
+    ) -> Resident {
         let data = tempfile::tempdir().expect("temp dir");
         let socket = socket.map_or_else(|| data.path().join("api.sock"), Path::to_path_buf);
         let events_path = data.path().join("events.jsonl");
         let stderr_path = data.path().join("stderr.txt");
         let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
-        let child = scene
-            .ns
-            .command(&bin("downwatch"))
+        let mut command = match tmpfs_kib {
+            None => scene.ns.command(&bin("downwatch")),
+            Some(kib) => {
+                // unshare execs sh, which execs downwatch: the child's pid is the resident's.
+                let mut command = scene.ns.command(Path::new("unshare"));
+                command
+                    .args(["--mount", "--propagation", "private", "sh", "-c"])
+                    .arg(format!(
+                        "mount -t tmpfs -o size={kib}k downwatch-test \"$0\" && exec \"$@\""
+                    ))
+                    .arg(scene.data_dir())
+                    .arg(bin("downwatch"));
+                command
+            }
+        };
+        let child = command
             .arg("run")
             .args(headless.then_some("--headless"))
             .arg("--config")
@@ -701,6 +739,36 @@ impl Resident {
             socket,
             _data: data,
         }
+    }
+
+    /// The data directory as the resident sees it, from outside its mount namespace (the
+    /// tmpfs of [`Scene::run_on_tmpfs`]): `/proc/PID/root/DATA_DIR`, for files. (SQLite
+    /// resolves symbolic links, and `/proc/PID/root` reads as `/`: copy the history out
+    /// with [`Resident::copy_history`] to query it.)
+    pub fn data_view(&self, scene: &Scene) -> PathBuf {
+        let inside = scene.data_dir();
+        let relative = inside
+            .strip_prefix("/")
+            .expect("an absolute data directory");
+        let pid = self.pid().expect("running");
+        PathBuf::from(format!("/proc/{pid}/root")).join(relative)
+    }
+
+    /// Copies the history (`history.sqlite3` and its `-wal`) from the resident's own mount
+    /// namespace (see [`Scene::run_on_tmpfs`]) into `to`, a host directory, where SQLite can
+    /// open it (the copy recovers the WAL's committed transactions).
+    pub fn copy_history(&self, scene: &Scene, to: &Path) {
+        let script = "cp \"$0/history.sqlite3\" \"$1/\" && \
+                      { cp \"$0/history.sqlite3-wal\" \"$1/\" || true; }";
+        let status = Command::new("nsenter")
+            .args(["--target", &self.pid().expect("running").to_string()])
+            .args(["--mount", "--"])
+            .args(["sh", "-c", script])
+            .arg(scene.data_dir())
+            .arg(to)
+            .status()
+            .expect("nsenter");
+        assert!(status.success(), "copying the history out failed");
     }
 
     /// Its process id, while it runs.

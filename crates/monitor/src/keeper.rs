@@ -41,6 +41,8 @@ pub struct KeptReader {
     rx: mpsc::Receiver<Arc<Stamped>>,
     received: u64,
     committed: u64,
+    /// The last request answered with [`Next::Commit`] (each is asked once).
+    asked: u64,
     want: watch::Receiver<u64>,
     /// The loop is gone: no more commit requests.
     loop_gone: bool,
@@ -74,6 +76,7 @@ pub fn kept_queue(capacity: usize) -> (Keeper, KeptReader) {
         rx,
         received: 0,
         committed: 0,
+        asked: 0,
         want: want_rx,
         loop_gone: false,
         kept: kept_tx,
@@ -105,11 +108,12 @@ impl Keeper {
 
 impl KeptReader {
     /// Waits for the next thing to do: events appended to `buf` (up to `max`), a commit to
-    /// make, or the end.
+    /// make (asked once per request of the loop), or the end.
     pub async fn next(&mut self, buf: &mut Vec<Arc<Stamped>>, max: usize) -> Next {
         loop {
             let wanted = *self.want.borrow_and_update();
-            if wanted > self.committed && self.received >= wanted {
+            if wanted > self.committed.max(self.asked) && self.received >= wanted {
+                self.asked = wanted;
                 return Next::Commit;
             }
             tokio::select! {

@@ -121,7 +121,7 @@ fn check(
             cause: f.cause,
             message: message_ref(&f.text),
         }),
-        phases: result.phases.clone(),
+        phases: result.phases,
         address: result.address,
         http_status: result.http.as_ref().and_then(|h| h.status),
     }
