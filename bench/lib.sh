@@ -7,8 +7,8 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 CLK_TCK=$(getconf CLK_TCK)
-DOWNWATCH=target/release/downwatch
-TESTBED=target/release/downwatch-testbed
+DOWNWATCH=${DOWNWATCH_BIN:-target/release/downwatch}
+TESTBED=${TESTBED_BIN:-target/release/downwatch-testbed}
 BENCH=target/release/downwatch-bench
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -54,7 +54,10 @@ make_netns() {
 # nft inside the namespace.
 ns_nft() { "${NS_EXEC[@]}" nft "$@"; }
 
+# NO_BUILD=1 skips it (DOWNWATCH_BIN and TESTBED_BIN then name the binaries to run, for
+# instance a debug build or another commit's binary).
 build() {
+    [[ ${NO_BUILD:-} == 1 ]] && return 0
     log "building release binaries"
     cargo build --release --quiet -p downwatch -p downwatch-testbed -p downwatch-bench
 }

@@ -90,7 +90,8 @@ BASE_PID=
 if [[ -n ${BASELINE:-} ]]; then
     mkdir -p "$TMP/data-baseline"
     "${NS_EXEC[@]}" "$BASELINE" run --headless --config "$CONFIG" --data-dir "$TMP/data-baseline" \
-        --events "$OUT/events-baseline.jsonl" 2>"$OUT/baseline.stderr" &
+        --events "$OUT/events-baseline.jsonl" --socket "$TMP/baseline.sock" \
+        2>"$OUT/baseline.stderr" &
     BASE_PID=$!
     PIDS+=("$BASE_PID")
     sleep 1
