@@ -25,9 +25,10 @@
 # (its own data directory and events file), sampled at the same moments: a before/after of
 # the same run, on the same machine load (the two are different files, so they share no
 # page of the binary; copy the baseline's binary out of its target directory first).
+# PANEL names a stand-in panel already built (with NO_BUILD=1, see lib.sh).
 #
 # Usage: bench/resident.sh     Knobs: DURATION (600), WARMUP (30), SAMPLE (30), DESKTOP, TRAY,
-#                              BASELINE, OUT.
+#                              BASELINE, PANEL, OUT (and lib.sh's NO_BUILD, DOWNWATCH_BIN).
 set -euo pipefail
 SCRIPT_NAME=resident
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -50,13 +51,16 @@ make_netns
 start_bed
 cp "$TMP/bed.json" "$OUT/testbed.json"
 if [[ $TRAY == true ]]; then
-    log "building the stand-in panel"
-    cargo build --release --quiet -p downwatch-e2e --example panel
+    PANEL=${PANEL:-target/release/examples/panel}
+    if [[ ${NO_BUILD:-} != 1 ]]; then
+        log "building the stand-in panel"
+        cargo build --release --quiet -p downwatch-e2e --example panel
+    fi
     start_helper bus dbus-daemon --session "--address=unix:path=$TMP/session_bus" --nofork \
         --nopidfile --print-address=1
     export DBUS_SESSION_BUS_ADDRESS
     DBUS_SESSION_BUS_ADDRESS=$(head -1 "$TMP/bus.json")
-    start_helper panel target/release/examples/panel "$DBUS_SESSION_BUS_ADDRESS"
+    start_helper panel "$PANEL" "$DBUS_SESSION_BUS_ADDRESS"
 fi
 
 CONFIG="$OUT/config.toml"
