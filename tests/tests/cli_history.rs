@@ -109,6 +109,9 @@ fn downwatch(dir: &Path, args: &[&str]) -> Output {
         .arg("--data-dir")
         .arg(dir)
         .env("LANG", "C.UTF-8")
+        // `status` asks a resident on the default socket first: none here, whatever runs
+        // on the machine.
+        .env("XDG_RUNTIME_DIR", dir)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .output()

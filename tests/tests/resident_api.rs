@@ -291,3 +291,66 @@ fn every_request_kind_is_answered() {
     assert_eq!(window["code"], "not_available", "{window}");
     dw.assert_running();
 }
+
+/// `downwatch status --socket PATH --json`, its JSON and exit code.
+fn status_json(s: &Scene, socket: &Path) -> (Value, Option<i32>) {
+    let out = std::process::Command::new(downwatch_e2e::bin("downwatch"))
+        .args(["status", "--json", "--socket"])
+        .arg(socket)
+        .arg("--data-dir")
+        .arg(s.data_dir())
+        .env("LANG", "C.UTF-8")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "status --json: {e}: {text} {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (json, out.status.code())
+}
+
+fn watch_names(status: &Value) -> Vec<&str> {
+    let watches = status["watches"].as_array();
+    let names = watches.into_iter().flatten().map(|w| w["watch"].as_str());
+    names.map(Option::unwrap_or_default).collect()
+}
+
+/// `downwatch status` asks the running resident first: its live states only (not the
+/// seeded watch "Old" that only the history knows), `"source": "resident"`; once the
+/// resident has stopped it reads the history: both watches, `"source": "history"`.
+#[test]
+fn status_is_live_while_a_resident_runs() {
+    let Some(s) = Scene::start("api_status") else {
+        return;
+    };
+    seed_history(&s.data_dir());
+    let web = s.https("Web", "https_valid", "/");
+    let dw = s.run(&s.config(&Timings::default(), std::slice::from_ref(&web)));
+    dw.wait_up(&["Web"], 20);
+    let socket = dw.socket.clone();
+
+    // The resident publishes its snapshot on its own schedule: wait for Web up in it.
+    let live = poll(
+        "Web up in status",
+        Duration::from_secs(20),
+        || {
+            let (status, code) = status_json(&s, &socket);
+            assert_eq!(status["source"], "resident", "{status}");
+            (status["watches"][0]["status"] == "up").then_some((status, code))
+        },
+        String::new,
+    );
+    let (status, code) = live;
+    assert_eq!(watch_names(&status), ["Web"], "{status}");
+    assert_eq!(code, Some(0), "{status}");
+    assert!(status["watches"][0]["last_total_ms"].as_f64().unwrap() > 0.0);
+
+    dw.stop();
+    let (status, code) = status_json(&s, &socket);
+    assert_eq!(status["source"], "history", "{status}");
+    assert_eq!(watch_names(&status), ["Old", "Web"], "{status}");
+    assert_eq!(code, Some(0), "{status}");
+}

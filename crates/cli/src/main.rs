@@ -14,6 +14,7 @@ mod recorder;
 mod render;
 mod run;
 mod status;
+mod status_live;
 
 use std::process::ExitCode;
 

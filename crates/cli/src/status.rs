@@ -1,6 +1,8 @@
-//! `downwatch status [--json]`: every watch's state as the history last saw it: since when,
-//! the last check's latency, uptime over 24 h, open incidents. Read from the store in the
-//! data directory (the resident writes it); nothing is created or changed. Exit codes as
+//! `downwatch status [--json]`: every watch's state: since when, the last check's latency,
+//! uptime over 24 h, open incidents. Live from the resident's snapshot through the local API
+//! when one answers on the socket ([`crate::status_live`]), else as the history last saw it,
+//! from the store in the data directory (the resident writes it); uptime is always the
+//! store's. Nothing is created or changed. Exit codes as
 //! `check`: 0 every watch up, 1 one degraded, 2 one down, 3 unknown (no history, an
 //! unreadable file, no watch checked yet).
 
@@ -17,6 +19,7 @@ use serde_json::json;
 
 use crate::EXIT_UNKNOWN;
 use crate::history::{self, HistoryError, rfc3339};
+use crate::status_live;
 
 /// `downwatch status` arguments.
 #[derive(Debug, Args)]
@@ -28,6 +31,27 @@ pub struct StatusArgs {
     /// directory's downwatch/, as `run`).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The resident's API socket asked first (default: as `run`'s `--socket`).
+    #[arg(long, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
+}
+
+/// Where the states came from (`"source"` in `--json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// The running resident's snapshot.
+    Resident,
+    /// The store, as the history last saw it.
+    History,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Resident => "resident",
+            Source::History => "history",
+        }
+    }
 }
 
 /// One watch's line of the report.
@@ -40,9 +64,31 @@ struct Row {
 pub fn run(args: &StatusArgs) -> ExitCode {
     let now = SystemTime::now();
     let catalog = Catalog::new(Lang::system());
-    let rows = history::data_dir(args.data_dir.as_deref())
-        .and_then(|dir| Ok((history::open(&dir)?, dir)))
-        .and_then(|(reader, dir)| Ok((read(&reader, now)?, dir)));
+    let socket = args
+        .socket
+        .clone()
+        .unwrap_or_else(downwatch_api::path::socket_path);
+    let live = match status_live::snapshot(&socket) {
+        Ok(snapshot) => Some(snapshot),
+        Err(error) => {
+            if !error.no_resident() {
+                eprintln!("downwatch: {error}; showing the history");
+            }
+            None
+        }
+    };
+    let source = if live.is_some() {
+        Source::Resident
+    } else {
+        Source::History
+    };
+    let rows = history::data_dir(args.data_dir.as_deref()).and_then(|dir| match live {
+        Some(snapshot) => Ok((live_rows(snapshot, &dir, now), dir)),
+        None => {
+            let reader = history::open(&dir)?;
+            Ok((read(&reader, now)?, dir))
+        }
+    });
     let (rows, dir) = match rows {
         Ok(found) => found,
         Err(HistoryError::Store(StoreError::Missing { path })) => {
@@ -56,7 +102,7 @@ pub fn run(args: &StatusArgs) -> ExitCode {
         }
     };
     let text = if args.json {
-        json_report(&rows)
+        json_report(&rows, source)
     } else if rows.is_empty() {
         Message::new("status-nothing-yet")
             .arg("dir", Value::address(dir.display()))
@@ -84,13 +130,32 @@ fn missing(dir: &Path, catalog: &Catalog) -> String {
 }
 
 fn read(reader: &Reader, now: SystemTime) -> Result<Vec<Row>, HistoryError> {
-    let day = now.checked_sub(Duration::from_secs(86_400)).unwrap_or(now);
     let mut rows = Vec::new();
     for w in reader.current()? {
-        let uptime_24h = reader.uptime(&w.watch, day, now)?.availability();
+        let uptime_24h = uptime_24h(reader, &w.watch, now)?;
         rows.push(Row { now: w, uptime_24h });
     }
     Ok(rows)
+}
+
+fn uptime_24h(reader: &Reader, watch: &str, now: SystemTime) -> Result<Option<f64>, StoreError> {
+    let day = now.checked_sub(Duration::from_secs(86_400)).unwrap_or(now);
+    Ok(reader.uptime(watch, day, now)?.availability())
+}
+
+/// The resident's states, with uptime from the store when it can be read (a resident
+/// without history yet, or a busy file, still shows its live states).
+fn live_rows(snapshot: downwatch_api::model::Snapshot, dir: &Path, now: SystemTime) -> Vec<Row> {
+    let reader = history::open(dir).ok();
+    status_live::watches(snapshot)
+        .into_iter()
+        .map(|w| Row {
+            uptime_24h: reader
+                .as_ref()
+                .and_then(|r| uptime_24h(r, &w.watch, now).ok().flatten()),
+            now: w,
+        })
+        .collect()
 }
 
 /// 0 every watch up, 1 the worst is degraded, 2 one is down, 3 nothing to tell.
@@ -221,8 +286,8 @@ fn incident_line(i: &StoredIncident, cat: &Catalog) -> String {
     }
 }
 
-/// `{"watches": [...]}` on one line.
-fn json_report(rows: &[Row]) -> String {
+/// `{"source": "resident"|"history", "watches": [...]}` on one line.
+fn json_report(rows: &[Row], source: Source) -> String {
     let watches: Vec<_> = rows
         .iter()
         .map(|Row { now: w, uptime_24h }| {
@@ -250,5 +315,5 @@ fn json_report(rows: &[Row]) -> String {
             })
         })
         .collect();
-    json!({ "watches": watches }).to_string()
+    json!({ "source": source.as_str(), "watches": watches }).to_string()
 }
