@@ -92,9 +92,15 @@ fn status(s: model::Status) -> Status {
 
 /// A layer's code; `None` for one this build does not know (as the store reads them).
 fn layer(code: Option<&str>) -> Option<Layer> {
-    [Layer::Dns, Layer::Tcp, Layer::Tls, Layer::Http, Layer::Setup]
-        .into_iter()
-        .find(|l| Some(l.as_str()) == code)
+    [
+        Layer::Dns,
+        Layer::Tcp,
+        Layer::Tls,
+        Layer::Http,
+        Layer::Setup,
+    ]
+    .into_iter()
+    .find(|l| Some(l.as_str()) == code)
 }
 
 fn cause(code: Option<&str>) -> Option<Cause> {
