@@ -49,7 +49,7 @@ pub fn snapshot(socket: &Path) -> Result<Snapshot, LiveError> {
     runtime.block_on(async {
         let ask = async {
             let mut client = Client::connect(socket).await?;
-            Ok::<_, ClientError>(client.call(Call::Snapshot).await?)
+            client.call(Call::Snapshot).await
         };
         match tokio::time::timeout(ANSWER_TIMEOUT, ask).await {
             Err(_) => Err(LiveError::Timeout),
