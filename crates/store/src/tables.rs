@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::SystemTime;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::records::{
     CheckRecord, CoverageSpan, Failure, IncidentRecord, NotificationRecord, from_unix_ms, micros,
@@ -13,7 +13,7 @@ use crate::records::{
 
 /// The `watch.id` of `name`, inserted when new.
 pub(crate) fn watch_id(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     ids: &mut HashMap<String, i64>,
     name: &str,
 ) -> rusqlite::Result<i64> {
@@ -56,7 +56,7 @@ fn failure_columns(
 }
 
 pub(crate) fn insert_check(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     ids: &mut HashMap<String, i64>,
     c: &CheckRecord,
 ) -> rusqlite::Result<()> {
@@ -93,7 +93,7 @@ pub(crate) fn insert_check(
 }
 
 pub(crate) fn upsert_incident(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     ids: &mut HashMap<String, i64>,
     i: &IncidentRecord,
 ) -> rusqlite::Result<()> {
@@ -124,10 +124,7 @@ pub(crate) fn upsert_incident(
     Ok(())
 }
 
-pub(crate) fn insert_notification(
-    tx: &Transaction<'_>,
-    n: &NotificationRecord,
-) -> rusqlite::Result<()> {
+pub(crate) fn insert_notification(tx: &Connection, n: &NotificationRecord) -> rusqlite::Result<()> {
     let watches = serde_json::Value::from(n.watches.clone()).to_string();
     let args = serde_json::Value::Object(n.message.args.clone()).to_string();
     tx.prepare_cached(

@@ -9,6 +9,11 @@
 //! a write is tried again every [`RETRY_AFTER`] new records (or at a flush), not at every
 //! record, so a full disk does not cost a core. The failure is told once; the next success
 //! (the whole buffer written) is told as resumed.
+//!
+//! A record the schema refuses (a constraint: SQLITE_CONSTRAINT, SQLITE_MISMATCH, or a value
+//! SQLite cannot hold) is not a full disk: retrying cannot help. The batch is then written
+//! again with one savepoint per record, the refused ones are left out and told
+//! ([`StoreEvent::Rejected`]), and the rest is committed.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -60,6 +65,15 @@ pub enum StoreEvent {
     WritingResumed,
     /// The database was found corrupt while writing: moved aside, a fresh one started.
     MovedAside(MovedAside),
+    /// Records the schema refused (a constraint, a value SQLite cannot hold) were left out
+    /// of a batch so that the rest of it, and every later batch, is written: without this,
+    /// one such record would keep the whole buffer failing for good. Told per batch.
+    Rejected {
+        /// Records left out of this batch.
+        count: usize,
+        /// Why the first of them was refused.
+        error: StoreError,
+    },
 }
 
 /// The writer thread's state.
@@ -178,8 +192,19 @@ impl Writer {
             return false;
         }
         match result {
-            Ok(()) => {
+            Ok(refused) => {
                 self.pending.clear();
+                let count = refused.len();
+                if let Some(source) = refused.into_iter().next() {
+                    let _ = self.events.send(StoreEvent::Rejected {
+                        count,
+                        error: StoreError::Sqlite {
+                            path: self.dir.join(open::FILE_NAME),
+                            doing: "writing a record",
+                            source,
+                        },
+                    });
+                }
                 if std::mem::take(&mut self.failing) {
                     let _ = self.events.send(StoreEvent::WritingResumed);
                 }
@@ -233,9 +258,25 @@ impl Writer {
         }
     }
 
-    fn try_write(&mut self, batch: &[Record]) -> rusqlite::Result<()> {
-        let tx = self.conn.transaction()?;
+    /// Writes `batch` in one transaction; when the schema refuses one of its records, writes
+    /// it again record by record, leaving out (and returning) the refused ones.
+    fn try_write(&mut self, batch: &[Record]) -> rusqlite::Result<Vec<rusqlite::Error>> {
+        match self.write_batch(batch, false) {
+            Err(e) if is_refusal(&e) => self.write_batch(batch, true),
+            other => other,
+        }
+    }
+
+    /// One transaction for `batch`. `one_by_one`: each record in its own savepoint, a refused
+    /// one rolled back and returned instead of failing the batch.
+    fn write_batch(
+        &mut self,
+        batch: &[Record],
+        one_by_one: bool,
+    ) -> rusqlite::Result<Vec<rusqlite::Error>> {
+        let mut tx = self.conn.transaction()?;
         let ids = &mut self.watch_ids;
+        let mut refused = Vec::new();
         let result = (|| {
             if let Some((start, end)) = self.lost {
                 insert_coverage(
@@ -248,12 +289,21 @@ impl Writer {
                 )?;
             }
             for record in batch {
-                match record {
-                    Record::Check(c) => insert_check(&tx, ids, c)?,
-                    Record::Incident(i) => upsert_incident(&tx, ids, i)?,
-                    Record::Notification(n) => insert_notification(&tx, n)?,
-                    Record::Coverage(c) => insert_coverage(&tx, c)?,
-                    Record::Alive(_) => {}
+                if !one_by_one {
+                    write_record(&tx, ids, record)?;
+                    continue;
+                }
+                let savepoint = tx.savepoint()?;
+                match write_record(&savepoint, ids, record) {
+                    Ok(()) => savepoint.commit()?,
+                    Err(e) if is_refusal(&e) => {
+                        // Dropping the savepoint rolls it back: a watch row it inserted is
+                        // gone, so its cached id must be too.
+                        drop(savepoint);
+                        ids.clear();
+                        refused.push(e);
+                    }
+                    Err(e) => return Err(e),
                 }
             }
             if let Some(at) = latest_time(batch) {
@@ -264,7 +314,7 @@ impl Writer {
         match result.and_then(|()| tx.commit()) {
             Ok(()) => {
                 self.lost = None;
-                Ok(())
+                Ok(refused)
             }
             Err(e) => {
                 self.watch_ids.clear();
@@ -272,6 +322,33 @@ impl Writer {
             }
         }
     }
+}
+
+/// Writes one record with `conn` (the batch's transaction or a savepoint in it).
+fn write_record(
+    conn: &Connection,
+    ids: &mut HashMap<String, i64>,
+    record: &Record,
+) -> rusqlite::Result<()> {
+    match record {
+        Record::Check(c) => insert_check(conn, ids, c),
+        Record::Incident(i) => upsert_incident(conn, ids, i),
+        Record::Notification(n) => insert_notification(conn, n),
+        Record::Coverage(c) => insert_coverage(conn, c),
+        Record::Alive(_) => Ok(()),
+    }
+}
+
+/// Whether SQLite refused a record itself (so writing it again can never succeed), as
+/// opposed to failing to write (a full disk, an I/O error, a busy lock).
+fn is_refusal(err: &rusqlite::Error) -> bool {
+    matches!(
+        err,
+        rusqlite::Error::ToSqlConversionFailure(_) | rusqlite::Error::IntegralValueOutOfRange(..)
+    ) || matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ConstraintViolation | rusqlite::ErrorCode::TypeMismatch)
+    )
 }
 
 /// The wall-clock time a record was made at, for the "alive" mark and the lost span.

@@ -183,6 +183,12 @@ async fn forward(mut events: mpsc::UnboundedReceiver<StoreEvent>, reporter: Repo
                 HistoryNote::WritingResumed
             }
             StoreEvent::MovedAside(moved) => moved_note(&moved),
+            // A record the schema refuses is a bug of this program, not a trouble the user
+            // can act on: the log says it, the rest of the history is written.
+            StoreEvent::Rejected { count, error } => {
+                tracing::error!("{error}: {count} record(s) left out of the history");
+                continue;
+            }
         };
         if reporter.report(note).await.is_err() {
             return;
