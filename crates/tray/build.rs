@@ -19,7 +19,10 @@ const STATES: [&str; 8] = [
 const SIZES: [u32; 5] = [16, 22, 24, 32, 48];
 
 fn main() {
-    let icons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../icons/tray");
+    // Read when the script runs, not when it is compiled: cargo may reuse one compiled
+    // script for another checkout of the same workspace sharing the target directory.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let icons = Path::new(&manifest).join("../../icons/tray");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo::rerun-if-changed={}", icons.display());
     let mut table = String::from("[\n");
