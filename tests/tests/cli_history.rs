@@ -397,4 +397,6 @@ fn status_tells_each_watch_since_when_with_uptime_and_open_incidents() {
         .unwrap();
     let arabic = String::from_utf8(arabic.stdout).unwrap();
     assert!(arabic.contains("حادثة مفتوحة منذ"), "{arabic}");
+    // The Arabic line joins its two parts with the Arabic semicolon, not ";".
+    assert!(arabic.contains('؛') && !arabic.contains(';'), "{arabic}");
 }

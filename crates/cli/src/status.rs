@@ -204,7 +204,10 @@ fn human(rows: &[Row], now: SystemTime, cat: &Catalog) -> String {
     let mut out = Vec::new();
     for Row { now: w, uptime_24h } in rows {
         let ago = now.duration_since(w.since).unwrap_or_default();
-        let ago = Duration::from_secs(ago.as_secs() / 60 * 60);
+        // Whole minutes once past one ("12 min", not "12 min 7 s"); seconds before that,
+        // so a state that just changed does not read "0 s".
+        let secs = ago.as_secs();
+        let ago = Duration::from_secs(if secs < 60 { secs } else { secs / 60 * 60 });
         let head = if w.since_exact {
             "status-head"
         } else {
@@ -226,17 +229,19 @@ fn human(rows: &[Row], now: SystemTime, cat: &Catalog) -> String {
             Some(a) => Message::new("status-uptime").arg("percent", Value::code(percent(*a))),
             None => Message::new("status-uptime-none"),
         };
-        out.push(format!(
-            "  {}; {}",
-            Message::new("status-last")
-                .arg("when", Value::code(local(w.latest.at)))
-                .arg(
-                    "latency",
-                    Value::code(format!("{:.1}", ms(w.latest.phases.total)))
-                )
+        let last = Message::new("status-last")
+            .arg("when", Value::code(local(w.latest.at)))
+            .arg(
+                "latency",
+                Value::code(format!("{:.1}", ms(w.latest.phases.total))),
+            );
+        // The separator is the language's own (Arabic writes "؛").
+        out.push(
+            Message::new("status-line")
+                .arg("last", Value::Text(last.render(cat)))
+                .arg("uptime", Value::Text(uptime.render(cat)))
                 .render(cat),
-            uptime.render(cat)
-        ));
+        );
         if let Some(line) = reason(w, cat) {
             out.push(format!("  {line}"));
         }

@@ -464,6 +464,7 @@ status-head-at-least = { $watch }  { $word }  منذ { $since } أو قبل ذل
 status-last = آخر فحص { $when }، { $latency } م.ث
 status-uptime = نسبة التشغيل خلال 24 ساعة { $percent }
 status-uptime-none = نسبة التشغيل خلال 24 ساعة: لا توجد بيانات
+status-line = {"  "}{ $last }؛ { $uptime }
 status-reason = { $layer }: { $cause }
 status-incident = حادثة مفتوحة منذ { $since } ({ $kind })
 status-incident-cause = { $incident }: { $cause }

@@ -379,6 +379,7 @@ status-head-at-least = { $watch }  { $word }  since { $since } or earlier ({ $ag
 status-last = last check { $when }, { $latency } ms
 status-uptime = uptime over 24 h { $percent }
 status-uptime-none = uptime over 24 h: no data
+status-line = {"  "}{ $last }; { $uptime }
 status-reason = { $layer }: { $cause }
 status-incident = open incident since { $since } ({ $kind })
 status-incident-cause = { $incident }: { $cause }
