@@ -762,7 +762,9 @@ impl Resident {
                       { cp \"$0/history.sqlite3-wal\" \"$1/\" || true; }";
         let status = Command::new("nsenter")
             .args(["--target", &self.pid().expect("running").to_string()])
-            .args(["--mount", "--"])
+            // --root: the target's root, not the namespace's (they differ in a chroot, as
+            // in scripts/fresh-check.sh).
+            .args(["--mount", "--root", "--"])
             .args(["sh", "-c", script])
             .arg(scene.data_dir())
             .arg(to)
