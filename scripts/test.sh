@@ -23,4 +23,11 @@ else
   echo "note: not root, the network-namespace fault tests will say SKIPPED" >&2
 fi
 cargo test --workspace --locked "$@"
+echo "==> the TypeScript types generated from the Rust ones are the committed ones"
+# `cargo test` above regenerated ui/src/generated/ (crates/api/tests/bindings.rs).
+if ! git diff --exit-code -- ui/src/generated || [[ -n $(git status --porcelain -- ui/src/generated) ]]; then
+  echo "ui/src/generated/ differs from what the Rust types generate: run" >&2
+  echo "  cargo test -p downwatch-api --test bindings   and commit the result" >&2
+  exit 1
+fi
 echo "==> all tests passed"

@@ -2,9 +2,10 @@
 //! sentence for logs and the command line (the window words it itself from the code).
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Why a request failed, or why a line was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The line is not a JSON object.
@@ -42,7 +43,7 @@ pub enum ErrorCode {
 }
 
 /// A failed request's answer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error, TS)]
 #[error("{message}")]
 pub struct ApiError {
     /// What kind of failure.

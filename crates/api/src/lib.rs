@@ -13,10 +13,15 @@
 //! - [`path`]: where the socket lives ([`path::socket_path`]).
 //! - [`client`]: a small async client ([`Client`]).
 //!
+//! - [`bridge`]: what the history window's web view and its Rust side say to each other
+//!   ([`At`], [`WindowEvent`], [`BridgeError`]); [`follow`]: its subscription to the
+//!   resident, reconnected when the resident comes back.
+//!
 //! This crate depends on nothing of Downwatch but the message catalog's data type, so the
-//! history window (a Tauri app) reuses it as is. TypeScript types are to be generated from
-//! these types (the seam: every type here is plain serde data with no custom serializer;
-//! deriving `ts_rs::TS` next to `Serialize` is the whole change).
+//! history window (a Tauri app) reuses it as is. Every type here also derives `ts_rs::TS`:
+//! their TypeScript is generated into `ui/src/generated/` by
+//! `cargo test -p downwatch-api --test bindings` (see that file), committed, and checked by
+//! `scripts/test.sh`.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), downwatch_api::ClientError> {
@@ -29,13 +34,16 @@
 //! # Ok(()) }
 //! ```
 
+pub mod bridge;
 pub mod call;
 pub mod client;
 pub mod error;
+pub mod follow;
 pub mod model;
 pub mod path;
 pub mod wire;
 
+pub use bridge::{At, BridgeError, WindowArgs, WindowEvent};
 pub use call::{Answer, Call, Edit};
 pub use client::{Client, ClientError};
 pub use error::{ApiError, ErrorCode};

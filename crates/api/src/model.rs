@@ -6,9 +6,10 @@
 
 use downwatch_text::Message;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// A check's verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Working.
@@ -20,7 +21,7 @@ pub enum Status {
 }
 
 /// The judged state of a watch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Not judged yet.
@@ -38,7 +39,7 @@ pub enum State {
 }
 
 /// Is it me or them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// The controls answer: failures of watches are theirs.
@@ -52,7 +53,7 @@ pub enum Verdict {
 }
 
 /// Every watch, the verdict and the pause, at one moment.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Snapshot {
     /// The enabled watches, in configuration order.
     pub watches: Vec<Watch>,
@@ -65,7 +66,7 @@ pub struct Snapshot {
 }
 
 /// One watch in a [`Snapshot`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Watch {
     /// Its unique name.
     pub name: String,
@@ -87,14 +88,14 @@ pub struct Watch {
 }
 
 /// A pause.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Pause {
     /// When it ends by itself; `None`: until resumed.
     pub until_ms: Option<i64>,
 }
 
 /// The last check of a watch.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct LastCheck {
     /// When it started.
     pub at_ms: i64,
@@ -113,7 +114,7 @@ pub struct LastCheck {
 }
 
 /// Phase timings in milliseconds; a phase never reached is `None`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Phases {
     /// Name resolution.
     pub dns_ms: Option<f64>,
@@ -128,7 +129,7 @@ pub struct Phases {
 }
 
 /// An incident (open in a snapshot; open or closed in the history).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Incident {
     /// Its stable id.
     pub id: String,
@@ -149,7 +150,7 @@ pub struct Incident {
 }
 
 /// Where a page of checks ended; pass it back as `after` for the next page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Cursor {
     /// The last row's start.
     pub at_ms: i64,
@@ -158,7 +159,7 @@ pub struct Cursor {
 }
 
 /// A failure's message as stored: the catalog id and its arguments as JSON.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct StoredMessage {
     /// The catalog id.
     pub id: String,
@@ -167,7 +168,7 @@ pub struct StoredMessage {
 }
 
 /// One stored check.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Check {
     /// Its row id.
     pub id: i64,
@@ -192,7 +193,7 @@ pub struct Check {
 }
 
 /// The latest stored check of a watch.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct LatestCheck {
     /// The watch.
     pub watch: String,
@@ -201,7 +202,7 @@ pub struct LatestCheck {
 }
 
 /// Uptime over a window, by time.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Uptime {
     /// Time up, ms.
     pub up_ms: i64,
@@ -216,7 +217,7 @@ pub struct Uptime {
 }
 
 /// The length of a rollup period.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Span {
     /// One UTC hour (kept 91 days).
@@ -226,7 +227,7 @@ pub enum Span {
 }
 
 /// A phase of a check, as rollups keep latency for it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Name resolution.
@@ -242,7 +243,7 @@ pub enum Phase {
 }
 
 /// One phase's latency over a period, µs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Latency {
     /// The phase.
     pub phase: Phase,
@@ -259,7 +260,7 @@ pub struct Latency {
 }
 
 /// One watch's figures over one hour or day.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct RollupRow {
     /// The period's start.
     pub start_ms: i64,
@@ -284,7 +285,7 @@ pub struct RollupRow {
 }
 
 /// A watch as the history last saw it (`current`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct StoredNow {
     /// The watch.
     pub watch: String,
@@ -300,7 +301,7 @@ pub struct StoredNow {
 }
 
 /// Where a latency series was read from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SeriesSource {
     /// Raw checks.
@@ -312,7 +313,7 @@ pub enum SeriesSource {
 }
 
 /// One point of a latency series: the checks started in `[start_ms, end_ms)`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct LatencyPoint {
     /// Bucket start.
     pub start_ms: i64,
@@ -323,7 +324,7 @@ pub struct LatencyPoint {
 }
 
 /// A day's availability state, for the availability bars.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DayState {
     /// Up all the time observed.
@@ -337,7 +338,7 @@ pub enum DayState {
 }
 
 /// One local day.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Day {
     /// The date (`2026-11-30`).
     pub date: String,

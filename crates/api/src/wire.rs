@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use ts_rs::TS;
 
 use crate::call::{Answer, Call};
 use crate::error::{ApiError, ErrorCode};
@@ -118,7 +119,7 @@ impl Request {
 }
 
 /// One line from the resident.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Response {
     /// [`VERSION`].
     pub v: u32,
@@ -130,7 +131,7 @@ pub struct Response {
 }
 
 /// What a [`Response`] carries, keyed by its field name.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Body {
     /// The request succeeded.
