@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: installs what the tests need, checks formatting and
-# lints, builds every binary, then runs unit, probe and end-to-end tests.
+# The whole test suite, as CI runs it: installs what the tests need, builds and tests the
+# window's UI (ui/), checks formatting and lints, builds every binary, then runs unit, probe
+# and end-to-end tests.
 # Network tests talk only to loopback, or to loopback inside private network namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh test
+
+echo "==> ui (the history window's web view: npm ci, typecheck, build into ui/dist, unit tests)"
+# Before cargo: the window's Tauri app embeds ui/dist when it compiles.
+command -v npm >/dev/null || { echo "npm not found: the window's UI needs Node.js 20.19 or newer" >&2; exit 1; }
+(cd ui && npm ci --prefer-offline --no-audit --no-fund && npm run build && npm test)
 
 echo "==> rustfmt"
 cargo fmt --all -- --check

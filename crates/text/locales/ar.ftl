@@ -470,3 +470,127 @@ status-incident = حادثة مفتوحة منذ { $since } ({ $kind })
 status-incident-cause = { $incident }: { $cause }
 status-nothing-yet = لم يُفحص أي هدف بعد (السجل في { $dir }).
 status-no-history = لا يوجد سجل في { $dir } بعد: يكتبه الأمر `downwatch run` هناك (أو مرّر --data-dir).
+
+## نافذة السجل (ui/): تسمياتها الخاصة. تصل الأرقام منسّقة؛ $time تاريخ ووقت محليان،
+## و$duration نص من duration-*.
+
+window-title = سجل Downwatch
+window-nav = طرق العرض
+window-nav-overview = نظرة عامة
+window-nav-incidents = الحوادث
+window-language = اللغة
+window-language-en = English
+window-language-ar = العربية
+window-disconnected = برنامج المراقبة Downwatch لا يعمل. ستعرض هذه النافذة بياناته من جديد فور عودته.
+window-missed = فاتت النافذةَ بعضُ التحديثات المباشرة، فأُعيد تحميل العرض.
+window-loading = جارٍ التحميل…
+window-error-unreachable = برنامج المراقبة Downwatch لا يُجيب على { $socket }.
+window-error-api = رفض برنامج المراقبة الطلب ({ $code }): { $message }
+window-error-protocol = تعذّرت قراءة إجابة برنامج المراقبة: { $message }
+window-error-not-allowed = لا يحق لهذه النافذة القيام بذلك ({ $call }).
+window-error-no-such-watch = لا توجد خدمة مراقَبة باسم { $name }.
+window-error-no-incident = لا توجد الحادثة { $id } في السجل.
+window-unit-ms = { $n } م.ث
+window-unit-s = { $n } ث
+window-unit-percent = { $n }٪
+window-no-data = لا توجد بيانات
+window-none = –
+verdict-online = اتصالك يعمل: أي عطل هو عطل الخدمة نفسها
+verdict-offline = أنت غير متصل بالإنترنت: لا شيء يُجيب، ولا حتى خوادم التحقق
+verdict-captive_portal = تُجيب صفحة تسجيل دخول بدلًا من الإنترنت (بوابة مقيّدة)
+verdict-local_dns_broken = خادم الأسماء ({ -dns }) لديك معطّل، بينما تعمل العناوين
+window-paused-all = المراقبة موقوفة مؤقتًا حتى { $time }
+window-paused-all-resumed = المراقبة موقوفة مؤقتًا حتى الاستئناف
+window-paused-until = موقوفة حتى { $time }
+window-paused-until-resumed = موقوفة حتى الاستئناف
+overview-heading = الخدمات
+overview-empty = لا توجد أي خدمة مراقَبة بعد: أضف خدمة إلى ملف الإعدادات.
+overview-ungrouped = خدمات أخرى
+overview-col-service = الخدمة
+overview-col-state = الحالة
+overview-col-latency = زمن الاستجابة
+overview-col-uptime-24h = التشغيل خلال 24 ساعة
+overview-col-uptime-7d = التشغيل خلال 7 أيام
+overview-col-uptime-30d = التشغيل خلال 30 يومًا
+overview-col-sparkline = آخر 24 ساعة
+overview-col-actions = الإجراءات
+overview-sparkline = زمن الاستجابة خلال آخر 24 ساعة، من { $min } إلى { $max }
+overview-sparkline-none = لا توجد قياسات لزمن الاستجابة خلال آخر 24 ساعة
+action-check-now = افحص الآن
+action-check-all = افحص الكل الآن
+action-pause-15-min = أوقف 15 دقيقة
+action-pause-1-hour = أوقف ساعة
+action-pause-until-resumed = أوقف حتى الاستئناف
+action-resume = استأنف
+action-resume-all = استأنف الكل
+action-pause-all = أوقف الكل (ساعة)
+action-done = تم.
+watch-heading-since = { $state } منذ { $time } ({ $duration })
+watch-last-check = آخر فحص { $time }: { $latency }
+watch-range = المدة
+range-1h = ساعة
+range-24h = 24 ساعة
+range-7d = 7 أيام
+range-30d = 30 يومًا
+range-90d = 90 يومًا
+watch-latency-heading = زمن الاستجابة حسب المرحلة
+watch-latency-source = كل نقطة هي متوسط { $duration }.
+watch-latency-empty = لا يوجد أي فحص في هذه المدة.
+phase-dns = البحث عن الاسم ({ -dns })
+phase-connect = الاتصال
+phase-tls = المصافحة الآمنة ({ -tls })
+phase-ttfb = زمن وصول أول بايت
+watch-days-heading = التوفر يومًا بيوم (آخر 90 يومًا، بالتوقيت المحلي)
+day-state-up = تعمل
+day-state-degraded = أداء متراجع
+day-state-down = متوقفة
+day-state-not_monitored = بلا مراقبة
+watch-day = { $date }: { $state }، نسبة التشغيل { $uptime }
+watch-incidents-heading = الحوادث (آخر 90 يومًا)
+watch-incidents-empty = لا توجد أي حادثة خلال آخر 90 يومًا.
+incident-col-start = البداية
+incident-col-duration = المدة
+incident-col-kind = النوع
+incident-col-cause = السبب
+incident-ongoing = { $duration }، ولا تزال مستمرة
+incident-kind-down = توقف
+incident-kind-degraded = تراجع في الأداء
+incident-kind-unstable = عدم استقرار
+watch-log-heading = سجل الفحوص
+watch-log-empty = لم يُخزَّن أي فحص بعد.
+log-col-time = الوقت
+log-col-status = النتيجة
+log-col-latency = الإجمالي
+log-col-layer = الطبقة
+log-col-detail = التفاصيل
+log-col-address = العنوان
+log-col-http = { -http }
+log-not-judged = غير محتسب
+log-more = فحوص أقدم
+check-status-up = تعمل
+check-status-degraded = أداء متراجع
+check-status-down = متوقفة
+watch-copy-diagnosis = انسخ التشخيص
+watch-copied = نُسخ إلى الحافظة.
+watch-copy-failed = الحافظة غير متاحة: النص محدَّد، انسخه بالضغط على Ctrl+C.
+diagnosis-head = { $name }: { $state } منذ { $time } ({ $duration })
+diagnosis-last = آخر فحص { $time }: { $status }، { $latency }
+diagnosis-phases = { -dns } { $dns }، الاتصال { $connect }، { -tls } { $tls }، أول بايت { $ttfb }
+diagnosis-failure = { $layer }: { $detail }
+diagnosis-incident = حادثة مفتوحة منذ { $time }: { $cause }
+diagnosis-verdict = الاتصال: { $verdict }
+timeline-heading = الحوادث في جميع الخدمات
+timeline-empty = لا توجد أي حادثة في هذه المدة.
+timeline-offline = كنتَ غير متصل
+timeline-together = { $count ->
+    [two] خدمتان في الوقت نفسه
+    [few] { $count } خدمات في الوقت نفسه
+   *[other] { $count } خدمة في الوقت نفسه
+}
+timeline-group-outage = { $group }: { $count ->
+    [two] خدمتان في الوقت نفسه
+    [few] { $count } خدمات في الوقت نفسه
+   *[other] { $count } خدمة في الوقت نفسه
+}
+timeline-incident = { $name }: { $kind } منذ { $start }، { $duration }
+timeline-legend = يُبرز الشريط المظلَّل الخدمات التي تعطلت في الوقت نفسه: عطل لدى مزوّد واحد، أو في اتصالك أنت.

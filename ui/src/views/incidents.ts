@@ -1,0 +1,189 @@
+// The incidents of every watch on one timeline: one lane per watch, and a shaded band
+// across the lanes where two watches or more failed at the same time (one provider's
+// outage, or the user's own connection: bands touching a span where the window saw the
+// user offline say so). A list below gives the same, reachable by keyboard, and every
+// incident links to its watch's page.
+
+import { append, button, h, replace, svg } from '../dom';
+import { duration, time, UNITS } from '../format';
+import type { Texts } from '../i18n';
+import { place, together, type Together } from '../model';
+import type { Incident } from '../types';
+import { type Ctx, debounce, errorBox, href, keepFocus, type ResidentEvent, type View } from '../view';
+
+const RANGES = [
+  ['range-24h', UNITS.DAY],
+  ['range-7d', 7 * UNITS.DAY],
+  ['range-30d', 30 * UNITS.DAY],
+  ['range-90d', 90 * UNITS.DAY],
+] as const;
+
+const WIDTH = 1000;
+const LABEL = 180;
+const LANE = 22;
+
+function kindWord(texts: Texts, kind: string): string {
+  return texts.has(`incident-kind-${kind}`) ? texts.t(`incident-kind-${kind}`) : kind;
+}
+
+function incidentText(texts: Texts, i: Incident, now: number): string {
+  return texts.t('timeline-incident', {
+    name: i.watch,
+    kind: kindWord(texts, i.kind),
+    start: time(texts, i.start_ms),
+    duration: duration(texts, (i.end_ms ?? now) - i.start_ms),
+  });
+}
+
+function bandText(texts: Texts, band: Together): string {
+  const head = band.group
+    ? texts.t('timeline-group-outage', { group: band.group, count: band.watches.length })
+    : texts.t('timeline-together', { count: band.watches.length });
+  return band.offline ? `${head} (${texts.t('timeline-offline')})` : head;
+}
+
+/** The timeline picture: lanes, incidents as bars (links), bands behind. */
+function picture(texts: Texts, incidents: Incident[], bands: Together[], from: number, until: number, now: number): SVGSVGElement {
+  const lanes = [...new Set(incidents.map((i) => i.watch))];
+  const height = Math.max(1, lanes.length) * LANE + 8;
+  const span = WIDTH - LABEL;
+  const root = svg('svg', {
+    class: 'timeline',
+    viewBox: `0 0 ${WIDTH} ${height}`,
+    width: '100%',
+    'aria-hidden': 'true',
+    // Time runs left to right in both languages, as on the chart.
+    direction: 'ltr',
+  });
+  for (const band of bands) {
+    const at = place({ start: band.start, end: band.end }, from, until, now);
+    const rect = svg('rect', {
+      class: band.offline ? 'band band-offline' : 'band',
+      x: LABEL + at.left * span,
+      y: 0,
+      width: Math.max(2, at.width * span),
+      height,
+    });
+    const title = svg('title');
+    title.textContent = bandText(texts, band);
+    rect.appendChild(title);
+    root.appendChild(rect);
+  }
+  lanes.forEach((watch, lane) => {
+    const y = 4 + lane * LANE;
+    const label = svg('text', { x: 4, y: y + LANE / 2 + 4, class: 'lane-label' });
+    label.textContent = watch;
+    root.appendChild(label);
+    root.appendChild(svg('line', { x1: LABEL, x2: WIDTH, y1: y + LANE / 2, y2: y + LANE / 2, class: 'lane' }));
+    for (const i of incidents.filter((i) => i.watch === watch)) {
+      const at = place({ start: i.start_ms, end: i.end_ms }, from, until, now);
+      const link = svg('a', { href: href({ view: 'incident', id: i.id }), tabindex: -1 });
+      const rect = svg('rect', {
+        class: `bar bar-${i.kind}`,
+        x: LABEL + at.left * span,
+        y: y + 3,
+        width: Math.max(3, at.width * span),
+        height: LANE - 6,
+        rx: 2,
+      });
+      const title = svg('title');
+      title.textContent = incidentText(texts, i, now);
+      link.append(rect, title);
+      root.appendChild(link);
+    }
+  });
+  return root;
+}
+
+export function incidentsView(ctx: Ctx): View {
+  const { bridge, texts } = ctx;
+  const el = h('div', { class: 'incidents-view' });
+  const ranges = h('div', { class: 'ranges', role: 'group', 'aria-label': texts.t('watch-range') });
+  const body = h('div', {});
+  let range: number = 7 * UNITS.DAY;
+  let gone = false;
+  const groups = new Map<string, string | null>();
+
+  function renderRanges(): void {
+    keepFocus(ranges, () =>
+      replace(
+        ranges,
+        ...RANGES.map(([id, ms]) =>
+          button(
+            texts.t(id),
+            () => {
+              range = ms;
+              renderRanges();
+              void load();
+            },
+            { 'aria-pressed': String(range === ms), 'data-key': id },
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function load(): Promise<void> {
+    const now = ctx.now();
+    const from = now - range;
+    try {
+      const [answer, snapshot] = await Promise.all([
+        bridge.ask({ call: 'incidents', from_ms: from, until_ms: now }),
+        bridge.ask({ call: 'snapshot' }),
+      ]);
+      if (gone) return;
+      for (const w of snapshot.watches) groups.set(w.name, w.group);
+      const list = answer.incidents;
+      const bands = together(list, now, (w) => groups.get(w) ?? null, ctx.offline());
+      if (list.length === 0) {
+        replace(body, h('p', { class: 'note' }, texts.t('timeline-empty')));
+        return;
+      }
+      const inBand = new Map<string, Together>();
+      for (const band of bands) for (const id of band.incidents) inBand.set(id, band);
+      const items: HTMLElement[] = [];
+      const shown = new Set<Together>();
+      for (const i of [...list].reverse()) {
+        const band = inBand.get(i.id);
+        if (band && !shown.has(band)) {
+          shown.add(band);
+          items.push(h('li', { class: 'band-item', 'data-together': band.watches.length }, bandText(texts, band)));
+        }
+        items.push(
+          h(
+            'li',
+            { class: band ? 'in-band' : null },
+            h('a', { href: href({ view: 'incident', id: i.id }), 'data-incident': i.id, 'data-key': `incident:${i.id}` }, incidentText(texts, i, now)),
+          ),
+        );
+      }
+      keepFocus(body, () =>
+        replace(
+          body,
+          picture(texts, list, bands, from, now, now),
+          h('p', { class: 'note' }, texts.t('timeline-legend')),
+          h('ul', { class: 'timeline-list' }, ...items),
+        ),
+      );
+    } catch (e) {
+      if (!gone) replace(body, errorBox(texts, e));
+    }
+  }
+
+  append(el, h('h1', {}, texts.t('timeline-heading')), ranges, body);
+  renderRanges();
+  void load();
+  const reload = debounce(() => void load(), 300);
+
+  return {
+    el,
+    update(event: ResidentEvent | null) {
+      const kind = event?.event ?? '';
+      if (event === null || kind.startsWith('incident_') || kind === 'verdict') reload();
+    },
+    destroy() {
+      gone = true;
+      reload.cancel();
+    },
+  };
+}
