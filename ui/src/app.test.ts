@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApp } from './app';
 import { h } from './dom';
 import { type Fake, fakeBridge, incident, snapshot, until, watch } from './testing';
-import type { Snapshot, Watch } from './types';
+import type { Snapshot, Watch } from './generated';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 const NOW = 1_700_000_200_000;

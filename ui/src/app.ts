@@ -5,7 +5,7 @@ import type { Bridge } from './bridge';
 import { h, replace } from './dom';
 import { LANGS, type Lang, rememberLang, Texts } from './i18n';
 import type { TimeSpan } from './model';
-import type { At, WindowEvent } from './types';
+import type { At, WindowEvent } from './generated';
 import { type Ctx, errorBox, href, parseHash, type ResidentEvent, type Route, type View } from './view';
 import { incidentsView } from './views/incidents';
 import { overview } from './views/overview';

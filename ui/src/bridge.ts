@@ -5,7 +5,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 
-import type { Answer, At, BridgeError, Call, WindowEvent } from './types';
+import type { Answer, At, BridgeError, Call, WindowEvent } from './generated';
 
 /** The answer kind each call is answered with. */
 type AnswerOf = {

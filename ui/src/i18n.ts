@@ -6,7 +6,7 @@ import { FluentBundle, FluentNumber, FluentResource, type FluentVariable } from 
 
 import arFtl from '../../crates/text/locales/ar.ftl?raw';
 import enFtl from '../../crates/text/locales/en.ftl?raw';
-import type { JsonValue, Message, StoredMessage } from './types';
+import type { JsonValue, Message, StoredMessage } from './generated';
 
 /** A language of the catalog. */
 export type Lang = 'en' | 'ar';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { place, sections, stack, together } from './model';
 import { incident, watch } from './testing';
-import type { LatencyPoint, Phase } from './types';
+import type { LatencyPoint, Phase } from './generated';
 
 describe('the overview puts groups together and problems first', () => {
   it('orders sections by their worst state, then by configuration order', () => {

@@ -1,7 +1,7 @@
 // The window's pure logic: ordering watches problems first, finding simultaneous outages
 // on the timeline, stacking latency phases for the chart. No DOM, no bridge: unit-tested.
 
-import type { Incident, LatencyPoint, State, Watch } from './types';
+import type { Incident, LatencyPoint, State, Watch } from './generated';
 
 /** States that are problems, worst first; then the rest. */
 const RANK: Record<State, number> = { down: 0, degraded: 1, unstable: 2, unknown: 3, paused: 4, up: 5 };

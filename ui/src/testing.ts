@@ -2,7 +2,7 @@
 // and lets a test send `resident` and `navigate` events.
 
 import type { Answered, Bridge, CallOf } from './bridge';
-import type { At, Call, Incident, Snapshot, Watch, WindowEvent } from './types';
+import type { At, Call, Incident, Snapshot, Watch, WindowEvent } from './generated';
 
 type Handlers = { [K in Call['call']]?: (call: CallOf<K>) => Answered<K> | Promise<Answered<K>> };
 

@@ -5,7 +5,7 @@ import { isBridgeError } from './bridge';
 import { h } from './dom';
 import type { Texts } from './i18n';
 import type { TimeSpan } from './model';
-import type { BridgeError, JsonValue } from './types';
+import type { BridgeError, JsonValue } from './generated';
 
 /** A place in the window (the hash of its URL). */
 export type Route =

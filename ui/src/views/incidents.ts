@@ -8,7 +8,7 @@ import { append, button, h, replace, svg } from '../dom';
 import { duration, time, UNITS } from '../format';
 import type { Texts } from '../i18n';
 import { place, together, type Together } from '../model';
-import type { Incident } from '../types';
+import type { Incident } from '../generated';
 import { type Ctx, debounce, errorBox, href, keepFocus, type ResidentEvent, type View } from '../view';
 
 const RANGES = [

@@ -7,7 +7,7 @@ import { sparklineSvg } from '../chart';
 import { append, button, h, replace } from '../dom';
 import { duration, latency, percent, time, UNITS } from '../format';
 import { isProblem, sections } from '../model';
-import type { Snapshot, Watch } from '../types';
+import type { Snapshot, Watch } from '../generated';
 import { type Ctx, debounce, errorBox, href, keepFocus, type ResidentEvent, stateWord, type View } from '../view';
 
 /** A watch's figures, read from the history. */

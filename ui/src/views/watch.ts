@@ -7,7 +7,7 @@ import { append, button, h, replace } from '../dom';
 import { date, duration, isoDay, latency, percent, time, timeZone, UNITS } from '../format';
 import type { Texts } from '../i18n';
 import { STACKED, stack } from '../model';
-import type { Check, Cursor, Day, Incident, Snapshot, Verdict, Watch } from '../types';
+import type { Check, Cursor, Day, Incident, Snapshot, Verdict, Watch } from '../generated';
 import {
   causeWord,
   type Ctx,
