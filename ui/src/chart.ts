@@ -2,6 +2,8 @@
 // sparklines (a small SVG polyline). Colours come from the stylesheet's variables, so
 // they follow the light or dark scheme.
 
+import './locale-guard';
+
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 

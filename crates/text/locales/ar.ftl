@@ -514,6 +514,7 @@ overview-col-uptime-7d = التشغيل خلال 7 أيام
 overview-col-uptime-30d = التشغيل خلال 30 يومًا
 overview-col-sparkline = آخر 24 ساعة
 overview-col-actions = الإجراءات
+overview-for = منذ { $duration }
 overview-sparkline = زمن الاستجابة خلال آخر 24 ساعة، من { $min } إلى { $max }
 overview-sparkline-none = لا توجد قياسات لزمن الاستجابة خلال آخر 24 ساعة
 action-check-now = افحص الآن

@@ -429,6 +429,7 @@ overview-col-uptime-7d = Uptime 7 days
 overview-col-uptime-30d = Uptime 30 days
 overview-col-sparkline = Last 24 h
 overview-col-actions = Actions
+overview-for = for { $duration }
 overview-sparkline = Latency over the last 24 h, from { $min } to { $max }
 overview-sparkline-none = No latency over the last 24 h
 action-check-now = Check now

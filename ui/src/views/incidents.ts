@@ -45,7 +45,8 @@ function bandText(texts: Texts, band: Together): string {
 /** The timeline picture: lanes, incidents as bars (links), bands behind. */
 function picture(texts: Texts, incidents: Incident[], bands: Together[], from: number, until: number, now: number): SVGSVGElement {
   const lanes = [...new Set(incidents.map((i) => i.watch))];
-  const height = Math.max(1, lanes.length) * LANE + 8;
+  const axis = Math.max(1, lanes.length) * LANE + 8;
+  const height = axis + 18;
   const span = WIDTH - LABEL;
   const root = svg('svg', {
     class: 'timeline',
@@ -55,6 +56,16 @@ function picture(texts: Texts, incidents: Incident[], bands: Together[], from: n
     // Time runs left to right in both languages, as on the chart.
     direction: 'ltr',
   });
+  // The axis: where it starts and where it ends (now), in local time.
+  const ends: [number, number, string][] = [
+    [LABEL, from, 'start'],
+    [WIDTH, until, 'end'],
+  ];
+  for (const [x, at, anchor] of ends) {
+    const label = svg('text', { x, y: axis + 14, class: 'axis-label', 'text-anchor': anchor });
+    label.textContent = time(texts, at);
+    root.appendChild(label);
+  }
   for (const band of bands) {
     const at = place({ start: band.start, end: band.end }, from, until, now);
     const rect = svg('rect', {
@@ -62,7 +73,7 @@ function picture(texts: Texts, incidents: Incident[], bands: Together[], from: n
       x: LABEL + at.left * span,
       y: 0,
       width: Math.max(2, at.width * span),
-      height,
+      height: axis,
     });
     const title = svg('title');
     title.textContent = bandText(texts, band);

@@ -111,8 +111,8 @@ export function overview(ctx: Ctx): View {
     const f = figures.get(w.name);
     const now = ctx.now();
     const since =
-      w.since_ms !== null && w.state !== 'unknown'
-        ? h('span', { class: 'since' }, duration(texts, now - w.since_ms))
+      w.since_ms !== null && w.state !== 'unknown' && !w.paused
+        ? h('span', { class: 'since' }, texts.t('overview-for', { duration: duration(texts, now - w.since_ms) }))
         : null;
     const pausedFor = w.paused
       ? h(
@@ -143,7 +143,7 @@ export function overview(ctx: Ctx): View {
     return h(
       'tr',
       { 'data-watch': w.name, 'data-state': w.state, class: isProblem(w.state) ? 'problem' : null },
-      h('th', { scope: 'row' }, h('a', { href: href({ view: 'watch', watch: w.name }), 'data-key': `open:${w.name}` }, w.name)),
+      h('th', { scope: 'row' }, h('a', { href: href({ view: 'watch', watch: w.name }), 'data-key': `open:${w.name}`, dir: 'auto' }, w.name)),
       h('td', {}, h('span', { class: `state state-${w.state}` }, stateWord(texts, w.state)), ' ', since, pausedFor),
       h('td', { class: 'num' }, latency(texts, w.last?.phases.total_ms)),
       uptime(0),
@@ -159,7 +159,7 @@ export function overview(ctx: Ctx): View {
     return h(
       'table',
       { class: 'watches' },
-      h('caption', {}, caption),
+      h('caption', {}, h('bdi', {}, caption)),
       h(
         'thead',
         {},

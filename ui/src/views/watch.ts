@@ -125,7 +125,7 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
     keepFocus(head, () => {
       replace(head);
       const w = watch();
-      append(head, h('h1', {}, name));
+      append(head, h('h1', {}, h('bdi', {}, name)));
       if (!snapshot) return;
       if (!w) {
         append(head, errorBox(texts, { kind: 'api', error: { code: 'no_such_watch', message: texts.t('window-error-no-such-watch', { name }) } }));
