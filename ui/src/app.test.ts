@@ -86,6 +86,21 @@ describe('the overview', () => {
     expect(bridge.calls.find((c) => c.call === 'pause')).toEqual({ call: 'pause', watch: 'Web', for_s: 3600 });
   });
 
+  it('every control is a real button or link, and Escape closes the pause menu onto its button', async () => {
+    const current = { snap: snapshot([watch('Web', 'up')]) };
+    running.push(await startApp({ bridge: overviewBridge(current), lang: 'en', storage: store(), now: () => NOW }));
+    await until(() => row('Web'));
+    const clickable = [...document.querySelectorAll('[data-key]')];
+    expect(clickable.length).toBeGreaterThan(4);
+    for (const el of clickable) expect(['BUTTON', 'A', 'SUMMARY']).toContain(el.tagName);
+    const menu = row('Web')!.querySelector('details')!;
+    menu.setAttribute('open', '');
+    menu.querySelector('button')!.focus();
+    document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(menu.hasAttribute('open')).toBe(false);
+    expect(document.activeElement).toBe(menu.querySelector('summary'));
+  });
+
   it('says when the resident is gone and clears it when it is back', async () => {
     const current = { snap: snapshot([watch('Web', 'up')]) };
     const bridge = overviewBridge(current);

@@ -123,6 +123,15 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
     else location.hash = target;
   }
 
+  // Escape closes an open menu (the pause choices) and gives the focus back to its button.
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    const menu = (document.activeElement as HTMLElement | null)?.closest('details[open]');
+    if (!menu) return;
+    menu.removeAttribute('open');
+    menu.querySelector<HTMLElement>('summary')?.focus();
+  };
+  document.addEventListener('keydown', onKey);
   const onHash = () => {
     void show(parseHash(location.hash)).then(() => main.focus({ preventScroll: true }));
   };
@@ -188,6 +197,7 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
   return {
     stop() {
       window.removeEventListener('hashchange', onHash);
+      document.removeEventListener('keydown', onKey);
       for (const u of unlisten) u();
       view?.destroy();
     },
