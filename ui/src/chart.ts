@@ -18,7 +18,13 @@ function cssVar(name: string, fallback: string): string {
 }
 
 /** A latency chart stacked by phase; returns a function that removes it. */
-export function phaseChart(container: HTMLElement, data: Stack, texts: Texts, rangeMs: number): () => void {
+export function phaseChart(
+  container: HTMLElement,
+  data: Stack,
+  texts: Texts,
+  shown: { from: number; until: number },
+): () => void {
+  const rangeMs = shown.until - shown.from;
   const ink = cssVar('--ink-soft', '#555');
   const grid = cssVar('--grid', 'rgba(128,128,128,0.2)');
   // Drawn top of the stack first, so each lower sum is painted over it.
@@ -30,7 +36,8 @@ export function phaseChart(container: HTMLElement, data: Stack, texts: Texts, ra
       stroke: cssVar(`--phase-${phase}`, '#888'),
       fill: cssVar(`--phase-${phase}-fill`, 'rgba(128,128,128,0.3)'),
       width: 1,
-      points: { show: false },
+      // A lone point is a dot: there is no line to draw yet.
+      points: { show: data.xs.length < 3, size: 6 },
       value: (_u: uPlot, _v: number | null, _si: number, i: number | null) =>
         i === null ? '' : latency(texts, data.phases[phase][i]),
     })),
@@ -40,7 +47,11 @@ export function phaseChart(container: HTMLElement, data: Stack, texts: Texts, ra
     width: Math.max(320, container.clientWidth || 640),
     height: 240,
     series,
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+    scales: {
+      // The whole range asked for, not only where there are points.
+      x: { time: true, range: (): uPlot.Range.MinMax => [shown.from / 1000, shown.until / 1000] },
+      y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+    },
     axes: [
       {
         stroke: ink,
@@ -78,7 +89,7 @@ const SPARK_H = 28;
 /** A 24 h sparkline of latencies (`{x: ms, y: ms}`), with its range said for screen readers. */
 export function sparklineSvg(points: readonly { x: number; y: number }[], texts: Texts): Element {
   if (points.length === 0) {
-    return h('span', { class: 'spark-none' }, texts.t('overview-sparkline-none'));
+    return h('span', { class: 'spark-none', title: texts.t('overview-sparkline-none') }, texts.t('window-no-data'));
   }
   const ys = points.map((p) => p.y);
   const label = texts.t('overview-sparkline', {

@@ -101,3 +101,12 @@ describe('latency phases stack on one axis', () => {
     expect(stack({ dns: [], connect: [], tls: [], ttfb: [] }).xs).toEqual([]);
   });
 });
+
+describe('sparklines', () => {
+  it('spans the box, higher latency higher up; one point is a level line', async () => {
+    const { sparkline } = await import('./model');
+    expect(sparkline([], 100, 20)).toBe('');
+    expect(sparkline([{ x: 5, y: 3 }], 100, 20)).toBe('0,10.0 100.0,10.0');
+    expect(sparkline([{ x: 0, y: 10 }, { x: 10, y: 30 }, { x: 20, y: 20 }], 100, 20)).toBe('0.0,20.0 50.0,0.0 100.0,10.0');
+  });
+});

@@ -157,6 +157,8 @@ export function stack(series: Record<StackedPhase, readonly LatencyPoint[]>): St
 /** Polyline points for a sparkline of `values` in a `width` × `height` box (y down). */
 export function sparkline(values: readonly { x: number; y: number }[], width: number, height: number): string {
   if (values.length === 0) return '';
+  // One point: a level line, so it shows.
+  if (values.length === 1) return `0,${(height / 2).toFixed(1)} ${width.toFixed(1)},${(height / 2).toFixed(1)}`;
   const xs = values.map((v) => v.x);
   const ys = values.map((v) => v.y);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];

@@ -246,7 +246,7 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
         replace(chartNote);
         return;
       }
-      removeChart = phaseChart(chartBox, data, texts, range);
+      removeChart = phaseChart(chartBox, data, texts, { from, until: now });
       replace(chartNote, texts.t('watch-latency-source', { duration: duration(texts, dns!.bucket_ms) }));
     } catch (e) {
       if (!gone) replace(chartBox, errorBox(texts, e));
