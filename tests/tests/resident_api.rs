@@ -347,6 +347,42 @@ fn status_is_live_while_a_resident_runs() {
     assert_eq!(watch_names(&status), ["Web"], "{status}");
     assert_eq!(code, Some(0), "{status}");
     assert!(status["watches"][0]["last_total_ms"].as_f64().unwrap() > 0.0);
+    // What only the resident knows: the judged state, the verdict, no pause.
+    assert_eq!(status["watches"][0]["state"], "up", "{status}");
+    assert_eq!(status["verdict"], "online", "{status}");
+    assert_eq!(status["paused"], Value::Null, "{status}");
+
+    // Web paused for 15 min: its judged state says so with the end of the pause, and the
+    // exit code is 3 (nothing judged to tell); the text says how long is left.
+    let mut c = Conn::wait_for(&socket, 20);
+    c.ok(json!({"call": "pause", "watch": "Web", "for_s": 900}));
+    let (status, code) = poll(
+        "Web paused in status",
+        Duration::from_secs(20),
+        || {
+            let (status, code) = status_json(&s, &socket);
+            (status["watches"][0]["state"] == "paused").then_some((status, code))
+        },
+        String::new,
+    );
+    assert!(
+        status["watches"][0]["paused"]["until"].is_string(),
+        "{status}"
+    );
+    assert_eq!(status["paused"], Value::Null, "one watch, not all: {status}");
+    assert_eq!(code, Some(3), "{status}");
+    let text = std::process::Command::new(downwatch_e2e::bin("downwatch"))
+        .args(["status", "--socket"])
+        .arg(&socket)
+        .arg("--data-dir")
+        .arg(s.data_dir())
+        .env("LANG", "C.UTF-8")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Paused"), "{text}");
+    assert!(text.contains("paused, 15 min left"), "{text}");
+    c.ok(json!({"call": "resume", "watch": "Web"}));
 
     dw.stop();
     let (status, code) = status_json(&s, &socket);

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
 use clap::Args;
+use downwatch_api::model::{Pause, Snapshot, State, Verdict};
 use downwatch_probe::Status;
 use downwatch_store::{Reader, StoreError, StoredIncident, WatchNow, unix_ms};
 use downwatch_text::{Catalog, Lang, Message, Value};
@@ -19,7 +20,7 @@ use serde_json::json;
 
 use crate::EXIT_UNKNOWN;
 use crate::history::{self, HistoryError, rfc3339};
-use crate::status_live;
+use crate::status_live::{self, Judged};
 
 /// `downwatch status` arguments.
 #[derive(Debug, Args)]
@@ -58,6 +59,16 @@ impl Source {
 struct Row {
     now: WatchNow,
     uptime_24h: Option<f64>,
+    /// Its judged state and pause: only a running resident knows them.
+    judged: Option<Judged>,
+}
+
+/// What a running resident tells beyond its watches: is it me or them, and the global
+/// pause. `None` when the report comes from the history.
+#[derive(Clone, Copy, Debug)]
+struct Resident {
+    verdict: Verdict,
+    paused: Option<Pause>,
 }
 
 /// Runs `downwatch status`.
@@ -82,6 +93,10 @@ pub fn run(args: &StatusArgs) -> ExitCode {
     } else {
         Source::History
     };
+    let resident = live.as_ref().map(|s| Resident {
+        verdict: s.verdict,
+        paused: s.paused,
+    });
     let rows = history::data_dir(args.data_dir.as_deref()).and_then(|dir| match live {
         Some(snapshot) => Ok((live_rows(snapshot, &dir, now), dir)),
         None => {
@@ -102,13 +117,13 @@ pub fn run(args: &StatusArgs) -> ExitCode {
         }
     };
     let text = if args.json {
-        json_report(&rows, source)
+        json_report(&rows, source, resident)
     } else if rows.is_empty() {
         Message::new("status-nothing-yet")
             .arg("dir", Value::address(dir.display()))
             .render(&catalog)
     } else {
-        let text = human(&rows, now, &catalog);
+        let text = human(&rows, resident, now, &catalog);
         // As `check`: a terminal gets the text without the isolation marks (it lays out
         // each line itself), a pipe or a file keeps them.
         if std::io::stdout().is_terminal() {
@@ -133,7 +148,11 @@ fn read(reader: &Reader, now: SystemTime) -> Result<Vec<Row>, HistoryError> {
     let mut rows = Vec::new();
     for w in reader.current()? {
         let uptime_24h = uptime_24h(reader, &w.watch, now)?;
-        rows.push(Row { now: w, uptime_24h });
+        rows.push(Row {
+            now: w,
+            uptime_24h,
+            judged: None,
+        });
     }
     Ok(rows)
 }
@@ -145,29 +164,121 @@ fn uptime_24h(reader: &Reader, watch: &str, now: SystemTime) -> Result<Option<f6
 
 /// The resident's states, with uptime from the store when it can be read (a resident
 /// without history yet, or a busy file, still shows its live states).
-fn live_rows(snapshot: downwatch_api::model::Snapshot, dir: &Path, now: SystemTime) -> Vec<Row> {
+fn live_rows(snapshot: Snapshot, dir: &Path, now: SystemTime) -> Vec<Row> {
     let reader = history::open(dir).ok();
     status_live::watches(snapshot)
         .into_iter()
-        .map(|w| Row {
+        .map(|(w, judged)| Row {
             uptime_24h: reader
                 .as_ref()
                 .and_then(|r| uptime_24h(r, &w.watch, now).ok().flatten()),
             now: w,
+            judged: Some(judged),
         })
         .collect()
 }
 
-/// 0 every watch up, 1 the worst is degraded, 2 one is down, 3 nothing to tell.
+/// 0 every watch up, 1 the worst is degraded (or unstable), 2 one is down, 3 nothing to
+/// tell. From the resident, by the judged state (one failed check is not yet "down"; a
+/// paused watch tells nothing); from the history, by the latest check.
 fn exit_code(rows: &[Row]) -> u8 {
     rows.iter()
-        .map(|r| match r.now.latest.status {
-            Status::Up => 0,
-            Status::Degraded => 1,
-            Status::Down => 2,
+        .filter_map(|r| {
+            let by_check = match r.now.latest.status {
+                Status::Up => 0,
+                Status::Degraded => 1,
+                Status::Down => 2,
+            };
+            match r.judged.map(|j| j.state) {
+                None | Some(State::Unknown) => Some(by_check),
+                Some(State::Up) => Some(0),
+                Some(State::Degraded | State::Unstable) => Some(1),
+                Some(State::Down) => Some(2),
+                Some(State::Paused) => None,
+            }
         })
         .max()
         .unwrap_or(EXIT_UNKNOWN)
+}
+
+/// The word for a judged state: the catalog's `state-*`.
+fn state_word(state: State) -> &'static str {
+    match state {
+        State::Unknown => "state-unknown",
+        State::Up => "state-up",
+        State::Degraded => "state-degraded",
+        State::Down => "state-down",
+        State::Unstable => "state-unstable",
+        State::Paused => "state-paused",
+    }
+}
+
+fn state_code(state: State) -> &'static str {
+    match state {
+        State::Unknown => "unknown",
+        State::Up => "up",
+        State::Degraded => "degraded",
+        State::Down => "down",
+        State::Unstable => "unstable",
+        State::Paused => "paused",
+    }
+}
+
+fn verdict_code(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Online => "online",
+        Verdict::Offline => "offline",
+        Verdict::CaptivePortal => "captive_portal",
+        Verdict::LocalDnsBroken => "local_dns_broken",
+    }
+}
+
+/// The lines a resident puts above the watches: a verdict other than online (its title
+/// and what it means), and the global pause.
+fn resident_lines(r: Resident, now: SystemTime, cat: &Catalog) -> Vec<String> {
+    let mut out = Vec::new();
+    let verdict = match r.verdict {
+        Verdict::Online => None,
+        Verdict::Offline => Some(("offline-title", "offline-body")),
+        Verdict::CaptivePortal => Some(("portal-title", "portal-body")),
+        Verdict::LocalDnsBroken => Some(("local-dns-title", "local-dns-body")),
+    };
+    if let Some((title, body)) = verdict {
+        out.push(cat.text(title, &[]));
+        out.push(format!("  {}", cat.text(body, &[])));
+    }
+    if let Some(pause) = r.paused {
+        out.push(pause_text(
+            pause,
+            "tray-summary-paused",
+            "tray-summary-paused-for",
+            now,
+            cat,
+        ));
+    }
+    out
+}
+
+/// "Paused until resumed" or "Paused, 12 min left" with the given message ids.
+fn pause_text(
+    pause: Pause,
+    forever: &str,
+    left: &'static str,
+    now: SystemTime,
+    cat: &Catalog,
+) -> String {
+    match pause.until_ms {
+        None => cat.text(forever, &[]),
+        Some(until) => {
+            let rest = downwatch_store::from_unix_ms(until)
+                .duration_since(now)
+                .unwrap_or_default();
+            let rest = Duration::from_secs(rest.as_secs().div_ceil(60) * 60);
+            Message::new(left)
+                .arg("duration", Value::Text(cat.duration(rest)))
+                .render(cat)
+        }
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -195,14 +306,19 @@ fn state_id(status: Status) -> &'static str {
 
 /// Per watch: a head line (name, state, since when), then the last check and uptime, then
 /// one line per open incident.
-fn human(rows: &[Row], now: SystemTime, cat: &Catalog) -> String {
+fn human(rows: &[Row], resident: Option<Resident>, now: SystemTime, cat: &Catalog) -> String {
     let width = rows
         .iter()
         .map(|r| r.now.watch.chars().count())
         .max()
         .unwrap_or(0);
-    let mut out = Vec::new();
-    for Row { now: w, uptime_24h } in rows {
+    let mut out = resident.map_or_else(Vec::new, |r| resident_lines(r, now, cat));
+    for Row {
+        now: w,
+        uptime_24h,
+        judged,
+    } in rows
+    {
         let ago = now.duration_since(w.since).unwrap_or_default();
         // Whole minutes once past one ("12 min", not "12 min 7 s"); seconds before that,
         // so a state that just changed does not read "0 s".
@@ -214,13 +330,15 @@ fn human(rows: &[Row], now: SystemTime, cat: &Catalog) -> String {
             "status-head-at-least"
         };
         let name = format!("{:<width$}", w.watch);
+        // The resident's judged state when it has one, else the last check's verdict.
+        let word = match judged.map(|j| j.state) {
+            Some(state) if state != State::Unknown => cat.text(state_word(state), &[]),
+            _ => cat.text(state_id(w.latest.status), &[]),
+        };
         out.push(
             Message::new(head)
                 .arg("watch", Value::Name(name))
-                .arg(
-                    "word",
-                    Value::Text(cat.text(state_id(w.latest.status), &[])),
-                )
+                .arg("word", Value::Text(word))
                 .arg("since", Value::code(local(w.since)))
                 .arg("ago", Value::Text(cat.duration(ago)))
                 .render(cat),
@@ -242,6 +360,10 @@ fn human(rows: &[Row], now: SystemTime, cat: &Catalog) -> String {
                 .arg("uptime", Value::Text(uptime.render(cat)))
                 .render(cat),
         );
+        if let Some(pause) = judged.and_then(|j| j.paused) {
+            let text = pause_text(pause, "status-paused", "status-paused-for", now, cat);
+            out.push(format!("  {text}"));
+        }
         if let Some(line) = reason(w, cat) {
             out.push(format!("  {line}"));
         }
@@ -291,34 +413,51 @@ fn incident_line(i: &StoredIncident, cat: &Catalog) -> String {
     }
 }
 
-/// `{"source": "resident"|"history", "watches": [...]}` on one line.
-fn json_report(rows: &[Row], source: Source) -> String {
+/// `{"source": "resident"|"history", "verdict", "paused", "watches": [...]}` on one line;
+/// `verdict`, `paused`, and each watch's `state` and `paused` are `null` from the history
+/// (only a running resident knows them). A pause is `{"until": RFC 3339 | null}`.
+fn json_report(rows: &[Row], source: Source, resident: Option<Resident>) -> String {
+    let pause = |p: Pause| json!({ "until": p.until_ms.map(|ms| rfc3339(downwatch_store::from_unix_ms(ms))) });
     let watches: Vec<_> = rows
         .iter()
-        .map(|Row { now: w, uptime_24h }| {
-            let c = &w.latest;
-            json!({
-                "watch": w.watch,
-                "status": c.status,
-                "judged": c.judged,
-                "since": rfc3339(w.since),
-                "since_exact": w.since_exact,
-                "last_check": rfc3339(c.at),
-                "last_total_ms": ms(c.phases.total),
-                "layer": c.layer,
-                "cause": c.cause,
-                "message_id": c.message.as_ref().map(|m| &m.id),
-                "message_args": c.message.as_ref().map(|m| &m.args),
-                "uptime_24h": uptime_24h,
-                "open_incidents": w.open_incidents.iter().map(|i| json!({
-                    "id": i.id,
-                    "kind": i.kind.as_str(),
-                    "start": rfc3339(i.start),
-                    "layer": i.layer,
-                    "cause": i.cause,
-                })).collect::<Vec<_>>(),
-            })
-        })
+        .map(
+            |Row {
+                 now: w,
+                 uptime_24h,
+                 judged,
+             }| {
+                let c = &w.latest;
+                json!({
+                    "watch": w.watch,
+                    "state": judged.map(|j| state_code(j.state)),
+                    "paused": judged.and_then(|j| j.paused).map(pause),
+                    "status": c.status,
+                    "judged": c.judged,
+                    "since": rfc3339(w.since),
+                    "since_exact": w.since_exact,
+                    "last_check": rfc3339(c.at),
+                    "last_total_ms": ms(c.phases.total),
+                    "layer": c.layer,
+                    "cause": c.cause,
+                    "message_id": c.message.as_ref().map(|m| &m.id),
+                    "message_args": c.message.as_ref().map(|m| &m.args),
+                    "uptime_24h": uptime_24h,
+                    "open_incidents": w.open_incidents.iter().map(|i| json!({
+                        "id": i.id,
+                        "kind": i.kind.as_str(),
+                        "start": rfc3339(i.start),
+                        "layer": i.layer,
+                        "cause": i.cause,
+                    })).collect::<Vec<_>>(),
+                })
+            },
+        )
         .collect();
-    json!({ "source": source.as_str(), "watches": watches }).to_string()
+    json!({
+        "source": source.as_str(),
+        "verdict": resident.map(|r| verdict_code(r.verdict)),
+        "paused": resident.and_then(|r| r.paused).map(pause),
+        "watches": watches,
+    })
+    .to_string()
 }

@@ -60,25 +60,41 @@ pub fn snapshot(socket: &Path) -> Result<Snapshot, LiveError> {
     })
 }
 
-/// The snapshot's watches that have been checked, in the store's shape, by name (as the
-/// store path lists them). The resident's `since` is exact: it saw the change.
-pub fn watches(snapshot: Snapshot) -> Vec<WatchNow> {
-    let mut out: Vec<WatchNow> = snapshot
+/// What only the running resident knows of a watch: its judged state (confirmed, not
+/// just the last check's verdict) and its own pause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Judged {
+    /// The judged state.
+    pub state: model::State,
+    /// Its own pause, if any (the global one is the snapshot's).
+    pub paused: Option<model::Pause>,
+}
+
+/// The snapshot's watches that have been checked, in the store's shape with their judged
+/// state, by name (as the store path lists them). The resident's `since` is exact: it saw
+/// the change.
+pub fn watches(snapshot: Snapshot) -> Vec<(WatchNow, Judged)> {
+    let mut out: Vec<(WatchNow, Judged)> = snapshot
         .watches
         .into_iter()
         .filter_map(|w| {
             let last = w.last?;
             let at = from_unix_ms(last.at_ms);
-            Some(WatchNow {
+            let judged = Judged {
+                state: w.state,
+                paused: w.paused,
+            };
+            let now = WatchNow {
                 since: w.since_ms.map_or(at, from_unix_ms),
                 since_exact: true,
                 open_incidents: w.incident.and_then(incident).into_iter().collect(),
                 latest: check(last),
                 watch: w.name,
-            })
+            };
+            Some((now, judged))
         })
         .collect();
-    out.sort_by(|a, b| a.watch.cmp(&b.watch));
+    out.sort_by(|a, b| a.0.watch.cmp(&b.0.watch));
     out
 }
 
