@@ -37,11 +37,11 @@ describe('the overview puts groups together and problems first', () => {
 describe('the timeline finds simultaneous outages', () => {
   const now = 10_000;
 
-  it('bands incidents of two watches or more that overlap, chained', () => {
+  it('bands incidents of two watches or more that started together while the previous went on', () => {
     const list = [
       incident('a', 'WhatsApp', 100, 500),
       incident('b', 'Instagram', 200, 300),
-      incident('c', 'Facebook', 450, 900), // overlaps a only: chained into the same band
+      incident('c', 'Facebook', 250, 900),
       incident('d', 'Web', 2000, 2100), // alone
       incident('e', 'Web', 3000, 3100),
       incident('f', 'Web', 3050, 3200), // the same watch twice is not "together"
@@ -53,11 +53,26 @@ describe('the timeline finds simultaneous outages', () => {
     expect(bands[0]!.incidents).toEqual(['a', 'b', 'c']);
   });
 
+  it('a long outage does not pull a later, unrelated one into its band', () => {
+    const hour = 3_600_000;
+    const list = [
+      incident('shop', 'Shop', 0, null),
+      incident('billing', 'Billing', 4000, null),
+      incident('api', 'API', hour - 60_000, null), // a minute before: together with the group outage
+      // As the resident tells a group outage: the first incident leads, the others name it.
+      incident('wa', 'WhatsApp', hour, null),
+      incident('fb', 'Facebook', hour + 100, null, { group_incident: 'wa' }),
+      incident('ig', 'Instagram', hour + 10 * 60_000, null, { group_incident: 'wa' }), // late, same outage
+    ];
+    const bands = together(list, 2 * hour);
+    expect(bands.map((b) => b.incidents)).toEqual([['shop', 'billing'], ['api', 'wa', 'fb', 'ig']]);
+  });
+
   it('touching is not overlapping; an open incident lasts until now', () => {
     expect(together([incident('a', 'A', 0, 100), incident('b', 'B', 100, 200)], now)).toEqual([]);
-    const open = together([incident('a', 'A', 0, null), incident('b', 'B', 9000, 9500)], now);
+    const open = together([incident('a', 'A', 0, null), incident('b', 'B', 60_000, 70_000)], 5 * 60_000);
     expect(open).toHaveLength(1);
-    expect(open[0]!.end).toBe(now);
+    expect(open[0]!.end).toBe(5 * 60_000);
   });
 
   it('no common group: null; an offline span inside marks the band as the user\'s own', () => {

@@ -62,11 +62,16 @@ export interface Together {
   offline: boolean;
 }
 
+/** How close two incidents' starts must be to count as one outage (a provider's, or the user's). */
+export const TOGETHER_MS = 90_000;
+
 /**
  * The bands of simultaneous outages among `incidents` (open ones end at `now`): incidents
- * are chained while each starts before the chain so far has ended, and a chain touching two
- * watches or more is a band. `groupOf` maps a watch to its provider group; `offline` spans
- * mark bands that were the user's own connection.
+ * of one group outage (the resident's `group_incident`) belong together, and so do
+ * incidents that started within `TOGETHER_MS` of the previous one while it was still going
+ * on; a set touching two watches or more is a band. A long outage that began earlier does
+ * not pull later, unrelated ones into its band. `groupOf` maps a watch to its provider group;
+ * `offline` spans mark bands that were the user's own connection.
  */
 export function together(
   incidents: readonly Incident[],
@@ -75,32 +80,35 @@ export function together(
   offline: readonly TimeSpan[] = [],
 ): Together[] {
   const sorted = [...incidents].sort((a, b) => a.start_ms - b.start_ms);
-  const chains: Incident[][] = [];
-  let chainEnd = -Infinity;
+  const sets: Incident[][] = [];
+  // A group outage's incidents name the first one's id as their `group_incident`.
+  const byOutage = new Map<string, Incident[]>();
   for (const incident of sorted) {
-    const end = incident.end_ms ?? now;
-    const last = chains[chains.length - 1];
-    if (last && incident.start_ms < chainEnd) {
-      last.push(incident);
-      chainEnd = Math.max(chainEnd, end);
-    } else {
-      chains.push([incident]);
-      chainEnd = end;
-    }
+    const outage = incident.group_incident ?? incident.id;
+    const last = sets[sets.length - 1];
+    const previous = last?.[last.length - 1];
+    const follows =
+      previous !== undefined &&
+      incident.start_ms - previous.start_ms <= TOGETHER_MS &&
+      incident.start_ms < (previous.end_ms ?? now);
+    let set = byOutage.get(outage) ?? (follows ? last : undefined);
+    if (set) set.push(incident);
+    else sets.push((set = [incident]));
+    byOutage.set(outage, set);
   }
   const bands: Together[] = [];
-  for (const chain of chains) {
-    const watches = [...new Set(chain.map((i) => i.watch))];
+  for (const set of sets) {
+    const watches = [...new Set(set.map((i) => i.watch))];
     if (watches.length < 2) continue;
-    const start = chain[0]!.start_ms;
-    const end = Math.max(...chain.map((i) => i.end_ms ?? now));
+    const start = Math.min(...set.map((i) => i.start_ms));
+    const end = Math.max(...set.map((i) => i.end_ms ?? now));
     const groups = new Set(watches.map(groupOf));
     const [only] = groups;
     bands.push({
       start,
       end,
       watches,
-      incidents: chain.map((i) => i.id),
+      incidents: set.map((i) => i.id),
       group: groups.size === 1 && only !== undefined ? only : null,
       offline: offline.some((s) => s.start < end && (s.end ?? now) > start),
     });

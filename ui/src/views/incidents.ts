@@ -46,7 +46,7 @@ function bandText(texts: Texts, band: Together): string {
 function picture(texts: Texts, incidents: Incident[], bands: Together[], from: number, until: number, now: number): SVGSVGElement {
   const lanes = [...new Set(incidents.map((i) => i.watch))];
   const axis = Math.max(1, lanes.length) * LANE + 8;
-  const height = axis + 18;
+  const height = axis;
   const span = WIDTH - LABEL;
   const root = svg('svg', {
     class: 'timeline',
@@ -56,23 +56,14 @@ function picture(texts: Texts, incidents: Incident[], bands: Together[], from: n
     // Time runs left to right in both languages, as on the chart.
     direction: 'ltr',
   });
-  // The axis: where it starts and where it ends (now), in local time.
-  const ends: [number, number, string][] = [
-    [LABEL, from, 'start'],
-    [WIDTH, until, 'end'],
-  ];
-  for (const [x, at, anchor] of ends) {
-    const label = svg('text', { x, y: axis + 14, class: 'axis-label', 'text-anchor': anchor });
-    label.textContent = time(texts, at);
-    root.appendChild(label);
-  }
   for (const band of bands) {
     const at = place({ start: band.start, end: band.end }, from, until, now);
+    const width = Math.max(6, at.width * span);
     const rect = svg('rect', {
       class: band.offline ? 'band band-offline' : 'band',
-      x: LABEL + at.left * span,
+      x: Math.min(LABEL + at.left * span, WIDTH - width),
       y: 0,
-      width: Math.max(2, at.width * span),
+      width,
       height: axis,
     });
     const title = svg('title');
@@ -83,17 +74,19 @@ function picture(texts: Texts, incidents: Incident[], bands: Together[], from: n
   lanes.forEach((watch, lane) => {
     const y = 4 + lane * LANE;
     const label = svg('text', { x: 4, y: y + LANE / 2 + 4, class: 'lane-label' });
-    label.textContent = watch;
+    label.textContent = `\u2068${watch}\u2069`;
     root.appendChild(label);
     root.appendChild(svg('line', { x1: LABEL, x2: WIDTH, y1: y + LANE / 2, y2: y + LANE / 2, class: 'lane' }));
     for (const i of incidents.filter((i) => i.watch === watch)) {
       const at = place({ start: i.start_ms, end: i.end_ms }, from, until, now);
       const link = svg('a', { href: href({ view: 'incident', id: i.id }), tabindex: -1 });
+      const width = Math.max(6, at.width * span);
       const rect = svg('rect', {
         class: `bar bar-${i.kind}`,
-        x: LABEL + at.left * span,
+        // A short incident still shows, inside the axis.
+        x: Math.min(LABEL + at.left * span, WIDTH - width),
         y: y + 3,
-        width: Math.max(3, at.width * span),
+        width,
         height: LANE - 6,
         rx: 2,
       });
@@ -111,7 +104,7 @@ export function incidentsView(ctx: Ctx): View {
   const el = h('div', { class: 'incidents-view' });
   const ranges = h('div', { class: 'ranges', role: 'group', 'aria-label': texts.t('watch-range') });
   const body = h('div', {});
-  let range: number = 7 * UNITS.DAY;
+  let range: number = UNITS.DAY;
   let gone = false;
   const groups = new Map<string, string | null>();
 
@@ -172,6 +165,9 @@ export function incidentsView(ctx: Ctx): View {
         replace(
           body,
           picture(texts, list, bands, from, now, now),
+          // Where the axis starts and ends (now), in local time; in HTML, where the text's
+          // direction is handled, under a picture that runs left to right in both languages.
+          h('div', { class: 'axis' }, h('bdi', {}, time(texts, from)), h('bdi', {}, time(texts, now))),
           h('p', { class: 'note' }, texts.t('timeline-legend')),
           h('ul', { class: 'timeline-list' }, ...items),
         ),
