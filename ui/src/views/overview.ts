@@ -145,7 +145,8 @@ export function overview(ctx: Ctx): View {
       { 'data-watch': w.name, 'data-state': w.state, class: isProblem(w.state) ? 'problem' : null },
       h('th', { scope: 'row' }, h('a', { href: href({ view: 'watch', watch: w.name }), 'data-key': `open:${w.name}`, dir: 'auto' }, w.name)),
       h('td', {}, h('span', { class: `state state-${w.state}` }, stateWord(texts, w.state)), ' ', since, pausedFor),
-      h('td', { class: 'num' }, latency(texts, w.last?.phases.total_ms)),
+      // A failed check's time is how long it took to fail, not the service's latency.
+      h('td', { class: 'num' }, latency(texts, w.last?.status === 'down' ? null : w.last?.phases.total_ms)),
       uptime(0),
       uptime(1),
       uptime(2),
