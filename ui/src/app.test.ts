@@ -101,6 +101,21 @@ describe('the overview', () => {
     expect(document.activeElement).toBe(menu.querySelector('summary'));
   });
 
+  it('words a refusal from its code in the window language', async () => {
+    const current = { snap: snapshot([watch('Web', 'up')]) };
+    const bridge = fakeBridge({
+      ...{ snapshot: () => current.snap },
+      check_now: () => {
+        throw { kind: 'api', error: { code: 'paused', message: 'the watch is paused' } };
+      },
+    });
+    running.push(await startApp({ bridge, lang: 'ar', storage: store(), now: () => NOW }));
+    await until(() => row('Web'));
+    row('Web')!.querySelector('button')!.click();
+    const alert = await until(() => document.querySelector('[role=alert]'), 'alert');
+    expect(alert.textContent).toBe('المراقبة موقوفة مؤقتًا: استأنفها أولًا.');
+  });
+
   it('says when the resident is gone and clears it when it is back', async () => {
     const current = { snap: snapshot([watch('Web', 'up')]) };
     const bridge = overviewBridge(current);

@@ -82,6 +82,7 @@ describe('the window says nothing outside the catalog', () => {
       ...['up', 'degraded', 'down', 'not_monitored'].map((d) => `day-state-${d}`),
       ...['up', 'degraded', 'down'].map((s) => `check-status-${s}`),
       ...['down', 'degraded', 'unstable'].map((k) => `incident-kind-${k}`),
+      ...['no_such_watch', 'paused', 'history_unavailable', 'stopped', 'too_many_clients', 'forbidden'].map((c) => `window-error-code-${c}`),
       'window-language-en',
       'window-language-ar',
     ];

@@ -81,7 +81,11 @@ export function errorText(texts: Texts, reason: unknown): string {
     case 'resident_unreachable':
       return texts.t('window-error-unreachable', { socket: texts.ltr(e.socket) });
     case 'api':
-      return texts.t('window-error-api', { code: texts.ltr(e.error.code), message: e.error.message });
+      // The codes a user can meet are worded in the catalog; the others (a request this
+      // window got wrong) keep the resident's English sentence, with the code.
+      return texts.has(`window-error-code-${e.error.code}`)
+        ? texts.t(`window-error-code-${e.error.code}`)
+        : texts.t('window-error-api', { code: texts.ltr(e.error.code), message: e.error.message });
     case 'not_allowed':
       return texts.t('window-error-not-allowed', { call: texts.ltr(e.call) });
     case 'protocol':
