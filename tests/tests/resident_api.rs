@@ -369,7 +369,11 @@ fn status_is_live_while_a_resident_runs() {
         status["watches"][0]["paused"]["until"].is_string(),
         "{status}"
     );
-    assert_eq!(status["paused"], Value::Null, "one watch, not all: {status}");
+    assert_eq!(
+        status["paused"],
+        Value::Null,
+        "one watch, not all: {status}"
+    );
     assert_eq!(code, Some(3), "{status}");
     let text = std::process::Command::new(downwatch_e2e::bin("downwatch"))
         .args(["status", "--socket"])

@@ -251,6 +251,72 @@ async fn a_global_pause_survives_a_restart_with_its_end() {
     assert!(h.receivers.snapshot.borrow().paused.is_none());
 }
 
+/// A watch's own pause is kept too: after a restart that watch is still paused until the
+/// same end (and says so in the snapshot) while the others are probed; resuming it is kept.
+#[tokio::test(start_paused = true)]
+async fn a_watch_pause_survives_a_restart_with_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = || {
+        config(vec![
+            watch_of("Gmail", None, "https://mail.test/"),
+            watch_of("Wiki", None, "https://wiki.test/"),
+        ])
+    };
+    let h = start_in(cfg(), World::default(), Some(dir.path().to_owned()));
+    sleep(Duration::from_secs(60)).await;
+    let pause = |reply| Command::Pause {
+        scope: Scope::Watch("Gmail".into()),
+        duration: Some(Duration::from_secs(3600)),
+        reply,
+    };
+    ask(&h, pause).await.unwrap();
+    drop(h);
+    sleep(Duration::from_secs(1)).await;
+
+    let world = World {
+        failing: vec!["mail.test".into()],
+        ..World::default()
+    };
+    let restart = |world| {
+        start_at(
+            cfg(),
+            world,
+            Some(dir.path().to_owned()),
+            wall0() + Duration::from_secs(660),
+        )
+    };
+    let h = restart(world);
+    sleep(Duration::from_secs(1)).await;
+    {
+        let snap = h.receivers.snapshot.borrow();
+        assert!(snap.paused.is_none(), "only Gmail was paused");
+        let gmail = snap.watches.iter().find(|w| w.name == "Gmail").unwrap();
+        assert_eq!(gmail.state, WatchState::Paused);
+        let end = gmail.paused.and_then(|p| p.until);
+        assert_eq!(end, Some(wall0() + Duration::from_secs(60 + 3600)));
+    }
+    sleep(Duration::from_secs(600)).await;
+    assert_eq!(calls(&h, "mail.test"), 0, "not probed while paused");
+    assert!(calls(&h, "wiki.test") > 0, "the other watch is probed");
+    assert!(h.notices().is_empty());
+
+    // Resumed by hand, then restarted: not paused any more.
+    ask(&h, |reply| Command::Resume {
+        scope: Scope::Watch("Gmail".into()),
+        reply,
+    })
+    .await
+    .unwrap();
+    drop(h);
+    sleep(Duration::from_secs(1)).await;
+    let h = restart(World::default());
+    sleep(Duration::from_secs(1)).await;
+    let snap = h.receivers.snapshot.borrow();
+    let gmail = snap.watches.iter().find(|w| w.name == "Gmail").unwrap();
+    assert_ne!(gmail.state, WatchState::Paused);
+    assert!(gmail.paused.is_none());
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_notice_still_waiting_at_shutdown_is_delivered() {
     let h = start(

@@ -9,11 +9,10 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::core::Monitor;
-use super::pause::{PauseRt, SavedPause};
+use super::pause::{PauseRt, SavedPause, SavedPauses};
 use super::{PAUSE_FILE, save_state};
 use crate::events::{Event, HistoryNote, Rejected};
 use crate::schedule;
-use crate::walltime::unix_millis;
 
 /// Which watches a command is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,6 +183,7 @@ impl Monitor {
             Scope::Watch(name) => {
                 let i = self.index(name)?;
                 self.watches[i].paused = Some(pause);
+                self.save_pause();
                 (Some(name.clone()), vec![i])
             }
         };
@@ -205,11 +205,16 @@ impl Monitor {
         let targets: Vec<usize> = match scope {
             Scope::All => {
                 let was = self.paused.take().is_some();
-                for w in &mut self.watches {
-                    w.paused = None;
+                let any_own = self
+                    .watches
+                    .iter_mut()
+                    .filter_map(|w| w.paused.take())
+                    .count()
+                    > 0;
+                if was || any_own {
+                    self.save_pause();
                 }
                 if was {
-                    self.save_pause();
                     // The controls were paused too: ask them first.
                     self.next_eval = self.deps.clock.now();
                 }
@@ -222,6 +227,7 @@ impl Monitor {
                     // with `All`).
                     return Ok(());
                 }
+                self.save_pause();
                 if self.paused.is_some() {
                     // Still paused with every other watch.
                     self.touch(i, |s| s.paused = None);
@@ -276,11 +282,17 @@ impl Monitor {
             .min()
     }
 
+    /// Keeps every pause (the global one and each watch's) in `paused.json`.
     fn save_pause(&self) {
         if let Some(dir) = &self.deps.data_dir {
-            let saved: Option<SavedPause> = self.paused.map(|p| SavedPause {
-                until: p.until.map(|(_, wall)| unix_millis(wall)),
-            });
+            let saved = SavedPauses {
+                all: self.paused.as_ref().map(SavedPause::of),
+                watches: self
+                    .watches
+                    .iter()
+                    .filter_map(|w| Some((w.cfg.name.clone(), SavedPause::of(w.paused.as_ref()?))))
+                    .collect(),
+            };
             save_state(dir, PAUSE_FILE, &saved);
         }
     }

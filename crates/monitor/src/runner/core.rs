@@ -11,7 +11,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
-use super::pause::{PauseRt, SavedPause};
+use super::pause::{PauseRt, SavedPauses};
 use super::{
     Deps, Done, GAP_TOLERANCE, INCIDENTS_FILE, Inputs, MEMORY_FILE, PAUSE_FILE, SHUTDOWN_GRACE,
     WatchRt, incident_event, load_state, thresholds,
@@ -97,11 +97,15 @@ impl Monitor {
         let (fail_tx, fail_rx) = mpsc::unbounded_channel();
         let net_print = deps.network_fingerprint.as_ref().map(|f| f());
         let wall = deps.clock.wall();
-        let paused = deps
+        let saved: SavedPauses = deps
             .data_dir
             .as_deref()
-            .and_then(|dir| load_state::<Option<SavedPause>>(dir, PAUSE_FILE))
-            .and_then(|saved| PauseRt::restored(&saved, now, wall));
+            .map(|dir| load_state(dir, PAUSE_FILE))
+            .unwrap_or_default();
+        let paused = saved
+            .all
+            .as_ref()
+            .and_then(|saved| PauseRt::restored(saved, now, wall));
         let mut monitor = Monitor {
             policy,
             permits: Arc::new(Semaphore::new(config.defaults.concurrency.max(1))),
@@ -136,13 +140,21 @@ impl Monitor {
             next_publish: now,
         };
         monitor.install(&config, now);
-        if let Some(pause) = paused {
-            // Paused before the restart, and not over yet: paused again, with the same end.
-            monitor.paused = Some(pause);
-            for i in 0..monitor.watches.len() {
-                monitor.watches[i].detector.pause(wall);
-                monitor.touch(i, |s| s.state = crate::state::WatchState::Paused);
+        // Paused before the restart, and not over yet: paused again, with the same end.
+        monitor.paused = paused;
+        for i in 0..monitor.watches.len() {
+            let own = saved.watches.get(&monitor.watches[i].cfg.name);
+            let own = own.and_then(|saved| PauseRt::restored(saved, now, wall));
+            if paused.is_none() && own.is_none() {
+                continue;
             }
+            monitor.watches[i].paused = own;
+            monitor.watches[i].detector.pause(wall);
+            let public = own.map(|p| p.public());
+            monitor.touch(i, |s| {
+                s.state = crate::state::WatchState::Paused;
+                s.paused = public;
+            });
         }
         monitor
     }
