@@ -7,8 +7,9 @@
 //!
 //! With `--dump DIR` it also writes, after each read, what it read: `DIR/menu.txt` (one
 //! line per menu item: depth, `-` for a separator or `x`/` ` for a check box, the label),
-//! `DIR/tooltip.txt` and `DIR/icon.txt` (the icon's state name), for
-//! `scripts/tray-screenshots.sh`.
+//! `DIR/tooltip.txt` and `DIR/icon.txt` (the icon's state name): the tray as text, where
+//! no real panel can show it (the README's screenshots come from a real one,
+//! `scripts/screenshots-tray.sh`).
 //!
 //! `cargo run --release -p downwatch-e2e --example panel -- unix:path=/run/user/1000/bus`
 

@@ -31,10 +31,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use downwatch_monitor::events::Event;
 use downwatch_monitor::resident::ResidentHandle;
 use downwatch_monitor::runner::Scope;
 use downwatch_text::{Catalog, Lang};
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 
 use crate::autostart::Autostart;
 use crate::menu::{Action, MenuId};
@@ -96,19 +97,25 @@ pub struct Options {
 
 impl Options {
     /// The tray of the resident whose configuration is at `config`: the language of its
-    /// `[notifications] locale` (the system's when not set or unreadable), and this program.
-    /// The language is read once: a change of `locale` shows in the tray after a restart.
+    /// `[notifications] locale` (see [`lang_of`]), and this program. The tray follows later
+    /// changes of `locale` itself (when the resident reloads its configuration).
     pub fn for_config(config: &Path) -> Options {
-        let locale = downwatch_config::load(config)
-            .ok()
-            .and_then(|c| c.notifications.locale);
         Options {
-            lang: locale
-                .as_deref()
-                .map_or_else(Lang::system, Lang::from_locale),
+            lang: lang_of(config),
             program: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("downwatch")),
         }
     }
+}
+
+/// The language of the configuration at `config`: its `[notifications] locale`, the
+/// system's when not set or when the file cannot be read (the notifications choose theirs
+/// the same way).
+pub fn lang_of(config: &Path) -> Lang {
+    downwatch_config::load(config)
+        .ok()
+        .and_then(|c| c.notifications.locale)
+        .as_deref()
+        .map_or_else(Lang::system, Lang::from_locale)
 }
 
 /// The running tray.
@@ -149,8 +156,12 @@ impl Tray {
 
     /// Keeps the tray up to date with `resident` and carries out what the user clicks,
     /// until Quit is clicked (or the resident stops).
+    ///
+    /// The menu's language follows the configuration's `locale`: when the resident has
+    /// reloaded its configuration (`ConfigReloaded`), the file's language is read again.
     pub async fn run(mut self, resident: &ResidentHandle) {
         let mut snapshots = resident.watch_snapshot();
+        let mut events = resident.subscribe();
         let mut refresh = tokio::time::interval(REFRESH);
         loop {
             tokio::select! {
@@ -159,6 +170,17 @@ impl Tray {
                         return;
                     }
                 }
+                event = events.recv() => match event {
+                    Ok(stamped) if matches!(stamped.event, Event::ConfigReloaded { .. }) => {
+                        self.follow_language(resident.config_path());
+                    }
+                    // Events missed while busy: one of them may have been a reload.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        self.follow_language(resident.config_path());
+                    }
+                    Ok(_) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
                 _ = refresh.tick() => {}
                 click = self.clicks.recv() => {
                     let Some(click) = click else { return };
@@ -169,6 +191,15 @@ impl Tray {
             }
             let snapshot = snapshots.borrow_and_update().clone();
             self.update(&snapshot).await;
+        }
+    }
+
+    /// Switches the texts to the language of the configuration at `config` if it changed.
+    fn follow_language(&mut self, config: &Path) {
+        let lang = lang_of(config);
+        if lang != self.catalog.lang() {
+            tracing::info!(?lang, "tray: the language changed");
+            self.catalog = Catalog::new(lang);
         }
     }
 
