@@ -11,7 +11,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use downwatch_e2e::resident::{Resident, Scene, Timings, delivered, notices, of_kind, poll};
+use downwatch_e2e::resident::{
+    Resident, Scene, Timings, delivered, hand_edit, notices, of_kind, poll,
+};
 use downwatch_e2e::tray::{Line, Pixmap, Registered, TrayClient, Watcher};
 use downwatch_tray::icon::IconState;
 use serde_json::Value;
@@ -188,7 +190,8 @@ fn the_tray_follows_a_fault_and_its_repair() {
 /// Check all now probes every watch (their interval is an hour), Pause for 15 min pauses
 /// everything until 15 minutes after the click, Resume resumes; the icon (`Activate`) and a
 /// watch's line open the history (this version says it cannot, in the log); Start at login
-/// writes and removes the XDG autostart entry; Quit ends the resident with 0.
+/// writes and removes the XDG autostart entry under `XDG_CONFIG_HOME`; Quit ends the
+/// resident with 0.
 #[test]
 fn clicks_do_what_they_say() {
     let Some(s) = Scene::start("tray_clicks") else {
@@ -206,7 +209,10 @@ fn clicks_do_what_they_say() {
             s.https("Mail", "https_h1", "/"),
         ],
     );
-    let mut dw = s.run_tray(&config, &[]);
+    // The autostart entry goes under XDG_CONFIG_HOME (a directory with a space here).
+    let xdg_config = s.home().join("my config");
+    let xdg = xdg_config.display().to_string();
+    let mut dw = s.run_tray(&config, &[("XDG_CONFIG_HOME", xdg.as_str())]);
     let tray = TrayClient::connect(&s.desktop.bus.address, &registered(&watcher, &dw));
     wait_menu(&tray, &dw, "a line per watch", |root| {
         line(root, "Web").is_some() && line(root, "Mail").is_some()
@@ -280,7 +286,7 @@ fn clicks_do_what_they_say() {
         );
     }
 
-    let entry = s.home().join(".config/autostart/Downwatch.desktop");
+    let entry = xdg_config.join("autostart/Downwatch.desktop");
     assert!(!entry.exists());
     tray.click(START_AT_LOGIN);
     wait_menu(&tray, &dw, "Start at login checked", |root| {
@@ -301,9 +307,143 @@ fn clicks_do_what_they_say() {
             .any(|l| l.id == START_AT_LOGIN && l.toggled == Some(0))
     });
     assert!(!entry.exists());
+    assert!(!s.home().join(".config/autostart").exists());
 
     tray.click(QUIT);
     assert_eq!(dw.wait_exit(15), Some(0));
+}
+
+/// The watch and group lines of the menu, top to bottom (between the summary's separator
+/// and the commands' separator): each line's label and its submenu's labels.
+fn watch_area(root: &Line) -> Vec<(String, Vec<String>)> {
+    root.children
+        .iter()
+        .skip_while(|l| !l.separator)
+        .skip(1)
+        .take_while(|l| !l.separator)
+        .map(|l| {
+            let children = l.children.iter().map(|c| c.label.clone()).collect();
+            (l.label.clone(), children)
+        })
+        .collect()
+}
+
+/// With more watches than fit one line each (13 here, over 12), the menu has one line per
+/// group with its watches in a submenu, and ungrouped watches on their own lines, in the
+/// configuration's order while all are up. A fault taking down every watch of the last
+/// group moves that group's line first ("Google: Down (4 services)", each submenu line
+/// "Down for"), the change told by LayoutUpdated; after the repair the order is back.
+#[test]
+fn groups_get_a_line_each_and_a_group_with_a_problem_comes_first() {
+    let Some(s) = Scene::start("tray_groups") else {
+        return;
+    };
+    let watcher = Watcher::start(&s.desktop.bus.address);
+    let group = |name: &str, server: &str, watches: &[&str]| -> Vec<_> {
+        watches
+            .iter()
+            .map(|w| s.https(w, server, "/").in_group(name))
+            .collect()
+    };
+    let mut watches = vec![s.http("Home", "/"), s.http("Blog", "/")];
+    watches.extend(group(
+        "Meta",
+        "https_valid",
+        &["WhatsApp", "Facebook", "Instagram", "Threads"],
+    ));
+    watches.extend(
+        ["Wiki", "Docs", "Forum"]
+            .iter()
+            .map(|w| s.http(w, "/").in_group("Pages")),
+    );
+    watches.extend(group(
+        "Google",
+        "https_h1",
+        &["Gmail", "Drive", "Maps", "Meet"],
+    ));
+    assert!(watches.len() > downwatch_tray::view::FLAT_MAX);
+    let config = s.config(&Timings::default(), &watches);
+    let dw = s.run_tray(&config, &[]);
+    let tray = TrayClient::connect(&s.desktop.bus.address, &registered(&watcher, &dw));
+
+    let up = |l: &String| l.contains(": Up (") && l.ends_with(" ms)");
+    let all_up = |root: &Line| {
+        let area = watch_area(root);
+        area.len() == 5
+            && area.iter().all(|(label, children)| {
+                if children.is_empty() {
+                    up(label)
+                } else {
+                    label.contains(": Up (") && children.iter().all(up)
+                }
+            })
+    };
+    let root = wait_menu(&tray, &dw, "every watch up, groups in submenus", all_up);
+    let area = watch_area(&root);
+    let heads: Vec<&str> = area
+        .iter()
+        .map(|(l, _)| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        heads,
+        ["Home", "Blog", "Meta", "Pages", "Google"],
+        "{area:#?}"
+    );
+    assert_eq!(area[2].0, "Meta: Up (4 services)");
+    assert_eq!(area[3].0, "Pages: Up (3 services)");
+    assert_eq!(area[4].0, "Google: Up (4 services)");
+    let names = |children: &[String]| -> Vec<String> {
+        children
+            .iter()
+            .map(|c| c.split(':').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(&area[4].1),
+        ["Gmail", "Drive", "Maps", "Meet"],
+        "{area:#?}"
+    );
+    let reshaped = tray.signals("LayoutUpdated");
+
+    s.ns.drop_port("tcp", s.bed.port("https_h1"), "", "reject with tcp reset");
+    let root = wait_menu(&tray, &dw, "Google down and first", |root| {
+        watch_area(root).first().is_some_and(|(label, children)| {
+            label == "Google: Down (4 services)"
+                && children.iter().all(|c| c.contains(": Down for "))
+        })
+    });
+    let area = watch_area(&root);
+    let heads: Vec<&str> = area
+        .iter()
+        .map(|(l, _)| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        heads,
+        ["Google", "Home", "Blog", "Meta", "Pages"],
+        "{area:#?}"
+    );
+    assert!(
+        area[0]
+            .1
+            .iter()
+            .all(|c| c.contains(" - TCP: connection refused by ")),
+        "{area:#?}"
+    );
+    assert_eq!(area[3].0, "Meta: Up (4 services)");
+    let summary = label_of(&root, SUMMARY).unwrap();
+    assert!(summary.starts_with("Google is down"), "{summary}");
+    poll(
+        "LayoutUpdated for the group that moved",
+        Duration::from_secs(10),
+        || (tray.signals("LayoutUpdated") > reshaped).then_some(()),
+        || dw.context(),
+    );
+
+    s.ns.nft("delete table inet dwfault\n");
+    let root = wait_menu(&tray, &dw, "every watch up again", all_up);
+    let area = watch_area(&root);
+    assert!(area[0].0.starts_with("Home: Up ("), "{area:#?}");
+    assert_eq!(area[4].0, "Google: Up (4 services)", "{area:#?}");
 }
 
 /// Text inside isolates (U+2066-U+2068 … U+2069), nested or not, removed: what is left is
@@ -324,7 +464,7 @@ fn without_isolates(text: &str) -> String {
 
 /// With `locale = "ar"` every menu line (submenus included) and the tooltip are Arabic:
 /// each starts with a right-to-left mark, names and numbers sit in isolates, and outside
-/// them there is no Latin letter.
+/// them there is no Latin letter. An edit of `locale` back to `en` turns the menu English.
 #[test]
 fn an_arabic_locale_gives_an_arabic_menu() {
     let Some(s) = Scene::start("tray_arabic") else {
@@ -370,6 +510,21 @@ fn an_arabic_locale_gives_an_arabic_menu() {
             "Latin letters outside isolates: {text:?}"
         );
     }
+
+    // The tray follows a change of the language: `locale = "en"` written over the file
+    // (the resident reloads it) turns every line English, without marks.
+    hand_edit(
+        &s.config_path(),
+        &config.replace("locale = \"ar\"", "locale = \"en\""),
+    );
+    let root = wait_menu(&tray, &dw, "the menu in English after the edit", |root| {
+        line(root, "Web").is_some_and(|l| l.label.starts_with("Web: Up ("))
+    });
+    assert_eq!(label_of(&root, QUIT).as_deref(), Some("Quit Downwatch"));
+    assert!(
+        root.flatten().iter().all(|l| !l.label.contains('\u{200F}')),
+        "{root:#?}"
+    );
 }
 
 /// No StatusNotifierWatcher at start (stock GNOME): the resident says so once in its log,
