@@ -10,16 +10,22 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use downwatch_e2e::resident::{Scene, Timings, WatchSpec, poll, quote};
+use downwatch_e2e::resident::{Scene, Timings, WatchSpec, hand_edit, of_kind, poll, quote};
 
 /// Inside the namespace, which has only its own loopback: no other listener to meet.
 const PORT: u16 = 9464;
+/// Another port, for the endpoint moved by an edit.
+const OTHER_PORT: u16 = 9465;
 
 /// The body of `GET /metrics`, fetched inside the namespace with bash's `/dev/tcp` (no
 /// HTTP client needed on the machine); `None` while nothing answers.
 fn scrape(s: &Scene) -> Option<String> {
+    scrape_port(s, PORT)
+}
+
+fn scrape_port(s: &Scene, port: u16) -> Option<String> {
     let script = format!(
-        "exec 3<>/dev/tcp/127.0.0.1/{PORT} && printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"
+        "exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"
     );
     let out =
         s.ns.command(std::path::Path::new("/bin/bash"))
@@ -131,6 +137,64 @@ fn metrics_are_served_and_pass_promtool() {
         stderr.contains("which is not a loopback address"),
         "{stderr}"
     );
+}
+
+/// The endpoint follows edits of the file while the resident runs: off at start, served
+/// once `[api] metrics` is written, moved to another port, then stopped when the key is
+/// removed; each change is seen on the socket itself (answers, or refuses).
+#[test]
+fn metrics_follow_edits_of_the_configuration() {
+    let Some(s) = Scene::start("metrics_edit") else {
+        return;
+    };
+    let web = s.https("Web", "https_valid", "/");
+    let base = s.config(&Timings::default(), std::slice::from_ref(&web));
+    let dw = s.run(&base);
+    dw.wait_up(&["Web"], 20);
+    assert!(scrape(&s).is_none(), "not asked for: not served");
+
+    let reloads = |n: usize| {
+        dw.wait_for("config_reloaded", 20, |ev| {
+            (of_kind(ev, "config_reloaded").len() >= n).then_some(())
+        });
+    };
+    let with = |port: u16| {
+        format!(
+            "{base}\n[api]\nmetrics = {}\n",
+            quote(&format!("127.0.0.1:{port}"))
+        )
+    };
+    let served = |port: u16, what: &str| {
+        poll(
+            what,
+            Duration::from_secs(20),
+            || scrape_port(&s, port).filter(|t| t.contains("downwatch_watch_up{watch=\"Web\"} 1")),
+            || dw.context(),
+        )
+    };
+    hand_edit(&s.config_path(), &with(PORT));
+    reloads(1);
+    served(PORT, "served once the key is written");
+
+    hand_edit(&s.config_path(), &with(OTHER_PORT));
+    reloads(2);
+    served(OTHER_PORT, "served on the new port");
+    poll(
+        "the old port closed",
+        Duration::from_secs(20),
+        || scrape(&s).is_none().then_some(()),
+        || dw.context(),
+    );
+
+    hand_edit(&s.config_path(), &base);
+    reloads(3);
+    poll(
+        "no longer served",
+        Duration::from_secs(20),
+        || scrape_port(&s, OTHER_PORT).is_none().then_some(()),
+        || dw.context(),
+    );
+    dw.assert_running();
 }
 
 /// promtool itself rejects a broken exposition (a counter without `_total`), so the test

@@ -42,34 +42,105 @@ struct Tally {
     expiry: BTreeMap<String, i64>,
 }
 
-/// The running endpoint.
+/// The endpoint: the tally of events (from the first time it serves) and the listener, if
+/// any. Dropping it stops both.
 #[derive(Debug)]
 pub struct Metrics {
-    tasks: [JoinHandle<()>; 2],
+    remote: Remote,
+    tally: Arc<Mutex<Tally>>,
+    counting: Option<JoinHandle<()>>,
+    serving: Option<(SocketAddr, JoinHandle<()>)>,
 }
 
 impl Metrics {
-    /// Listens on `addr` (a warning in the log when it is not a loopback address: the
-    /// metrics name the user's services) and serves until stopped.
-    pub async fn start(addr: SocketAddr, remote: Remote) -> std::io::Result<Metrics> {
+    /// An endpoint that serves nothing yet.
+    pub fn new(remote: Remote) -> Metrics {
+        Metrics {
+            remote,
+            tally: Arc::default(),
+            counting: None,
+            serving: None,
+        }
+    }
+
+    /// The address it serves on, if any.
+    pub fn address(&self) -> Option<SocketAddr> {
+        self.serving.as_ref().map(|(addr, _)| *addr)
+    }
+
+    /// Serves on `addr` (`None`: stops serving), leaving a listener on the same address as
+    /// it is. A warning in the log when `addr` is not a loopback address (the metrics name
+    /// the user's services).
+    ///
+    /// # Errors
+    /// The address cannot be bound; nothing is served then.
+    pub async fn serve_on(&mut self, addr: Option<SocketAddr>) -> std::io::Result<()> {
+        if self.address() == addr {
+            return Ok(());
+        }
+        if let Some((_, task)) = self.serving.take() {
+            task.abort();
+            // Its listener closes once the aborted task is dropped: wait for that, so
+            // binding the same port again (another address of it) does not race it.
+            let _ = task.await;
+        }
+        let Some(addr) = addr else {
+            return Ok(());
+        };
         if !addr.ip().is_loopback() {
             tracing::warn!(
                 "metrics: serving on {addr}, which is not a loopback address: other machines can read which services you watch"
             );
         }
         let listener = TcpListener::bind(addr).await?;
-        let tally = Arc::new(Mutex::new(Tally::default()));
-        let counting = tokio::spawn(count(remote.clone(), tally.clone()));
-        let serving = tokio::spawn(serve(listener, remote, tally));
-        Ok(Metrics {
-            tasks: [counting, serving],
-        })
+        if self.counting.is_none() {
+            let counting = tokio::spawn(count(self.remote.clone(), self.tally.clone()));
+            self.counting = Some(counting);
+        }
+        let serving = tokio::spawn(serve(listener, self.remote.clone(), self.tally.clone()));
+        self.serving = Some((addr, serving));
+        Ok(())
     }
+}
 
-    /// Stops serving.
-    pub fn stop(self) {
-        for task in self.tasks {
-            task.abort();
+impl Drop for Metrics {
+    fn drop(&mut self) {
+        self.counting.iter().for_each(JoinHandle::abort);
+        self.serving.iter().for_each(|(_, task)| task.abort());
+    }
+}
+
+/// Keeps `metrics` on the `[api] metrics` address of the configuration file at `path`,
+/// read again each time the resident reloads it (a file it rejects changes nothing). Runs
+/// until the resident's events end; a listener that cannot bind is a warning in the log.
+pub async fn follow(mut metrics: Metrics, path: std::path::PathBuf) {
+    let mut events = metrics.remote.subscribe();
+    loop {
+        match events.recv().await {
+            Ok(stamped) if matches!(stamped.event, Event::ConfigReloaded { .. }) => {}
+            Ok(_) | Err(RecvError::Lagged(_)) => continue,
+            Err(RecvError::Closed) => return,
+        }
+        let wanted = match downwatch_config::load(&path) {
+            Ok(config) => config.api.metrics,
+            Err(error) => {
+                tracing::warn!("metrics: {error}");
+                continue;
+            }
+        };
+        let was = metrics.address();
+        if was == wanted {
+            continue;
+        }
+        match metrics.serve_on(wanted).await {
+            Ok(()) => match wanted {
+                Some(addr) => tracing::info!("metrics: serving on {addr}"),
+                None => tracing::info!("metrics: no longer served"),
+            },
+            Err(error) => {
+                let addr = wanted.map(|a| a.to_string()).unwrap_or_default();
+                tracing::warn!("metrics: cannot serve on {addr}: {error}");
+            }
         }
     }
 }

@@ -82,6 +82,10 @@ fn start(args: &RunArgs) -> Result<(), String> {
         );
         let keeping = recorder.attach(resident.reporter());
         let metrics = start_metrics(&resident).await?;
+        let metrics = tokio::spawn(crate::metrics::follow(
+            metrics,
+            resident.config_path().to_owned(),
+        ));
         if resident.created_config() {
             eprintln!(
                 "downwatch: wrote a default configuration to {}; edit it to choose what to watch",
@@ -93,28 +97,28 @@ fn start(args: &RunArgs) -> Result<(), String> {
             () = crate::desktop::run(&resident, args.headless, clicked) => {}
         }
         server.stop().await;
-        if let Some(metrics) = metrics {
-            metrics.stop();
-        }
+        metrics.abort();
         resident.shutdown().await;
         keeping.finish().await;
         Ok(())
     })
 }
 
-/// The Prometheus endpoint when `[api] metrics` asks for it (read at start: a change
-/// takes effect at the next start).
+/// The Prometheus endpoint, serving when `[api] metrics` asks for it at start; it follows
+/// the file's later edits ([`crate::metrics::follow`]). An address that cannot be bound at
+/// start stops the start (the user asked for it and is told at once).
 async fn start_metrics(
     resident: &downwatch_monitor::resident::ResidentHandle,
-) -> Result<Option<crate::metrics::Metrics>, String> {
+) -> Result<crate::metrics::Metrics, String> {
     let config = downwatch_config::load(resident.config_path()).map_err(|e| e.to_string())?;
-    let Some(addr) = config.api.metrics else {
-        return Ok(None);
-    };
-    crate::metrics::Metrics::start(addr, resident.remote())
-        .await
-        .map(Some)
-        .map_err(|e| format!("cannot serve metrics on {addr}: {e}"))
+    let mut metrics = crate::metrics::Metrics::new(resident.remote());
+    if let Some(addr) = config.api.metrics {
+        metrics
+            .serve_on(Some(addr))
+            .await
+            .map_err(|e| format!("cannot serve metrics on {addr}: {e}"))?;
+    }
+    Ok(metrics)
 }
 
 /// Opens readers of the history file in the data directory (the resident's default when
