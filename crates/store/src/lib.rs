@@ -49,6 +49,8 @@ mod reader;
 mod records;
 pub mod retention;
 pub mod rollup;
+#[cfg(test)]
+mod rollup_tests;
 mod rows;
 pub mod series;
 mod span;

@@ -10,10 +10,16 @@
 //! computes the hour with the very function raw uptime uses, so uptime from rollups equals
 //! uptime from raw rows. At most [`HOURS_PER_PASS`] hours per pass, so catching up after a
 //! long stop (or rolling up a file migrated from v1) never stalls the writer for long. A day
-//! row is the merge of its hour rows, added to as each hour is rolled up.
+//! row is the merge of its hour rows: a pass merges the hours it rolled up per watch and day
+//! in memory, then folds that sum into the stored day row once (read, merge, write), so a
+//! pass costs one write per new hour and one per day it touched, not one day rewrite per
+//! hour. Sums, counts, exact extremes and histogram buckets all merge exactly, so the day row
+//! equals the day computed in one go from its raw checks (`tests` below).
 //!
 //! Records that arrive for an hour already rolled up (a wall clock set back) stay in the raw
 //! rows but do not change the rollup.
+
+use std::collections::BTreeMap;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -71,8 +77,10 @@ pub(crate) fn pass(conn: &mut Connection, latest_ms: i64) -> rusqlite::Result<us
     };
     let mut hour = start;
     let mut done = 0;
+    // The hours rolled up in this pass, merged per (watch, UTC day).
+    let mut days = BTreeMap::new();
     while done < HOURS_PER_PASS && hour.saturating_add(HOUR_MS + CLOSE_AFTER_MS) <= latest_ms {
-        if roll_hour(&tx, &watches, hour)? {
+        if roll_hour(&tx, &watches, hour, &mut days)? {
             hour += HOUR_MS;
         } else {
             // Nothing in this hour: jump to the hour of the next check (a long stop costs one
@@ -84,11 +92,45 @@ pub(crate) fn pass(conn: &mut Connection, latest_ms: i64) -> rusqlite::Result<us
         }
         done += 1;
     }
+    // The day this pass started in may have got only empty hours (a gap at its end): its
+    // not-observed time still grows, so it is folded too.
+    let first_day = floor_to(start, DAY_MS);
+    if hour > start && first_day != start {
+        for w in &watches {
+            days.entry((*w, first_day)).or_default();
+        }
+    }
+    for ((watch, day), hours) in &days {
+        fold_day(&tx, *watch, *day, hours, hour)?;
+    }
     if hour != start || rolled_until(&tx)?.is_none() {
         tx.execute("UPDATE rollup_state SET until_ms = ?1 WHERE id = 1", [hour])?;
     }
     tx.commit()?;
     Ok(done)
+}
+
+/// Adds `hours` (this pass's hours of `watch` in the UTC day starting at `day`) to the stored
+/// day row. Its not-observed time is the rest of the day's part before `until` (every hour
+/// before it is rolled up), so empty hours, which have no row, count as not observed, as
+/// they do when the day is computed in one go. A day with neither a row nor new hours stays
+/// without one.
+fn fold_day(
+    tx: &Transaction<'_>,
+    watch: i64,
+    day: i64,
+    hours: &Rollup,
+    until: i64,
+) -> rusqlite::Result<()> {
+    let stored = read_period(tx, watch, Span::Day, day)?;
+    if stored.is_none() && hours.is_empty() {
+        return Ok(());
+    }
+    let mut merged = stored.unwrap_or_default();
+    merged.merge(hours);
+    let length = until.min(day + DAY_MS) - day;
+    merged.unjudged_ms = (length - merged.up_ms - merged.degraded_ms - merged.down_ms).max(0);
+    write_period(tx, watch, Span::Day, day, &merged)
 }
 
 /// The earliest check start at or after `from_ms` of any of `watches` (index per watch).
@@ -111,40 +153,51 @@ fn next_check(
     Ok(first)
 }
 
-/// Rolls up `[hour, hour + 1 h)` for every watch; whether any watch had a check in it or
-/// speaking into it.
-fn roll_hour(tx: &Transaction<'_>, watches: &[i64], hour: i64) -> rusqlite::Result<bool> {
-    let end = hour + HOUR_MS;
-    let gaps: Vec<(i64, i64)> = tx
-        .prepare_cached(
-            "SELECT start_ms, end_ms FROM coverage WHERE end_ms > ?1 AND start_ms < ?2",
-        )?
-        .query_map(params![hour, end], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
+/// Rolls up `[hour, hour + 1 h)` for every watch, adding each watch's hour to its entry in
+/// `days` (keyed by watch and UTC day); whether any watch had a check in it or speaking into
+/// it.
+fn roll_hour(
+    tx: &Transaction<'_>,
+    watches: &[i64],
+    hour: i64,
+    days: &mut BTreeMap<(i64, i64), Rollup>,
+) -> rusqlite::Result<bool> {
+    let gaps = gaps_in(tx, hour, hour + HOUR_MS)?;
     let mut any = false;
     for watch in watches {
-        let period = hour_of(tx, *watch, hour, &gaps)?;
+        let period = period_of(tx, *watch, hour, hour + HOUR_MS, &gaps)?;
         if period.is_empty() {
             continue;
         }
         any = true;
         write_period(tx, *watch, Span::Hour, hour, &period)?;
-        let day = floor_to(hour, DAY_MS);
-        let mut merged = read_period(tx, *watch, Span::Day, day)?.unwrap_or_default();
-        merged.merge(&period);
-        write_period(tx, *watch, Span::Day, day, &merged)?;
+        days.entry((*watch, floor_to(hour, DAY_MS)))
+            .or_default()
+            .merge(&period);
     }
     Ok(any)
 }
 
-/// One watch's figures for the hour starting at `hour`.
-fn hour_of(
+/// The coverage spans overlapping `[start, end)`, as `(start_ms, end_ms)`.
+pub(crate) fn gaps_in(
+    tx: &Transaction<'_>,
+    start: i64,
+    end: i64,
+) -> rusqlite::Result<Vec<(i64, i64)>> {
+    tx.prepare_cached("SELECT start_ms, end_ms FROM coverage WHERE end_ms > ?1 AND start_ms < ?2")?
+        .query_map(params![start, end], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+}
+
+/// One watch's figures over `[start, end)` from its raw checks (the last one before `start`
+/// speaks into it) and `gaps`, the coverage spans overlapping it.
+pub(crate) fn period_of(
     tx: &Transaction<'_>,
     watch: i64,
-    hour: i64,
+    start: i64,
+    end: i64,
     gaps: &[(i64, i64)],
 ) -> rusqlite::Result<Rollup> {
-    let end = hour + HOUR_MS;
     let mut stmt = tx.prepare_cached(
         "SELECT * FROM (SELECT at_ms, interval_ms, status, judged, dns_us, connect_us, tls_us,
                                ttfb_us, total_us FROM check_result
@@ -153,13 +206,13 @@ fn hour_of(
          SELECT at_ms, interval_ms, status, judged, dns_us, connect_us, tls_us, ttfb_us, total_us
          FROM check_result WHERE watch_id = ?1 AND at_ms >= ?2 AND at_ms < ?3",
     )?;
-    let mut rows = stmt.query(params![watch, hour, end])?;
+    let mut rows = stmt.query(params![watch, start, end])?;
     let mut samples = Vec::new();
     let mut period = Rollup::default();
     while let Some(r) = rows.next()? {
         let sample = sample(r)?;
         samples.push(sample);
-        if sample.at_ms < hour {
+        if sample.at_ms < start {
             continue;
         }
         let mut phases = [None; PHASES.len()];
@@ -168,7 +221,7 @@ fn hour_of(
         }
         period.count_check(sample.status, sample.judged, &phases);
     }
-    let time = uptime::compute(&samples, gaps, hour, end);
+    let time = uptime::compute(&samples, gaps, start, end);
     period.set_time(&time);
     Ok(period)
 }
