@@ -13,7 +13,8 @@
 //!   never exceeds 100 %.
 //! - Rollups per UTC hour (kept 91 days) and day (kept for good), built by the writer over
 //!   closed hours ([`rollup`]); raw checks deleted after [`StoreOptions::retention`] in small
-//!   batches ([`retention`]); uptime reads the rollups, raw rows only at the edges.
+//!   batches ([`retention`]); uptime reads the rollups (day rows beyond the hour rows' 91
+//!   days), raw rows only at the edges.
 //! - Queries on [`Reader`] (each bounded, whatever the history's length):
 //!   [`Reader::current`] (latest check, since when, open incidents of every watch),
 //!   [`Reader::uptime`] (24 h, 7 d, 30 d, 90 d...), [`Reader::latency_series`] (a phase in at
@@ -57,6 +58,7 @@ mod span;
 mod store;
 mod tables;
 pub mod uptime;
+mod uptime_query;
 mod writer;
 
 pub use current::WatchNow;

@@ -2,7 +2,7 @@
 //! never waits for the writer, nor makes it wait).
 
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -10,7 +10,6 @@ use crate::error::StoreError;
 use crate::open;
 use crate::period::{Rollup, Span, read_period};
 use crate::records::unix_ms;
-use crate::rollup::{self, HOUR_MS};
 use crate::rows::{
     CHECK_COLUMNS, CheckCursor, LatestCheck, StoredCheck, StoredIncident, check_from,
     incident_from, sample,
@@ -61,59 +60,6 @@ impl Reader {
         StoreError::sqlite(&self.path, doing)
     }
 
-    /// Uptime of `watch` over `[from, until)` (wall clock, given by the caller), weighted by
-    /// time over observed time only (see [`crate::uptime`]). An unknown watch has nothing
-    /// observed. Whole UTC hours already rolled up are read from the hour rollups (a 90-day
-    /// window is about 2,160 rows); only the partial hours at the edges and the hours not yet
-    /// rolled up are computed from raw checks. When the window starts in an hour whose raw
-    /// checks retention may have deleted, that partial hour is its hour rollup scaled to the
-    /// part inside the window (an approximation for at most one hour, never beyond its share).
-    /// Each part covers its own span, so the sum stays within the window.
-    pub fn uptime(
-        &self,
-        watch: &str,
-        from: SystemTime,
-        until: SystemTime,
-    ) -> Result<Uptime, StoreError> {
-        let (from_ms, until_ms) = (unix_ms(from), unix_ms(until));
-        let Some(id) = self.watch_id(watch)? else {
-            return Ok(uptime::compute(&[], &[], from_ms, until_ms));
-        };
-        let rolled = rollup::rolled_until(&self.conn).map_err(self.sqlite("reading rollups"))?;
-        let first = from_ms.saturating_add(HOUR_MS - 1).div_euclid(HOUR_MS) * HOUR_MS;
-        let last = rollup::floor_to(until_ms, HOUR_MS).min(rolled.unwrap_or(i64::MIN));
-        if first >= last {
-            return self.raw_uptime(id, from_ms, until_ms);
-        }
-        let pruned = rollup::pruned_until(&self.conn).map_err(self.sqlite("reading rollups"))?;
-        let head = if first > from_ms && pruned.is_some_and(|p| first - HOUR_MS < p) {
-            self.scaled_hour(id, first - HOUR_MS, first - from_ms)?
-        } else {
-            self.raw_uptime(id, from_ms, first)?
-        };
-        let tail = self.raw_uptime(id, last, until_ms)?;
-        let (up, degraded, down): (i64, i64, i64) = self
-            .conn
-            .prepare_cached(
-                "SELECT coalesce(sum(up_ms), 0), coalesce(sum(degraded_ms), 0),
-                        coalesce(sum(down_ms), 0) FROM rollup
-                 WHERE watch_id = ?1 AND span = 'hour' AND start_ms >= ?2 AND start_ms < ?3",
-            )
-            .and_then(|mut s| {
-                s.query_row(params![id, first, last], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-            })
-            .map_err(self.sqlite("reading rollups"))?;
-        let ms = |v: i64| Duration::from_millis(u64::try_from(v).unwrap_or(0));
-        Ok(Uptime {
-            up: head.up + ms(up) + tail.up,
-            degraded: head.degraded + ms(degraded) + tail.degraded,
-            down: head.down + ms(down) + tail.down,
-            window: ms(until_ms.saturating_sub(from_ms)),
-        })
-    }
-
     /// `watch`'s rollups of `span` starting in `[from, until)`, oldest first, each with its
     /// start (Unix ms, UTC). Hour rows exist for the last 90 days, day rows for good.
     pub fn rollups(
@@ -149,21 +95,6 @@ impl Reader {
             }
         }
         Ok(out)
-    }
-
-    /// The hour rollup starting at `hour_ms` scaled to its last `part_ms`.
-    fn scaled_hour(&self, id: i64, hour_ms: i64, part_ms: i64) -> Result<Uptime, StoreError> {
-        let row = read_period(&self.conn, id, Span::Hour, hour_ms)
-            .map_err(self.sqlite("reading rollups"))?
-            .unwrap_or_default();
-        let scale =
-            |ms: i64| Duration::from_millis(u64::try_from(ms * part_ms / HOUR_MS).unwrap_or(0));
-        Ok(Uptime {
-            up: scale(row.up_ms),
-            degraded: scale(row.degraded_ms),
-            down: scale(row.down_ms),
-            window: scale(HOUR_MS),
-        })
     }
 
     pub(crate) fn watch_id(&self, watch: &str) -> Result<Option<i64>, StoreError> {

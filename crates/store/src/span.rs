@@ -17,6 +17,14 @@ impl Span {
             Span::Day => "day",
         }
     }
+
+    /// The period's length, ms (UTC hours and days: Unix time has no leap seconds).
+    pub fn length_ms(self) -> i64 {
+        match self {
+            Span::Hour => 3_600_000,
+            Span::Day => 86_400_000,
+        }
+    }
 }
 
 /// A phase of a check, in the order of the `check_result` columns.
