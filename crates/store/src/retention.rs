@@ -7,7 +7,7 @@
 //! the file system with `PRAGMA incremental_vacuum` (the file has `auto_vacuum =
 //! INCREMENTAL`), a few at a time.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Transaction, params};
 
 use crate::rollup::{DAY_MS, rolled_until};
 
@@ -18,6 +18,19 @@ pub const DELETE_BATCH: i64 = 2_000;
 pub const HOURS_KEPT_MS: i64 = 91 * DAY_MS;
 /// Most pages handed back to the file system per pass (4 MiB of 4 KiB pages).
 pub const VACUUM_PAGES: i64 = 1_024;
+
+/// A watch's oldest raw checks before `?2`, at most `?3` of them (watch `?1`).
+const RAW_ROWS: &str = "DELETE FROM check_result WHERE id IN (SELECT id FROM check_result
+                            WHERE watch_id = ?1 AND at_ms < ?2 ORDER BY at_ms LIMIT ?3)";
+/// A watch's oldest hour rollups before `?2`, at most `?3` of them (watch `?1`).
+const HOUR_ROWS: &str = "DELETE FROM rollup WHERE watch_id = ?1 AND span = 'hour' AND start_ms IN
+                             (SELECT start_ms FROM rollup WHERE watch_id = ?1 AND span = 'hour'
+                              AND start_ms < ?2 ORDER BY start_ms LIMIT ?3)";
+/// The latencies of the hour rollups [`HOUR_ROWS`] deleted: every hour row before the
+/// watch's oldest remaining one (and before the cut `?2`), a range on the primary key.
+const HOUR_LATENCIES: &str = "DELETE FROM rollup_latency WHERE watch_id = ?1 AND span = 'hour'
+         AND start_ms < min(?2, coalesce((SELECT min(start_ms) FROM rollup
+                                          WHERE watch_id = ?1 AND span = 'hour'), ?2))";
 
 /// Deletes what is past retention as of `latest_ms` (the newest record written), keeping raw
 /// checks for `retention_ms`. Returns the rows deleted.
@@ -41,46 +54,41 @@ pub(crate) fn prune(
         .prepare_cached("SELECT id FROM watch")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut deleted = 0usize;
-    let mut budget = DELETE_BATCH;
-    // Per watch, on the (watch_id, at_ms) index: finding nothing to delete costs one probe.
-    for w in &watches {
-        if budget <= 0 {
-            break;
-        }
-        let n = tx
-            .prepare_cached(
-                "DELETE FROM check_result WHERE id IN (SELECT id FROM check_result
-                     WHERE watch_id = ?1 AND at_ms < ?2 ORDER BY at_ms LIMIT ?3)",
-            )?
-            .execute(params![w, raw_cut, budget])?;
-        deleted += n;
-        budget -= i64::try_from(n).unwrap_or(budget);
-    }
-    let mut budget = DELETE_BATCH;
-    for w in &watches {
-        if budget <= 0 {
-            break;
-        }
-        let n = tx
-            .prepare_cached(
-                "DELETE FROM rollup WHERE watch_id = ?1 AND span = 'hour' AND start_ms IN
-                     (SELECT start_ms FROM rollup WHERE watch_id = ?1 AND span = 'hour'
-                      AND start_ms < ?2 ORDER BY start_ms LIMIT ?3)",
-            )?
-            .execute(params![w, hour_cut, budget])?;
-        tx.prepare_cached(
-            "DELETE FROM rollup_latency WHERE watch_id = ?1 AND span = 'hour' AND start_ms < ?2
-                 AND start_ms NOT IN (SELECT start_ms FROM rollup
-                                      WHERE watch_id = ?1 AND span = 'hour')",
-        )?
-        .execute(params![w, hour_cut])?;
-        deleted += n;
-        budget -= i64::try_from(n).unwrap_or(budget);
-    }
+    let raw = delete_oldest(&tx, &watches, raw_cut, RAW_ROWS, None)?;
+    let hours = delete_oldest(&tx, &watches, hour_cut, HOUR_ROWS, Some(HOUR_LATENCIES))?;
+    let deleted = raw + hours;
     tx.commit()?;
     if deleted > 0 {
         conn.execute_batch(&format!("PRAGMA incremental_vacuum({VACUUM_PAGES})"))?;
+    }
+    Ok(deleted)
+}
+
+/// Runs `delete` (`?1` a watch, `?2` the cut, `?3` the most rows) for each of `watches` in
+/// turn, then `and_then` (same `?1` and `?2`) for that watch, until [`DELETE_BATCH`] rows
+/// were deleted. Per watch, on its index: finding nothing to delete costs one probe.
+/// Returns the rows `delete` deleted.
+fn delete_oldest(
+    tx: &Transaction<'_>,
+    watches: &[i64],
+    cut: i64,
+    delete: &str,
+    and_then: Option<&str>,
+) -> rusqlite::Result<usize> {
+    let mut deleted = 0usize;
+    let mut budget = DELETE_BATCH;
+    for w in watches {
+        if budget <= 0 {
+            break;
+        }
+        let n = tx
+            .prepare_cached(delete)?
+            .execute(params![w, cut, budget])?;
+        if let Some(then) = and_then {
+            tx.prepare_cached(then)?.execute(params![w, cut])?;
+        }
+        deleted += n;
+        budget -= i64::try_from(n).unwrap_or(budget);
     }
     Ok(deleted)
 }

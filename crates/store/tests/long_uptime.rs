@@ -84,6 +84,20 @@ fn uptime_beyond_the_hour_rollups_reads_the_day_rollups() {
             .len(),
         30
     );
+    // Their latencies went with them, the later hours' stayed.
+    let conn = rusqlite::Connection::open(dir.path().join(downwatch_store::FILE_NAME)).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let orphans = count(
+        "SELECT count(*) FROM rollup_latency WHERE span = 'hour'
+         AND start_ms < (SELECT min(start_ms) FROM rollup WHERE span = 'hour')",
+    );
+    assert_eq!(orphans, 0);
+    // One latency row (the total) per hour with an up check: every hour but the wholly down
+    // ones.
+    let with_up = count("SELECT count(*) FROM rollup WHERE span = 'hour' AND checks_up > 0");
+    let latencies = count("SELECT count(*) FROM rollup_latency WHERE span = 'hour'");
+    assert_eq!(latencies, with_up);
+    assert!(with_up > 90 * 24 - 40, "{with_up}");
     let expected = |from: SystemTime| uptime::compute(&samples, &[], unix_ms(from), unix_ms(end));
     // Day-aligned windows over 120, 125 and 130 days, and the 365 days the window asks for
     // (the first 235 of which are before the history): exact.
