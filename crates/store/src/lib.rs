@@ -74,7 +74,7 @@ pub use records::{
     CheckRecord, CoverageKind, CoverageSpan, Failure, IncidentKind, IncidentRecord, MessageRef,
     NotificationRecord, Record, from_unix_ms, unix_ms,
 };
-pub use rows::{CheckCursor, LatestCheck, StoredCheck, StoredIncident};
+pub use rows::{LatestCheck, StoredCheck, StoredIncident};
 pub use series::{LatencyPoint, LatencySeries, SeriesSource};
 pub use store::{Opened, QUEUE, QueueError, RecordSender, Store};
 pub use uptime::Uptime;

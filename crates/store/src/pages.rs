@@ -1,24 +1,42 @@
-//! Pages for reading a range of history oldest first, whatever its size (`downwatch export`):
-//! checks of one watch, incidents and notifications of every watch, each by keyset on an
-//! index (every page costs the same, however deep; a year is read page by page, never held
-//! in memory).
+//! Keyset pages (every page costs the same, however deep, unlike `OFFSET`; a year is read
+//! page by page, never held in memory): a watch's checks newest first (the window), and for
+//! reading a range oldest first (`downwatch export`) the checks of one watch and the
+//! incidents and notifications of every watch. All go through [`Reader::page`], which adds
+//! the `(time, id)` keyset condition, the order and the limit to a query's filters.
 
 use std::time::SystemTime;
 
-use rusqlite::params;
+use rusqlite::{Row, ToSql, params};
 
 use crate::error::StoreError;
 use crate::reader::Reader;
 use crate::records::{MessageRef, from_unix_ms, unix_ms};
-use crate::rows::{CHECK_COLUMNS, CheckCursor, StoredCheck, StoredIncident, check_from};
+use crate::rows::{CHECK_COLUMNS, StoredCheck, StoredIncident, check_from};
 
-/// Where a page of incidents or notifications ends: `(start or sent, Unix ms; row id)`.
+/// Where a page ends: the next page starts after this row. `(time, id)`: the time the rows
+/// are ordered by (a check's start, an incident's start, a notification's sending; Unix
+/// ms), and the row id for ties.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RowCursor {
     /// The time the rows are ordered by, Unix ms.
     pub at_ms: i64,
     /// The row id (ties).
     pub id: i64,
+}
+
+/// The order of a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Order {
+    OldestFirst,
+    NewestFirst,
+}
+
+/// A keyset page query: `filters` is a `SELECT ... WHERE ...` whose parameters are `?1` to
+/// `?N` (`N` = the filters' parameter count); `key` the `(time, id)` columns it is ordered by.
+struct Keyset<'a> {
+    filters: &'a str,
+    key: (&'a str, &'a str),
+    order: Order,
 }
 
 /// A notification that left the process, as stored.
@@ -54,12 +72,76 @@ fn json_object(text: &str) -> serde_json::Map<String, serde_json::Value> {
 }
 
 impl Reader {
+    /// One page of `query` after `after` (`None`: from the start), at most `limit` rows,
+    /// each read by `read`.
+    fn page<T>(
+        &self,
+        query: &Keyset<'_>,
+        filters: &[&dyn ToSql],
+        after: Option<RowCursor>,
+        limit: u32,
+        doing: &'static str,
+        read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let (at, id) = query.key;
+        let (cmp, dir, start) = match query.order {
+            Order::OldestFirst => (">", "", i64::MIN),
+            Order::NewestFirst => ("<", " DESC", i64::MAX),
+        };
+        let after = after.unwrap_or(RowCursor {
+            at_ms: start,
+            id: start,
+        });
+        let n = filters.len();
+        let sql = format!(
+            "{} AND ({at}, {id}) {cmp} (?{}, ?{}) ORDER BY {at}{dir}, {id}{dir} LIMIT ?{}",
+            query.filters,
+            n + 1,
+            n + 2,
+            n + 3
+        );
+        let mut all: Vec<&dyn ToSql> = filters.to_vec();
+        all.extend([&after.at_ms as &dyn ToSql, &after.id, &limit]);
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_map(all.as_slice(), read)?.collect())
+            .map_err(self.sqlite(doing))
+    }
+
     /// Every watch name in the history, sorted.
     pub fn watches(&self) -> Result<Vec<String>, StoreError> {
         self.conn
             .prepare_cached("SELECT name FROM watch ORDER BY name")
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
             .map_err(self.sqlite("listing watches"))
+    }
+
+    /// A page of `watch`'s checks, newest first: at most `limit`, starting after `after`
+    /// (the [`StoredCheck::cursor`] of the previous page's last row; `None` for the first),
+    /// on the `(watch_id, at_ms)` index.
+    pub fn checks_page(
+        &self,
+        watch: &str,
+        after: Option<RowCursor>,
+        limit: u32,
+    ) -> Result<Vec<StoredCheck>, StoreError> {
+        let filters = format!(
+            "SELECT {CHECK_COLUMNS} FROM check_result c
+             WHERE c.watch_id = (SELECT id FROM watch WHERE name = ?1)"
+        );
+        let query = Keyset {
+            filters: &filters,
+            key: ("c.at_ms", "c.id"),
+            order: Order::NewestFirst,
+        };
+        self.page(
+            &query,
+            params![watch],
+            after,
+            limit,
+            "reading checks",
+            |r| check_from(r, 0),
+        )
     }
 
     /// A page of `watch`'s checks started in `[from, until)`, oldest first: at most `limit`,
@@ -69,36 +151,23 @@ impl Reader {
         watch: &str,
         from: SystemTime,
         until: SystemTime,
-        after: Option<CheckCursor>,
+        after: Option<RowCursor>,
         limit: u32,
     ) -> Result<Vec<StoredCheck>, StoreError> {
-        let after = after.unwrap_or(CheckCursor {
-            at_ms: i64::MIN,
-            id: i64::MIN,
-        });
-        let sql = format!(
+        let filters = format!(
             "SELECT {CHECK_COLUMNS} FROM check_result c
              WHERE c.watch_id = (SELECT id FROM watch WHERE name = ?1)
-               AND c.at_ms >= ?2 AND c.at_ms < ?3 AND (c.at_ms, c.id) > (?4, ?5)
-             ORDER BY c.at_ms, c.id LIMIT ?6"
+               AND c.at_ms >= ?2 AND c.at_ms < ?3"
         );
-        self.conn
-            .prepare_cached(&sql)
-            .and_then(|mut s| {
-                s.query_map(
-                    params![
-                        watch,
-                        unix_ms(from),
-                        unix_ms(until),
-                        after.at_ms,
-                        after.id,
-                        limit
-                    ],
-                    |r| check_from(r, 0),
-                )?
-                .collect()
-            })
-            .map_err(self.sqlite("reading checks"))
+        let query = Keyset {
+            filters: &filters,
+            key: ("c.at_ms", "c.id"),
+            order: Order::OldestFirst,
+        };
+        let filters = params![watch, unix_ms(from), unix_ms(until)];
+        self.page(&query, filters, after, limit, "reading checks", |r| {
+            check_from(r, 0)
+        })
     }
 
     /// A page of the incidents that overlap `[from, until)` (of `watch`, or of every watch),
@@ -111,40 +180,23 @@ impl Reader {
         after: Option<RowCursor>,
         limit: u32,
     ) -> Result<Vec<(RowCursor, StoredIncident)>, StoreError> {
-        let after = after.unwrap_or(RowCursor {
-            at_ms: i64::MIN,
-            id: i64::MIN,
-        });
-        self.conn
-            .prepare_cached(
-                "SELECT i.incident_key, w.name, i.group_key, i.kind, i.layer, i.cause,
-                        i.start_ms, i.end_ms, i.id
-                 FROM incident i JOIN watch w ON w.id = i.watch_id
-                 WHERE i.start_ms < ?2 AND (i.end_ms IS NULL OR i.end_ms > ?1)
-                   AND (?3 IS NULL OR w.name = ?3) AND (i.start_ms, i.id) > (?4, ?5)
-                 ORDER BY i.start_ms, i.id LIMIT ?6",
-            )
-            .and_then(|mut s| {
-                s.query_map(
-                    params![
-                        unix_ms(from),
-                        unix_ms(until),
-                        watch,
-                        after.at_ms,
-                        after.id,
-                        limit
-                    ],
-                    |r| {
-                        let cursor = RowCursor {
-                            at_ms: r.get(6)?,
-                            id: r.get(8)?,
-                        };
-                        Ok((cursor, crate::rows::incident_from(r)?))
-                    },
-                )?
-                .collect()
-            })
-            .map_err(self.sqlite("reading incidents"))
+        let query = Keyset {
+            filters: "SELECT i.incident_key, w.name, i.group_key, i.kind, i.layer, i.cause,
+                             i.start_ms, i.end_ms, i.id
+                      FROM incident i JOIN watch w ON w.id = i.watch_id
+                      WHERE i.start_ms < ?2 AND (i.end_ms IS NULL OR i.end_ms > ?1)
+                        AND (?3 IS NULL OR w.name = ?3)",
+            key: ("i.start_ms", "i.id"),
+            order: Order::OldestFirst,
+        };
+        let filters = params![unix_ms(from), unix_ms(until), watch];
+        self.page(&query, filters, after, limit, "reading incidents", |r| {
+            let cursor = RowCursor {
+                at_ms: r.get(6)?,
+                id: r.get(8)?,
+            };
+            Ok((cursor, crate::rows::incident_from(r)?))
+        })
     }
 
     /// A page of the notifications sent in `[from, until)` (naming `watch`, or all), oldest
@@ -157,46 +209,35 @@ impl Reader {
         after: Option<RowCursor>,
         limit: u32,
     ) -> Result<Vec<StoredNotification>, StoreError> {
-        let after = after.unwrap_or(RowCursor {
-            at_ms: i64::MIN,
-            id: i64::MIN,
-        });
-        self.conn
-            .prepare_cached(
-                "SELECT n.id, n.at_ms, n.incident_key, n.watches, n.message_id, n.message_args
-                 FROM notification n
-                 WHERE n.at_ms >= ?1 AND n.at_ms < ?2 AND (n.at_ms, n.id) > (?4, ?5)
-                   AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(n.watches)
-                                              WHERE json_each.value = ?3))
-                 ORDER BY n.at_ms, n.id LIMIT ?6",
-            )
-            .and_then(|mut s| {
-                s.query_map(
-                    params![
-                        unix_ms(from),
-                        unix_ms(until),
-                        watch,
-                        after.at_ms,
-                        after.id,
-                        limit
-                    ],
-                    |r| {
-                        let watches: String = r.get(3)?;
-                        let args: String = r.get(5)?;
-                        Ok(StoredNotification {
-                            id: r.get(0)?,
-                            at: from_unix_ms(r.get(1)?),
-                            incident: r.get(2)?,
-                            watches: serde_json::from_str(&watches).unwrap_or_default(),
-                            message: MessageRef {
-                                id: r.get(4)?,
-                                args: json_object(&args),
-                            },
-                        })
+        let query = Keyset {
+            filters: "SELECT n.id, n.at_ms, n.incident_key, n.watches, n.message_id,
+                             n.message_args
+                      FROM notification n
+                      WHERE n.at_ms >= ?1 AND n.at_ms < ?2
+                        AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(n.watches)
+                                                   WHERE json_each.value = ?3))",
+            key: ("n.at_ms", "n.id"),
+            order: Order::OldestFirst,
+        };
+        let filters = params![unix_ms(from), unix_ms(until), watch];
+        self.page(
+            &query,
+            filters,
+            after,
+            limit,
+            "reading notifications",
+            |r| {
+                Ok(StoredNotification {
+                    id: r.get(0)?,
+                    at: from_unix_ms(r.get(1)?),
+                    incident: r.get(2)?,
+                    watches: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+                    message: MessageRef {
+                        id: r.get(4)?,
+                        args: json_object(&r.get::<_, String>(5)?),
                     },
-                )?
-                .collect()
-            })
-            .map_err(self.sqlite("reading notifications"))
+                })
+            },
+        )
     }
 }

@@ -10,10 +10,7 @@ use crate::error::StoreError;
 use crate::open;
 use crate::period::{Rollup, Span, read_period};
 use crate::records::unix_ms;
-use crate::rows::{
-    CHECK_COLUMNS, CheckCursor, LatestCheck, StoredCheck, StoredIncident, check_from,
-    incident_from, sample,
-};
+use crate::rows::{CHECK_COLUMNS, LatestCheck, StoredIncident, check_from, incident_from, sample};
 use crate::uptime::{self, Uptime};
 
 /// A read-only connection with the queries the window, the tray and the commands need.
@@ -167,35 +164,6 @@ impl Reader {
         })
         .and_then(|rows| rows.collect())
         .map_err(self.sqlite("reading latest checks"))
-    }
-
-    /// A page of `watch`'s checks, newest first: at most `limit`, starting after `after`
-    /// (the [`StoredCheck::cursor`] of the previous page's last row; `None` for the first).
-    /// Keyset paging on the `(watch_id, at_ms)` index: every page costs the same.
-    pub fn checks_page(
-        &self,
-        watch: &str,
-        after: Option<CheckCursor>,
-        limit: u32,
-    ) -> Result<Vec<StoredCheck>, StoreError> {
-        let after = after.unwrap_or(CheckCursor {
-            at_ms: i64::MAX,
-            id: i64::MAX,
-        });
-        let sql = format!(
-            "SELECT {CHECK_COLUMNS} FROM check_result c JOIN watch w ON w.id = c.watch_id
-             WHERE w.name = ?1 AND (c.at_ms, c.id) < (?2, ?3)
-             ORDER BY c.at_ms DESC, c.id DESC LIMIT ?4"
-        );
-        let mut stmt = self
-            .conn
-            .prepare_cached(&sql)
-            .map_err(self.sqlite("reading checks"))?;
-        stmt.query_map(params![watch, after.at_ms, after.id, limit], |r| {
-            check_from(r, 0)
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(self.sqlite("reading checks"))
     }
 
     /// Incidents of every watch that overlap `[from, until)` (open ones included), oldest

@@ -7,13 +7,14 @@ use downwatch_probe::{Cause, Layer, Phases, Status};
 use rusqlite::Row;
 use rusqlite::types::{FromSqlError, Type};
 
+use crate::pages::RowCursor;
 use crate::records::{IncidentKind, MessageRef, from_unix_ms};
 use crate::uptime::Sample;
 
 /// One stored check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredCheck {
-    /// Its row id; with `at`, the cursor of the next page ([`CheckCursor`]).
+    /// Its row id; with `at`, the cursor of the next page ([`RowCursor`]).
     pub id: i64,
     /// When it started.
     pub at: SystemTime,
@@ -35,20 +36,10 @@ pub struct StoredCheck {
     pub phases: Phases,
 }
 
-/// Where a page of checks ends: the next page starts after it (keyset paging: every page
-/// costs the same, however deep, unlike `OFFSET`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CheckCursor {
-    /// `at_ms` of the last row.
-    pub at_ms: i64,
-    /// Its id.
-    pub id: i64,
-}
-
 impl StoredCheck {
     /// The cursor for the page after this row.
-    pub fn cursor(&self) -> CheckCursor {
-        CheckCursor {
+    pub fn cursor(&self) -> RowCursor {
+        RowCursor {
             at_ms: crate::records::unix_ms(self.at),
             id: self.id,
         }
@@ -146,7 +137,10 @@ pub(crate) fn incident_from(row: &Row<'_>) -> rusqlite::Result<StoredIncident> {
     })
 }
 
-fn conversion(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+pub(crate) fn conversion(
+    i: usize,
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e))
 }
 

@@ -11,7 +11,7 @@ use downwatch_api::{Answer, ApiError, Call, ErrorCode};
 use downwatch_monitor::events::{Rejected, Stamped};
 use downwatch_monitor::resident::Remote;
 use downwatch_monitor::runner::{CommandError, Scope};
-use downwatch_store::{CheckCursor, Reader, StoreError};
+use downwatch_store::{Reader, RowCursor, StoreError};
 use tokio::sync::broadcast;
 
 use super::convert;
@@ -91,7 +91,7 @@ impl Calls {
                     ));
                 }
                 self.history(move |r| {
-                    let after = after.map(|c| CheckCursor {
+                    let after = after.map(|c| RowCursor {
                         at_ms: c.at_ms,
                         id: c.id,
                     });
