@@ -11,7 +11,7 @@ use rusqlite::{Row, ToSql, params};
 use crate::error::StoreError;
 use crate::reader::Reader;
 use crate::records::{MessageRef, from_unix_ms, unix_ms};
-use crate::rows::{CHECK_COLUMNS, StoredCheck, StoredIncident, check_from};
+use crate::rows::{CHECK_COLUMNS, StoredCheck, StoredIncident, check_from, conversion};
 
 /// Where a page ends: the next page starts after this row. `(time, id)`: the time the rows
 /// are ordered by (a check's start, an incident's start, a notification's sending; Unix
@@ -64,11 +64,18 @@ impl StoredNotification {
     }
 }
 
-fn json_object(text: &str) -> serde_json::Map<String, serde_json::Value> {
-    match serde_json::from_str(text) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    }
+/// Column `i`, a JSON list of names: a text that is not one (a damaged or hand-edited row)
+/// is a conversion error naming the column, never an empty list.
+fn names_column(row: &Row<'_>, i: usize) -> rusqlite::Result<Vec<String>> {
+    serde_json::from_str(row.get_ref(i)?.as_str()?).map_err(|e| conversion(i, e))
+}
+
+/// Column `i`, a JSON object (message arguments): anything else is a conversion error.
+fn object_column(
+    row: &Row<'_>,
+    i: usize,
+) -> rusqlite::Result<serde_json::Map<String, serde_json::Value>> {
+    serde_json::from_str(row.get_ref(i)?.as_str()?).map_err(|e| conversion(i, e))
 }
 
 impl Reader {
@@ -200,7 +207,9 @@ impl Reader {
     }
 
     /// A page of the notifications sent in `[from, until)` (naming `watch`, or all), oldest
-    /// first.
+    /// first. A row whose `watches` or message arguments are not the JSON the store writes
+    /// (a list of names, an object) is an error ([`StoreError::Sqlite`] with SQLite's
+    /// conversion error naming the column), never read as empty.
     pub fn notifications_page(
         &self,
         from: SystemTime,
@@ -231,10 +240,10 @@ impl Reader {
                     id: r.get(0)?,
                     at: from_unix_ms(r.get(1)?),
                     incident: r.get(2)?,
-                    watches: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+                    watches: names_column(r, 3)?,
                     message: MessageRef {
                         id: r.get(4)?,
-                        args: json_object(&r.get::<_, String>(5)?),
+                        args: object_column(r, 5)?,
                     },
                 })
             },

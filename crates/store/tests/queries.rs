@@ -6,7 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use downwatch_probe::{Cause, Layer, Phases, Status};
 use downwatch_store::{
-    CheckRecord, Failure, IncidentKind, IncidentRecord, MessageRef, Record, RecordSender, Store,
+    CheckRecord, Failure, IncidentKind, IncidentRecord, MessageRef, NotificationRecord, Record,
+    RecordSender, Store, StoreError,
 };
 
 fn t0() -> SystemTime {
@@ -167,4 +168,74 @@ fn incidents_overlapping_a_range_open_ones_included() {
     );
     drop(sender);
     opened.store.close();
+}
+
+fn notification(at: SystemTime, watches: &[&str]) -> Record {
+    Record::Notification(NotificationRecord {
+        at,
+        incident: None,
+        watches: watches.iter().map(|w| (*w).to_owned()).collect(),
+        message: MessageRef {
+            id: "notify-down".into(),
+            args: serde_json::Map::new(),
+        },
+    })
+}
+
+#[test]
+fn a_notification_row_with_damaged_json_is_an_error_not_an_empty_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = Store::open(dir.path(), t0()).unwrap();
+    send(
+        &opened.store.sender(),
+        [
+            notification(t0(), &["Mail", "Web"]),
+            notification(t0() + min(1), &["Web"]),
+        ],
+    );
+    let reader = opened.store.reader().unwrap();
+    let all =
+        |r: &downwatch_store::Reader| r.notifications_page(t0(), t0() + min(10), None, None, 100);
+    let pages = all(&reader).unwrap();
+    assert_eq!(pages.len(), 2);
+    assert_eq!(pages[0].watches, ["Mail", "Web"]);
+    // Filtering by a watch reads the JSON list too.
+    let mail = reader
+        .notifications_page(t0(), t0() + min(10), Some("Mail"), None, 100)
+        .unwrap();
+    assert_eq!(mail.len(), 1);
+    drop(reader);
+    opened.store.close();
+    // A damaged `watches` (not a JSON list of names), as a disk error or a hand edit leaves
+    // it: the page is an error naming the column, never a notification naming no watch.
+    let conn = rusqlite::Connection::open(dir.path().join(downwatch_store::FILE_NAME)).unwrap();
+    conn.execute(
+        "UPDATE notification SET watches = '[\"Web\"' WHERE id = 2",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let reader = downwatch_store::Reader::open_existing(dir.path()).unwrap();
+    let err = all(&reader).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Sqlite {
+                doing: "reading notifications",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("index: 3"), "{err}");
+    // Arguments that are not an object are refused the same way.
+    let conn = rusqlite::Connection::open(dir.path().join(downwatch_store::FILE_NAME)).unwrap();
+    conn.execute_batch(
+        "UPDATE notification SET watches = '[\"Web\"]' WHERE id = 2;
+         UPDATE notification SET message_args = '[1]' WHERE id = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let err = all(&reader).unwrap_err();
+    assert!(err.to_string().contains("index: 5"), "{err}");
 }
