@@ -6,12 +6,12 @@
 //! `cargo run --release -p downwatch-store --example history_week -- DIR` (DIR must not hold a
 //! database yet).
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use downwatch_probe::{Cause, Layer, Phases, Status};
-use downwatch_store::{
-    CheckRecord, Failure, IncidentKind, IncidentRecord, MessageRef, Record, Store,
-};
+use downwatch_store::{IncidentKind, IncidentRecord, Record, Store};
+
+mod common;
+use common::{check, name, time};
 
 const WATCHES: u64 = 50;
 const INTERVAL: u64 = 30;
@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for w in 0..WATCHES {
             let at = start + Duration::from_secs(slot * INTERVAL) + Duration::from_millis(w * 600);
             let down = (slot + w * 7) % 20 == 0;
-            sender.blocking_record(Record::Check(check(w, at, down)))?;
+            sender.blocking_record(Record::Check(check(w, at, INTERVAL, w * 52, down)))?;
             if down && slot % 200 == 0 {
                 incidents += 1;
                 sender.blocking_record(Record::Incident(IncidentRecord {
@@ -105,55 +105,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     opened.store.close();
     Ok(())
-}
-
-fn time<E>(round: &str, what: &str, f: impl FnOnce() -> Result<usize, E>) -> Result<(), E> {
-    let began = Instant::now();
-    let n = f()?;
-    println!(
-        "{round:5} {what}: {:.2} ms ({n})",
-        began.elapsed().as_secs_f64() * 1e3
-    );
-    Ok(())
-}
-
-fn name(w: u64) -> String {
-    format!("watch {w:02}")
-}
-
-fn check(w: u64, at: SystemTime, down: bool) -> CheckRecord {
-    let us = |n: u64| Some(Duration::from_micros(n + w * 13));
-    CheckRecord {
-        watch: name(w),
-        at,
-        interval: Duration::from_secs(INTERVAL),
-        status: if down { Status::Down } else { Status::Up },
-        judged: true,
-        failure: down.then(|| Failure {
-            layer: Layer::Tcp,
-            cause: Cause::TcpTimeout,
-            message: MessageRef {
-                id: "cause-tcp-timeout".into(),
-                args: [(
-                    "address".to_owned(),
-                    serde_json::Value::from("203.0.113.7:443"),
-                )]
-                .into_iter()
-                .collect(),
-            },
-        }),
-        phases: Phases {
-            dns: us(2_100),
-            connect: if down {
-                Some(Duration::from_secs(8))
-            } else {
-                us(11_000)
-            },
-            tls: if down { None } else { us(24_000) },
-            ttfb: if down { None } else { us(80_000) },
-            total: Duration::from_micros(if down { 8_000_000 } else { 120_000 }),
-        },
-        address: Some("203.0.113.7:443".parse().expect("address")),
-        http_status: (!down).then_some(200),
-    }
 }

@@ -15,13 +15,14 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use downwatch_probe::{Cause, Layer, Phases, Status};
 use downwatch_store::jiff::civil::Date;
 use downwatch_store::jiff::tz::TimeZone;
 use downwatch_store::{
-    CheckRecord, Failure, IncidentKind, IncidentRecord, MessageRef, NotificationRecord, Phase,
-    Reader, Record, Store,
+    IncidentKind, IncidentRecord, NotificationRecord, Phase, Reader, Record, Store,
 };
+
+mod common;
+use common::{check, message, name, time};
 
 const INTERVAL: u64 = 30;
 const DAYS: u64 = 365;
@@ -59,7 +60,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let at = start + Duration::from_secs(at_s) + Duration::from_millis(w * 600);
             // One slot in 2,000 down, in runs of 3 slots: incidents, and changes to find.
             let down = (slot + w * 97) % 2_000 < 3 * (every / INTERVAL).max(1);
-            sender.blocking_record(Record::Check(check(w, at, every, slot, down)))?;
+            // Latencies that vary from check to check.
+            let jitter = (slot.wrapping_mul(7_919) + w * 13) % 40_000;
+            sender.blocking_record(Record::Check(check(w, at, every, jitter, down)))?;
             checks += 1;
             if down && (slot + w * 97) % 2_000 == 0 {
                 incidents += 1;
@@ -204,61 +207,4 @@ fn drop_page_cache() -> bool {
         .status()
         .is_ok_and(|s| s.success());
     synced && std::fs::write("/proc/sys/vm/drop_caches", "1\n").is_ok()
-}
-
-fn time<E>(round: &str, what: &str, f: impl FnOnce() -> Result<usize, E>) -> Result<(), E> {
-    let began = Instant::now();
-    let n = f()?;
-    println!(
-        "{round:5} {what}: {:.2} ms ({n})",
-        began.elapsed().as_secs_f64() * 1e3
-    );
-    Ok(())
-}
-
-fn name(w: u64) -> String {
-    format!("watch {w:02}")
-}
-
-fn message(id: &str) -> MessageRef {
-    MessageRef {
-        id: id.into(),
-        args: [(
-            "address".to_owned(),
-            serde_json::Value::from("203.0.113.7:443"),
-        )]
-        .into_iter()
-        .collect(),
-    }
-}
-
-fn check(w: u64, at: SystemTime, every: u64, slot: u64, down: bool) -> CheckRecord {
-    // Latencies that vary, so the histograms hold more than one bucket.
-    let jitter = (slot.wrapping_mul(7_919) + w * 13) % 40_000;
-    let us = |n: u64| Some(Duration::from_micros(n + jitter / 4));
-    CheckRecord {
-        watch: name(w),
-        at,
-        interval: Duration::from_secs(every),
-        status: if down { Status::Down } else { Status::Up },
-        judged: true,
-        failure: down.then(|| Failure {
-            layer: Layer::Tcp,
-            cause: Cause::TcpTimeout,
-            message: message("cause-tcp-timeout"),
-        }),
-        phases: Phases {
-            dns: us(2_100),
-            connect: if down {
-                Some(Duration::from_secs(8))
-            } else {
-                us(11_000)
-            },
-            tls: if down { None } else { us(24_000) },
-            ttfb: if down { None } else { us(80_000) },
-            total: Duration::from_micros(if down { 8_000_000 } else { 120_000 + jitter }),
-        },
-        address: Some("203.0.113.7:443".parse().expect("address")),
-        http_status: (!down).then_some(200),
-    }
 }
