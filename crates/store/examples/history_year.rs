@@ -1,7 +1,8 @@
-//! A year of history for 50 watches (or WATCHES), written through the store's own write path with the
-//! default retention (7 days: raw rows older are pruned as the writer goes, the rollups
-//! stay), then every query of the window and the commands timed cold (a new process's first
-//! query after the OS page cache was dropped, when it can be) and warm (the same again).
+//! A year of history for 50 watches (or WATCHES), written through the store's own write path
+//! with the default retention (7 days: raw rows older are pruned as the writer goes, the rollups
+//! stay), then every query of the window and the commands timed cold (each on a new
+//! connection after the OS page cache was dropped, when it can be: run as root) and warm
+//! (the same again on that connection), each with the load average beside it.
 //!
 //! `cargo run --release -p downwatch-store --example history_year -- DIR [EARLY_INTERVAL_S
 //! [WATCHES]]` (WATCHES: default 50)
@@ -18,11 +19,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use downwatch_store::jiff::civil::Date;
 use downwatch_store::jiff::tz::TimeZone;
 use downwatch_store::{
-    IncidentKind, IncidentRecord, NotificationRecord, Phase, Reader, Record, Store,
+    IncidentKind, IncidentRecord, NotificationRecord, Phase, Reader, Record, RowCursor, Store,
 };
 
 mod common;
-use common::{check, message, name, time};
+use common::{check, message, name};
 
 const INTERVAL: u64 = 30;
 const DAYS: u64 = 365;
@@ -118,83 +119,147 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     queries(dir, start, end, watches)
 }
 
-/// Times every query, cold then warm.
+/// One query of the window, on a reader; the number of rows or points it gave.
+type Query<'a> = Box<dyn Fn(&Reader) -> Result<usize, downwatch_store::StoreError> + 'a>;
+
+/// Every query the window, the tray and `status` make, by name.
+/// `deep`: the cursor 10,000 checks deep, as the window holds it after ten pages.
+fn window_queries<'a>(
+    start: SystemTime,
+    end: SystemTime,
+    watches: u64,
+    deep: Option<RowCursor>,
+) -> Vec<(String, Query<'a>)> {
+    let w = name(7);
+    let mut out: Vec<(String, Query<'a>)> = Vec::new();
+    out.push((
+        "current state of every watch".into(),
+        Box::new(|r: &Reader| r.current().map(|v| v.len())),
+    ));
+    out.push((
+        "uptime 24 h of every watch (status)".into(),
+        Box::new(move |r: &Reader| {
+            let mut n = 0;
+            for k in 0..watches {
+                let u = r.uptime(&name(k), end - Duration::from_secs(DAY), end)?;
+                n += usize::from(u.availability().is_some());
+            }
+            Ok(n)
+        }),
+    ));
+    for days in [1, 7, 30, 90, 365] {
+        let w = w.clone();
+        out.push((
+            format!("uptime {days} d of one watch"),
+            Box::new(move |r: &Reader| {
+                r.uptime(&w, end - Duration::from_secs(days * DAY), end)
+                    .map(|u| u.observed().as_secs() as usize)
+            }),
+        ));
+    }
+    for (label, secs) in [
+        ("1 h", 3_600),
+        ("24 h", DAY),
+        ("7 d", 7 * DAY),
+        ("30 d", 30 * DAY),
+        ("90 d", 90 * DAY),
+        ("365 d", 365 * DAY),
+    ] {
+        let w = w.clone();
+        out.push((
+            format!("latency series {label}, 200 points"),
+            Box::new(move |r: &Reader| {
+                r.latency_series(&w, Phase::Total, end - Duration::from_secs(secs), end, 200)
+                    .map(|s| s.points.len())
+            }),
+        ));
+    }
+    for days in [90, 365] {
+        let w = w.clone();
+        out.push((
+            format!("local days over {days} days (CET)"),
+            Box::new(move |r: &Reader| {
+                let tz = TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").map_err(calendar)?;
+                let last = Date::new(2026, 11, 29).map_err(calendar)?;
+                let first = last.checked_sub(jiff_days(days - 1)).map_err(calendar)?;
+                r.local_days(&w, &tz, first, last).map(|d| d.len())
+            }),
+        ));
+    }
+    out.push((
+        "incidents over the last 30 days, every watch".into(),
+        Box::new(move |r: &Reader| {
+            r.incidents(end - Duration::from_secs(30 * DAY), end)
+                .map(|v| v.len())
+        }),
+    ));
+    out.push((
+        "incidents over the year, every watch".into(),
+        Box::new(move |r: &Reader| r.incidents(start, end).map(|v| v.len())),
+    ));
+    {
+        let w = w.clone();
+        out.push((
+            "first page of 1,000 checks".into(),
+            Box::new(move |r: &Reader| r.checks_page(&w, None, 1_000).map(|p| p.len())),
+        ));
+    }
+    out.push((
+        "page of 1,000 checks 10,000 deep".into(),
+        Box::new(move |r: &Reader| r.checks_page(&w, deep, 1_000).map(|p| p.len())),
+    ));
+    out
+}
+
+fn calendar(source: downwatch_store::jiff::Error) -> downwatch_store::StoreError {
+    downwatch_store::StoreError::Calendar { source }
+}
+
+/// Times every query cold (the OS page cache dropped, when it can be, and a new connection,
+/// so SQLite's own cache is empty too), then warm (the same again on that connection), with
+/// the load average beside each.
 fn queries(
     dir: &std::path::Path,
     start: SystemTime,
     end: SystemTime,
     watches: u64,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let dropped = drop_page_cache();
-    println!("OS page cache dropped before the cold round: {dropped}");
-    let tz = TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3")?;
-    for round in ["cold", "warm"] {
+    let deep = Reader::open_existing(dir)?
+        .checks_page(&name(7), None, 10_000)?
+        .last()
+        .map(|c| c.cursor());
+    for (what, query) in window_queries(start, end, watches, deep) {
+        let dropped = drop_page_cache();
         let began = Instant::now();
         let reader = Reader::open_existing(dir)?;
-        println!(
-            "{round:5} open: {:.2} ms",
-            began.elapsed().as_secs_f64() * 1e3
-        );
-        let w = name(7);
-        time(round, "current state of every watch", || {
-            reader.current().map(|v| v.len())
-        })?;
-        time(round, "uptime 24 h of every watch (status)", || {
-            let mut n = 0;
-            for k in 0..watches {
-                let u = reader.uptime(&name(k), end - Duration::from_secs(DAY), end)?;
-                n += usize::from(u.availability().is_some());
-            }
-            Ok::<_, downwatch_store::StoreError>(n)
-        })?;
-        for days in [1, 7, 30, 90] {
-            time(round, &format!("uptime {days} d of one watch"), || {
-                reader
-                    .uptime(&w, end - Duration::from_secs(days * DAY), end)
-                    .map(|u| u.observed().as_secs() as usize)
-            })?;
-        }
-        for days in [1, 7, 90, 365] {
-            time(
-                round,
-                &format!("latency series {days} d, 200 points"),
-                || {
-                    reader
-                        .latency_series(
-                            &w,
-                            Phase::Total,
-                            end - Duration::from_secs(days * DAY),
-                            end,
-                            200,
-                        )
-                        .map(|s| s.points.len())
+        let opened = began.elapsed();
+        for round in ["cold", "warm"] {
+            let began = Instant::now();
+            let n = query(&reader)?;
+            let ms = began.elapsed().as_secs_f64() * 1e3;
+            println!(
+                "{round:5} {what}: {ms:.2} ms ({n}){} load {}",
+                if round == "cold" {
+                    format!(
+                        " [open {:.2} ms, page cache dropped: {dropped}]",
+                        opened.as_secs_f64() * 1e3
+                    )
+                } else {
+                    String::new()
                 },
-            )?;
+                load()
+            );
         }
-        let last = Date::new(2026, 11, 29)?;
-        let first = Date::new(2025, 11, 30)?;
-        time(round, "local days over the year (365)", || {
-            reader.local_days(&w, &tz, first, last).map(|d| d.len())
-        })?;
-        let quarter = last.checked_sub(jiff_days(89))?;
-        time(round, "local days over 90 days", || {
-            reader.local_days(&w, &tz, quarter, last).map(|d| d.len())
-        })?;
-        time(round, "incidents over the year, every watch", || {
-            reader.incidents(start, end).map(|v| v.len())
-        })?;
-        time(round, "first page of 1,000 checks", || {
-            reader.checks_page(&w, None, 1_000).map(|p| p.len())
-        })?;
-        let deep = reader
-            .checks_page(&w, None, 10_000)?
-            .last()
-            .map(|c| c.cursor());
-        time(round, "page of 1,000 checks 10,000 deep", || {
-            reader.checks_page(&w, deep, 1_000).map(|p| p.len())
-        })?;
     }
     Ok(())
+}
+
+/// The 1-minute load average (`/proc/loadavg`), or `?`.
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
 }
 
 fn jiff_days(n: i64) -> downwatch_store::jiff::Span {
@@ -206,5 +271,5 @@ fn drop_page_cache() -> bool {
     let synced = std::process::Command::new("sync")
         .status()
         .is_ok_and(|s| s.success());
-    synced && std::fs::write("/proc/sys/vm/drop_caches", "1\n").is_ok()
+    synced && std::fs::write("/proc/sys/vm/drop_caches", "3\n").is_ok()
 }
