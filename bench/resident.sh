@@ -27,8 +27,13 @@
 # page of the binary; copy the baseline's binary out of its target directory first).
 # PANEL names a stand-in panel already built (with NO_BUILD=1, see lib.sh).
 #
+# HISTORY=FILE starts each resident on a copy of that history database (e.g. the week
+# `history_week` writes: 50 watches, 1 M checks) instead of an empty data directory, so the
+# store's footprint is measured on a full retention window (a binary without the store
+# ignores the file).
+#
 # Usage: bench/resident.sh     Knobs: DURATION (600), WARMUP (30), SAMPLE (30), DESKTOP, TRAY,
-#                              BASELINE, PANEL, OUT (and lib.sh's NO_BUILD, DOWNWATCH_BIN).
+#                              BASELINE, PANEL, HISTORY, OUT (and lib.sh's NO_BUILD, DOWNWATCH_BIN).
 set -euo pipefail
 SCRIPT_NAME=resident
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -86,6 +91,13 @@ watch() { # name target [extra line]
     watch "TLS 1" "tls://ok.test:${HTTPS##*:}"
 } >"$CONFIG"
 [[ $(grep -c '^\[\[watch\]\]' "$CONFIG") == 20 ]] || die "expected 20 watches in $CONFIG"
+
+if [[ -n ${HISTORY:-} ]]; then
+    mkdir -p "$TMP/data" "$TMP/data-baseline"
+    cp "$HISTORY" "$TMP/data/history.sqlite3"
+    cp "$HISTORY" "$TMP/data-baseline/history.sqlite3"
+    echo "history: a copy of $HISTORY ($(stat -c %s "$HISTORY") bytes)" >>"$OUT/machine.txt"
+fi
 
 EVENTS="$OUT/events.jsonl"
 start_ms=$(now_ms)
