@@ -22,7 +22,7 @@ use downwatch_api::model::{Cursor, Phase};
 use downwatch_api::{Answer, Call, Client};
 
 /// The year `history_year` writes ends at 2026-11-30T00:00:00Z.
-const END_MS: i64 = 1_796_083_200_000;
+const END_MS: i64 = 1_795_996_800_000;
 const DAY_MS: i64 = 86_400_000;
 const WATCHES: u64 = 50;
 
