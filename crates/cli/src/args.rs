@@ -144,7 +144,7 @@ fn parse_status(text: &str) -> Result<StatusSet, String> {
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    let duration = downwatch_probe::parse_duration(text)?;
+    let duration = downwatch_probe::parse_duration(text).map_err(|e| e.to_string())?;
     if duration.is_zero() {
         return Err("the duration must be more than zero".into());
     }

@@ -73,13 +73,13 @@ fn build(args: &CheckArgs) -> Result<(Check, ProberOptions), String> {
         check.cert_warn_days = Some(days);
     }
     let http = &mut check.http;
-    http.method = downwatch_probe::parse_method(&args.method)?;
+    http.method = downwatch_probe::parse_method(&args.method).map_err(|e| e.to_string())?;
     for header in &args.header {
         let (name, value) = header
             .split_once(':')
             .ok_or_else(|| format!("header `{header}` must be written `Name: value`"))?;
-        let name = downwatch_probe::parse_header_name(name)?;
-        let value = downwatch_probe::parse_header_value(&name, value)?;
+        let name = downwatch_probe::parse_header_name(name).map_err(|e| e.to_string())?;
+        let value = downwatch_probe::parse_header_value(&name, value).map_err(|e| e.to_string())?;
         http.headers.push((name, value));
     }
     if let Some(set) = &args.expect_status {

@@ -63,7 +63,9 @@ pub(crate) fn build(
     }
     let http = &mut check.http;
     http.degraded_after = degraded_after;
-    if let Some(method) = cx.value(&raw.method, |m| downwatch_probe::parse_method(m))? {
+    if let Some(method) = cx.value(&raw.method, |m| {
+        downwatch_probe::parse_method(m).map_err(|e| e.to_string())
+    })? {
         http.method = method;
     }
     if let Some(set) = cx.value(&raw.expect_status, |s| {
@@ -178,7 +180,7 @@ fn headers_of(
     let mut out = Vec::with_capacity(headers.len());
     for (key, value) in headers {
         let name = downwatch_probe::parse_header_name(key.get_ref())
-            .map_err(|message| cx.err(key.span(), message))?;
+            .map_err(|e| cx.err(key.span(), e.to_string()))?;
         let shape = || {
             cx.err(
                 value.span(),
@@ -204,7 +206,7 @@ fn headers_of(
             _ => return Err(shape()),
         };
         let mut header = downwatch_probe::parse_header_value(&name, text)
-            .map_err(|message| cx.err(value.span(), message))?;
+            .map_err(|e| cx.err(value.span(), e.to_string()))?;
         if is_secret {
             header.set_sensitive(true);
             secret.push(name.as_str().to_owned());

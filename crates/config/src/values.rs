@@ -7,7 +7,7 @@ use downwatch_probe::{Error as ProbeError, Resolver};
 
 /// A humantime duration: `30s`, `5m`, `1h 30m`, `500ms`.
 pub(crate) fn duration(text: &str) -> Result<Duration, String> {
-    downwatch_probe::parse_duration(text)
+    downwatch_probe::parse_duration(text).map_err(|e| e.to_string())
 }
 
 /// `HH:MM` (00:00 to 23:59), as minutes since midnight.
@@ -27,13 +27,13 @@ pub(crate) fn time_of_day(text: &str) -> Result<u16, String> {
 
 /// `system`, `IP`, `IP:PORT` or `[v6]:PORT` (port 53 by default).
 pub(crate) fn resolver(text: &str) -> Result<Resolver, String> {
-    Resolver::parse(text)
+    Resolver::parse(text).map_err(|e| e.to_string())
 }
 
 /// A DNS response code name as the probe reports them (`NOERROR`, `NXDOMAIN`... or
 /// `RCODE<n>`), upper-cased.
 pub(crate) fn rcode(text: &str) -> Result<String, String> {
-    downwatch_probe::resolver::parse_rcode(text)
+    downwatch_probe::resolver::parse_rcode(text).map_err(|e| e.to_string())
 }
 
 /// A BCP 47 language tag (`en`, `ar`, `ar-EG`), in its canonical form.

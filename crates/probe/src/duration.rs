@@ -3,18 +3,25 @@
 
 use std::time::Duration;
 
+use crate::ValueError;
+
 /// The longest duration accepted anywhere: a day. Longer values make no sense for probes or
 /// schedules, and bounding them keeps every `Instant + duration` from overflowing.
 pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 
 /// Parses a duration; at most [`MAX_DURATION`].
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let duration = humantime::parse_duration(text.trim())
-        .map_err(|_| format!("`{text}` is not a duration (e.g. 30s, 5m)"))?;
+///
+/// # Errors
+/// [`ValueError::NotADuration`], [`ValueError::DurationTooLong`].
+pub fn parse_duration(text: &str) -> Result<Duration, ValueError> {
+    let duration =
+        humantime::parse_duration(text.trim()).map_err(|_| ValueError::NotADuration {
+            text: text.to_owned(),
+        })?;
     if duration > MAX_DURATION {
-        return Err(format!(
-            "`{text}` is longer than the longest allowed duration (24h)"
-        ));
+        return Err(ValueError::DurationTooLong {
+            text: text.to_owned(),
+        });
     }
     Ok(duration)
 }
@@ -30,11 +37,13 @@ mod tests {
         assert!(
             parse_duration("3")
                 .unwrap_err()
+                .to_string()
                 .contains("is not a duration")
         );
         assert!(
             parse_duration("25h")
                 .unwrap_err()
+                .to_string()
                 .contains("longest allowed")
         );
         assert!(parse_duration("500000000000years").is_err());

@@ -37,6 +37,7 @@ mod tcp;
 mod tls;
 mod tls_failure;
 mod trust;
+mod value;
 
 pub use body::{BodyMatch, Pattern};
 pub use dns::DnsExpect;
@@ -53,6 +54,7 @@ pub use status::StatusSet;
 pub use target::{RecordKind, Target};
 pub use tls::TlsContext;
 pub use trust::check_ca_file;
+pub use value::ValueError;
 
 /// What every request says it is.
 pub const USER_AGENT: &str = concat!(

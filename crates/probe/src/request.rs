@@ -4,22 +4,38 @@
 use hyper::Method;
 use hyper::header::{HeaderName, HeaderValue};
 
+use crate::ValueError;
+
 /// `GET`, `head`, `POST`...
-pub fn parse_method(text: &str) -> Result<Method, String> {
-    Method::from_bytes(text.trim().to_ascii_uppercase().as_bytes())
-        .map_err(|_| format!("`{text}` is not an HTTP method"))
+///
+/// # Errors
+/// [`ValueError::Method`].
+pub fn parse_method(text: &str) -> Result<Method, ValueError> {
+    Method::from_bytes(text.trim().to_ascii_uppercase().as_bytes()).map_err(|_| {
+        ValueError::Method {
+            text: text.to_owned(),
+        }
+    })
 }
 
 /// A header name (`Authorization`, `X-Api-Key`).
-pub fn parse_header_name(text: &str) -> Result<HeaderName, String> {
-    HeaderName::from_bytes(text.trim().as_bytes())
-        .map_err(|_| format!("`{}` is not a valid header name", text.trim()))
+///
+/// # Errors
+/// [`ValueError::HeaderName`].
+pub fn parse_header_name(text: &str) -> Result<HeaderName, ValueError> {
+    HeaderName::from_bytes(text.trim().as_bytes()).map_err(|_| ValueError::HeaderName {
+        text: text.trim().to_owned(),
+    })
 }
 
 /// The value of header `name`.
-pub fn parse_header_value(name: &HeaderName, text: &str) -> Result<HeaderValue, String> {
-    HeaderValue::from_str(text.trim())
-        .map_err(|_| format!("the value of header `{name}` has invalid characters"))
+///
+/// # Errors
+/// [`ValueError::HeaderValue`] (naming the header, not the value, which may be secret).
+pub fn parse_header_value(name: &HeaderName, text: &str) -> Result<HeaderValue, ValueError> {
+    HeaderValue::from_str(text.trim()).map_err(|_| ValueError::HeaderValue {
+        name: name.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -32,17 +48,20 @@ mod tests {
         assert!(
             parse_method("GE T")
                 .unwrap_err()
+                .to_string()
                 .contains("is not an HTTP method")
         );
         let name = parse_header_name("X-Api").unwrap();
         assert!(
             parse_header_name("Bad Header")
                 .unwrap_err()
+                .to_string()
                 .contains("not a valid header name")
         );
         assert!(
             parse_header_value(&name, "a\nb")
                 .unwrap_err()
+                .to_string()
                 .contains("`x-api` has invalid")
         );
     }

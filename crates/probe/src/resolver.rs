@@ -15,6 +15,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::time::{Instant, timeout_at};
 
+use crate::ValueError;
+
 /// Which nameservers to ask.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Resolver {
@@ -27,7 +29,10 @@ pub enum Resolver {
 impl Resolver {
     /// Parses `system`, `IP`, `IP:PORT` or `[v6]:PORT` (port 53 by default) — the one
     /// spelling shared by the command line and the configuration file.
-    pub fn parse(text: &str) -> Result<Resolver, String> {
+    ///
+    /// # Errors
+    /// [`ValueError::Resolver`].
+    pub fn parse(text: &str) -> Result<Resolver, ValueError> {
         if text.eq_ignore_ascii_case("system") {
             return Ok(Resolver::System);
         }
@@ -38,7 +43,9 @@ impl Resolver {
             .trim_end_matches(']')
             .parse::<IpAddr>()
             .map(|ip| Resolver::Server(SocketAddr::new(ip, 53)))
-            .map_err(|_| format!("`{text}` is not `system`, an IP address or IP:PORT"))
+            .map_err(|_| ValueError::Resolver {
+                text: text.to_owned(),
+            })
     }
 }
 
@@ -317,7 +324,10 @@ async fn tcp_exchange(
 
 /// A response code as written by a user (`nxdomain`, `RCODE9`), in the form the probe
 /// reports (`NXDOMAIN`): the one parser of the command line and the configuration.
-pub fn parse_rcode(text: &str) -> Result<String, String> {
+///
+/// # Errors
+/// [`ValueError::Rcode`].
+pub fn parse_rcode(text: &str) -> Result<String, ValueError> {
     const NAMES: [&str; 6] = [
         "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
     ];
@@ -328,9 +338,9 @@ pub fn parse_rcode(text: &str) -> Result<String, String> {
     if NAMES.contains(&upper.as_str()) || numbered {
         Ok(upper)
     } else {
-        Err(format!(
-            "`{text}` is not a DNS response code (NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP or RCODE<n>)"
-        ))
+        Err(ValueError::Rcode {
+            text: text.to_owned(),
+        })
     }
 }
 
@@ -368,6 +378,7 @@ mod tests {
         assert!(
             Resolver::parse("dns.google")
                 .unwrap_err()
+                .to_string()
                 .contains("is not `system`")
         );
     }
