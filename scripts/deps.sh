@@ -16,7 +16,11 @@ build_pkgs=(build-essential pkg-config ca-certificates)
 # The metrics endpoint is checked with promtool (`promtool check metrics`): prometheus.
 # The API's peer-uid test runs its client as another user with setpriv (util-linux,
 # Essential) and fetches the metrics inside a namespace with bash's /dev/tcp (Essential).
-test_pkgs=("${build_pkgs[@]}" nftables iproute2 dbus-daemon dbus-bin xvfb dunst dbus-x11 prometheus)
+# The history window (src-tauri/, Tauri v2) builds against WebKitGTK 4.1 and libxdo
+# (libwebkit2gtk-4.1-dev, libxdo-dev; no tray of its own, so no appindicator, and no bundle,
+# so no librsvg); its end-to-end tests drive it with WebKitWebDriver: webkit2gtk-driver.
+window_pkgs=(libwebkit2gtk-4.1-dev libxdo-dev webkit2gtk-driver)
+test_pkgs=("${build_pkgs[@]}" nftables iproute2 dbus-daemon dbus-bin xvfb dunst dbus-x11 prometheus "${window_pkgs[@]}")
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;

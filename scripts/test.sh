@@ -19,12 +19,18 @@ echo "==> clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> build (the end-to-end tests run the real binaries)"
 cargo build --workspace --bins --locked
+echo "==> the history window (src-tauri/: a workspace of its own, embeds ui/dist)"
+cargo fmt --manifest-path src-tauri/Cargo.toml -- --check
+cargo clippy --manifest-path src-tauri/Cargo.toml --all-targets --locked -- -D warnings
+cargo build --manifest-path src-tauri/Cargo.toml --locked
 echo "==> tests"
 if [[ $(id -u) -eq 0 ]]; then
   # As root every namespace test must run: a missing tool is a failure, not a skip.
   export DOWNWATCH_REQUIRE_NETNS=1
   # The packages above bring the notification daemon: its tests must run, not skip.
   export DOWNWATCH_REQUIRE_DESKTOP=1
+  # ...and the window was built above: its WebDriver tests must run too.
+  export DOWNWATCH_REQUIRE_WINDOW=1
 else
   echo "note: not root, the network-namespace fault tests will say SKIPPED" >&2
 fi

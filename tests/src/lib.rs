@@ -17,6 +17,8 @@ pub mod dunst;
 pub mod history;
 pub mod resident;
 pub mod tray;
+pub mod webview;
+pub mod window;
 
 /// Path of a workspace binary in the same target directory as the running test.
 pub fn bin(name: &str) -> PathBuf {

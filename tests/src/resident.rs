@@ -149,6 +149,8 @@ pub struct Desktop {
     _dunst: Proc,
     /// The session bus the daemon owns `org.freedesktop.Notifications` on.
     pub bus: Bus,
+    /// The X display (`:N`), for the history window.
+    pub display: String,
     _xvfb: Proc,
     _dir: tempfile::TempDir,
 }
@@ -160,7 +162,8 @@ impl Desktop {
         // Xvfb picks a free display itself and writes its number on the given descriptor.
         let mut xvfb = Command::new("Xvfb")
             .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
-            .arg("640x480x24")
+            // Room for the history window's default size (1100x720).
+            .arg("1280x800x24")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -192,6 +195,7 @@ impl Desktop {
             client: DunstClient::connect(&bus.address),
             _dunst: Proc(dunst),
             bus,
+            display: format!(":{display}"),
             _xvfb: xvfb,
             _dir: dir,
         };

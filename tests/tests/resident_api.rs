@@ -286,9 +286,11 @@ fn every_request_kind_is_answered() {
     assert!(invalid["line"].as_u64().is_some(), "{invalid}");
     assert_eq!(std::fs::read_to_string(s.config_path()).unwrap(), text);
 
-    // The history window does not exist yet.
-    let window = c.error(json!({"call": "open_history"}));
+    // No history window next to `downwatch` (target/debug/ has none) nor on this PATH.
+    let window = c.error(json!({"call": "open_history", "watch": "Web"}));
     assert_eq!(window["code"], "not_available", "{window}");
+    let message = window["message"].as_str().unwrap();
+    assert!(message.contains("no downwatch-window next to"), "{window}");
     dw.assert_running();
 }
 

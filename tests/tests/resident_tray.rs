@@ -15,6 +15,7 @@ use downwatch_e2e::resident::{
     Resident, Scene, Timings, delivered, hand_edit, notices, of_kind, poll,
 };
 use downwatch_e2e::tray::{Line, Pixmap, Registered, TrayClient, Watcher};
+use downwatch_e2e::window::{StandIn, wait_reaped};
 use downwatch_tray::icon::IconState;
 use serde_json::Value;
 
@@ -189,9 +190,10 @@ fn the_tray_follows_a_fault_and_its_repair() {
 /// Clicks through dbusmenu's `Event` do what they say, seen in the events and on disk:
 /// Check all now probes every watch (their interval is an hour), Pause for 15 min pauses
 /// everything until 15 minutes after the click, Resume resumes; the icon (`Activate`) and a
-/// watch's line open the history (this version says it cannot, in the log); Start at login
-/// writes and removes the XDG autostart entry under `XDG_CONFIG_HOME`; Quit ends the
-/// resident with 0.
+/// watch's line start the history window (a stand-in for it, on the resident's `PATH`) at
+/// the overview and at the watch, on the resident's socket, and the resident reaps it once
+/// it exits; Start at login writes and removes the XDG autostart entry under
+/// `XDG_CONFIG_HOME`; Quit ends the resident with 0.
 #[test]
 fn clicks_do_what_they_say() {
     let Some(s) = Scene::start("tray_clicks") else {
@@ -212,7 +214,11 @@ fn clicks_do_what_they_say() {
     // The autostart entry goes under XDG_CONFIG_HOME (a directory with a space here).
     let xdg_config = s.home().join("my config");
     let xdg = xdg_config.display().to_string();
-    let mut dw = s.run_tray(&config, &[("XDG_CONFIG_HOME", xdg.as_str())]);
+    let window = StandIn::new();
+    let mut dw = s.run_tray(
+        &config,
+        &[("XDG_CONFIG_HOME", xdg.as_str()), ("PATH", &window.path_env())],
+    );
     let tray = TrayClient::connect(&s.desktop.bus.address, &registered(&watcher, &dw));
     wait_menu(&tray, &dw, "a line per watch", |root| {
         line(root, "Web").is_some() && line(root, "Mail").is_some()
@@ -271,19 +277,21 @@ fn clicks_do_what_they_say() {
         label_of(root, RESUME).is_none() && label_of(root, PAUSE_MENU).is_some()
     });
 
+    let socket = dw.socket.display().to_string();
     tray.activate();
+    let overview = window.wait_started(1, || dw.context());
+    assert_eq!(overview.args, ["--socket", &socket]);
     let web_line = line(&tray.layout().1, "Web").unwrap().id;
     tray.click(web_line);
-    for what in [
-        "so the history cannot be shown",
-        "so the history of Web cannot be shown",
-    ] {
-        poll(
-            what,
-            Duration::from_secs(10),
-            || dw.stderr().contains(what).then_some(()),
-            || dw.context(),
+    let web = window.wait_started(2, || dw.context());
+    assert_eq!(web.args, ["--watch", "Web", "--socket", &socket]);
+    let resident = dw.pid().unwrap();
+    for started in [overview, web] {
+        assert_eq!(
+            started.ppid, resident,
+            "{started:?}: not started by the resident"
         );
+        wait_reaped(started.pid, || dw.context());
     }
 
     let entry = xdg_config.join("autostart/Downwatch.desktop");
@@ -528,15 +536,17 @@ fn an_arabic_locale_gives_an_arabic_menu() {
 }
 
 /// No StatusNotifierWatcher at start (stock GNOME): the resident says so once in its log,
-/// monitors and notifies (a click on the notification takes the path of `downwatch open`
-/// at its incident); a watcher started later gets the tray, with the current state.
+/// monitors and notifies (a click on the notification's Details starts the history window,
+/// a stand-in for it, at its incident); a watcher started later gets the tray, with the
+/// current state.
 #[test]
 fn a_tray_host_that_comes_later_gets_the_tray() {
     let Some(s) = Scene::start("tray_later") else {
         return;
     };
     let config = s.config(&Timings::default(), &[s.https("Web", "https_valid", "/")]);
-    let dw = s.run_tray(&config, &[]);
+    let window = StandIn::new();
+    let dw = s.run_tray(&config, &[("PATH", &window.path_env())]);
     dw.wait_up(&["Web"], 30);
     let no_host = "no tray host on the session bus";
     assert!(dw.stderr().contains(no_host), "{}", dw.context());
@@ -552,13 +562,9 @@ fn a_tray_host_that_comes_later_gets_the_tray() {
     });
     s.desktop.click_newest();
     let incident = down["incident"].as_str().unwrap();
-    let opened = format!("so incident {incident} cannot be shown");
-    poll(
-        "the notification's click to reach the history path",
-        Duration::from_secs(10),
-        || dw.stderr().contains(&opened).then_some(()),
-        || dw.context(),
-    );
+    let opened = window.wait_started(1, || dw.context());
+    let socket = dw.socket.display().to_string();
+    assert_eq!(opened.args, ["--incident", incident, "--socket", &socket]);
     assert_eq!(delivered(&s, &dw), ["Web is down"]);
 
     let watcher = Watcher::start(&s.desktop.bus.address);

@@ -234,7 +234,10 @@ mod tests {
             Call::EditConfig { edits: vec![] },
             Call::ReadConfig,
             Call::Subscribe,
-            Call::OpenHistory { incident: None },
+            Call::OpenHistory {
+                watch: None,
+                incident: None,
+            },
         ] {
             let refused = BridgeError::check_allowed(&call).unwrap_err();
             let BridgeError::NotAllowed { call: name } = refused else {

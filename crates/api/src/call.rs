@@ -128,9 +128,14 @@ pub enum Call {
         /// The edits.
         edits: Vec<Edit>,
     },
-    /// Open the history window (at an incident). Not in this build: `not_available`.
+    /// Open the history window (at a watch or an incident): the resident starts
+    /// `downwatch-window` (or the open one shows the place) and answers [`Answer::Done`]
+    /// once it is started; `not_available` when the window is not installed.
     OpenHistory {
-        /// The incident to show.
+        /// The watch to show.
+        #[serde(default)]
+        watch: Option<String>,
+        /// The incident to show (when no watch is given).
         #[serde(default)]
         incident: Option<String>,
     },

@@ -30,7 +30,7 @@ pub enum ErrorCode {
     ConfigChanged,
     /// The history store cannot be read (not running, unreadable file).
     HistoryUnavailable,
-    /// The feature does not exist in this build yet (the history window).
+    /// The feature is not installed (the history window: no `downwatch-window`).
     NotAvailable,
     /// The resident serves at most so many clients at once; this one was not accepted.
     TooManyClients,

@@ -29,8 +29,8 @@ pub enum Command {
     Status(crate::status::StatusArgs),
     /// Export the history (checks, incidents or notifications) as CSV or JSON Lines.
     Export(crate::export::ExportArgs),
-    /// Open the history window, at a watch or an incident (exits 3 while this version has
-    /// no history window).
+    /// Open the history window, at a watch or an incident (exits 3 when the window is not
+    /// installed).
     Open(OpenArgs),
 }
 
@@ -43,6 +43,10 @@ pub struct OpenArgs {
     /// Open at this incident (the id in events and notifications).
     #[arg(long, value_name = "ID")]
     pub incident: Option<String>,
+    /// The resident's API socket (default: as `run`'s `--socket`): the resident there starts
+    /// the window; without one, this command does, and the window starts the resident.
+    #[arg(long, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
 }
 
 /// `downwatch run` arguments.

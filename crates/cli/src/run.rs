@@ -78,6 +78,7 @@ fn start(args: &RunArgs) -> Result<(), String> {
             claim,
             resident.remote(),
             history(args.data_dir.clone()),
+            downwatch_tray::window::Opener::new(&socket),
             api::MAX_CLIENTS,
         );
         let keeping = recorder.attach(resident.reporter());
@@ -94,7 +95,7 @@ fn start(args: &RunArgs) -> Result<(), String> {
         }
         tokio::select! {
             () = wait_for_signal() => {}
-            () = crate::desktop::run(&resident, args.headless, clicked) => {}
+            () = crate::desktop::run(&resident, &socket, args.headless, clicked) => {}
         }
         server.stop().await;
         metrics.abort();

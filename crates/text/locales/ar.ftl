@@ -451,7 +451,8 @@ tray-quit = إنهاء {"\u2068"}Downwatch{"\u2069"}
 
 ## `downwatch open`.
 
-open-not-built = نافذة السجل ليست جزءًا من هذا الإصدار من {"\u2068"}Downwatch{"\u2069"} بعد، لذا لا يمكن عرض { $what }.
+open-no-window = لا يمكن عرض { $what }: نافذة السجل ({"\u2066"}downwatch-window{"\u2069"}) غير مثبتة بجانب {"\u2068"}Downwatch{"\u2069"} ({ $dir }) ولا في مسار البحث ({"\u2066"}PATH{"\u2069"}).
+open-failed = لا يمكن عرض { $what }: تعذّر تشغيل { $program } ({ $error }).
 open-what-overview = السجل
 open-what-watch = سجل { $name }
 open-what-incident = الحادثة { $id }

@@ -366,7 +366,8 @@ tray-quit = Quit Downwatch
 ## `downwatch open` (and the tray's Open history, a notification's Details) until the
 ## history window is part of Downwatch.
 
-open-not-built = The history window is not part of this version of Downwatch yet, so { $what } cannot be shown.
+open-no-window = Cannot show { $what }: the history window (downwatch-window) is neither next to Downwatch ({ $dir }) nor on the PATH.
+open-failed = Cannot show { $what }: { $program } does not start ({ $error }).
 open-what-overview = the history
 open-what-watch = the history of { $name }
 open-what-incident = incident { $id }

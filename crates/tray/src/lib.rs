@@ -40,7 +40,7 @@ use tokio::sync::{broadcast, mpsc};
 use crate::autostart::Autostart;
 use crate::menu::{Action, MenuId};
 use crate::view::{Context, View};
-use crate::window::At;
+use crate::window::{At, Opener};
 
 #[cfg(not(target_os = "linux"))]
 type Platform = native::Native;
@@ -93,16 +93,20 @@ pub struct Options {
     pub lang: Lang,
     /// The program that start at login runs (`downwatch`).
     pub program: PathBuf,
+    /// How Open history starts the window.
+    pub window: Opener,
 }
 
 impl Options {
     /// The tray of the resident whose configuration is at `config`: the language of its
     /// `[notifications] locale` (see [`lang_of`]), and this program. The tray follows later
     /// changes of `locale` itself (when the resident reloads its configuration).
-    pub fn for_config(config: &Path) -> Options {
+    /// The window it opens reads the resident at `socket`.
+    pub fn for_config(config: &Path, socket: &Path) -> Options {
         Options {
             lang: lang_of(config),
             program: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("downwatch")),
+            window: Opener::new(socket),
         }
     }
 }
@@ -125,6 +129,7 @@ pub struct Tray {
     catalog: Catalog,
     autostart: Option<Autostart>,
     view: Arc<View>,
+    window: Opener,
 }
 
 impl Tray {
@@ -151,6 +156,7 @@ impl Tray {
             catalog,
             autostart,
             view,
+            window: options.window,
         })
     }
 
@@ -230,7 +236,7 @@ impl Tray {
             Action::Pause(for_) => resident.pause(Scope::All, for_.duration()).await,
             Action::Resume => resident.resume(Scope::All).await,
             Action::Open(at) => {
-                open(at, &self.catalog);
+                open(&self.window, at, &self.catalog);
                 Ok(())
             }
             Action::ToggleStartAtLogin => {
@@ -271,8 +277,9 @@ fn start_at_login(autostart: Option<&Autostart>) -> bool {
 
 /// Opens the history window at `at` (the tray's Open history, a watch's line, a
 /// notification's Details); says why in the log when it cannot.
-pub fn open(at: At, catalog: &Catalog) {
-    if let Err(error) = window::open(at) {
-        tracing::warn!("{}", error.text(catalog));
+pub fn open(window: &Opener, at: At, catalog: &Catalog) {
+    match window.open(at.clone()) {
+        Ok(()) => tracing::info!(?at, "opened the history window"),
+        Err(error) => tracing::warn!("{}", error.text(catalog)),
     }
 }

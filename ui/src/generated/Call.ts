@@ -120,6 +120,10 @@ watch: string, } | { "call": "read_config" } | { "call": "edit_config",
  */
 edits: Array<Edit>, } | { "call": "open_history", 
 /**
- * The incident to show.
+ * The watch to show.
+ */
+watch: string | null, 
+/**
+ * The incident to show (when no watch is given).
  */
 incident: string | null, };

@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use downwatch_api::model::Cursor;
 use downwatch_api::{Answer, ApiError, Call, ErrorCode};
+use downwatch_monitor::IncidentId;
 use downwatch_monitor::events::{Rejected, Stamped};
 use downwatch_monitor::resident::Remote;
 use downwatch_monitor::runner::{CommandError, Scope};
 use downwatch_store::{Reader, RowCursor, StoreError};
+use downwatch_tray::window::{At, OpenError, Opener};
 use tokio::sync::broadcast;
 
 use super::convert;
@@ -37,12 +39,18 @@ fn invalid(message: String) -> ApiError {
 pub struct Calls {
     remote: Remote,
     history: OpenReader,
+    window: Opener,
 }
 
 impl Calls {
-    /// Answers from `remote` and the history `history` opens.
-    pub fn new(remote: Remote, history: OpenReader) -> Calls {
-        Calls { remote, history }
+    /// Answers from `remote` and the history `history` opens; `open_history` starts the
+    /// window through `window`.
+    pub fn new(remote: Remote, history: OpenReader, window: Opener) -> Calls {
+        Calls {
+            remote,
+            history,
+            window,
+        }
     }
 
     /// Live events from now on.
@@ -242,10 +250,21 @@ impl Calls {
                 done(self.remote.reload().await)?;
                 Ok(Answer::ConfigSaved { watches })
             }
-            Call::OpenHistory { .. } => Err(ApiError::new(
-                ErrorCode::NotAvailable,
-                "the history window is not in this build yet",
-            )),
+            Call::OpenHistory { watch, incident } => {
+                let at = match (watch, incident) {
+                    (Some(watch), _) => At::Watch(watch),
+                    (None, Some(id)) => At::Incident(IncidentId(id)),
+                    (None, None) => At::Overview,
+                };
+                self.window.open(at).map_err(|error| {
+                    let code = match error {
+                        OpenError::NotFound { .. } => ErrorCode::NotAvailable,
+                        OpenError::Spawn { .. } => ErrorCode::Internal,
+                    };
+                    ApiError::new(code, error.to_string())
+                })?;
+                Ok(Answer::Done)
+            }
         }
     }
 

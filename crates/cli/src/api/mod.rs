@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use downwatch_api::{ApiError, Body, ErrorCode, Response};
 use downwatch_monitor::resident::Remote;
+use downwatch_tray::window::Opener;
 use tokio::net::UnixStream;
 use tokio::sync::Semaphore;
 use tokio::task::{JoinHandle, JoinSet};
@@ -34,9 +35,16 @@ pub struct Server {
 
 impl Server {
     /// Serves on the claimed socket, answering from `remote` and the history `history`
-    /// opens, with at most `max_clients` clients at once.
-    pub fn start(claim: Claim, remote: Remote, history: OpenReader, max_clients: usize) -> Server {
-        let calls = Arc::new(calls::Calls::new(remote, history));
+    /// opens, with at most `max_clients` clients at once; `open_history` starts the window
+    /// through `window`.
+    pub fn start(
+        claim: Claim,
+        remote: Remote,
+        history: OpenReader,
+        window: Opener,
+        max_clients: usize,
+    ) -> Server {
+        let calls = Arc::new(calls::Calls::new(remote, history, window));
         let task = tokio::spawn(accept(claim, calls, Arc::new(Semaphore::new(max_clients))));
         Server { task }
     }
