@@ -77,10 +77,10 @@ fn find_resident() -> Result<PathBuf, LaunchError> {
     let beside = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf));
-    if let Some(program) = beside.as_ref().map(|dir| dir.join(RESIDENT_PROGRAM)) {
-        if program.is_file() {
-            return Ok(program);
-        }
+    if let Some(program) = beside.as_ref().map(|dir| dir.join(RESIDENT_PROGRAM))
+        && program.is_file()
+    {
+        return Ok(program);
     }
     which::which(RESIDENT_PROGRAM).map_err(|_| LaunchError::NotFound {
         beside: beside

@@ -217,7 +217,10 @@ fn clicks_do_what_they_say() {
     let window = StandIn::new();
     let mut dw = s.run_tray(
         &config,
-        &[("XDG_CONFIG_HOME", xdg.as_str()), ("PATH", &window.path_env())],
+        &[
+            ("XDG_CONFIG_HOME", xdg.as_str()),
+            ("PATH", &window.path_env()),
+        ],
     );
     let tray = TrayClient::connect(&s.desktop.bus.address, &registered(&watcher, &dw));
     wait_menu(&tray, &dw, "a line per watch", |root| {
