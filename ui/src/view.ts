@@ -2,7 +2,7 @@
 
 import type { Bridge } from './bridge';
 import { isBridgeError } from './bridge';
-import { h } from './dom';
+import { button, h, replace } from './dom';
 import type { Texts } from './i18n';
 import type { TimeSpan } from './model';
 import type { BridgeError, JsonValue } from './generated';
@@ -98,6 +98,40 @@ export function errorText(texts: Texts, reason: unknown): string {
 /** An error paragraph (announced). */
 export function errorBox(texts: Texts, reason: unknown): HTMLElement {
   return h('p', { class: 'error', role: 'alert' }, errorText(texts, reason));
+}
+
+/**
+ * A range picker (the watch page's chart, the timeline): one button per `[message id,
+ * length in ms]`, the current one pressed (`aria-pressed`); a click presses it and calls
+ * `picked` with its length.
+ */
+export function rangePicker(
+  texts: Texts,
+  ranges: readonly (readonly [string, number])[],
+  initial: number,
+  picked: (ms: number) => void,
+): HTMLElement {
+  const box = h('div', { class: 'ranges', role: 'group', 'aria-label': texts.t('watch-range') });
+  let current = initial;
+  const render = (): void =>
+    keepFocus(box, () =>
+      replace(
+        box,
+        ...ranges.map(([id, ms]) =>
+          button(
+            texts.t(id),
+            () => {
+              current = ms;
+              render();
+              picked(ms);
+            },
+            { 'aria-pressed': String(current === ms), 'data-key': id },
+          ),
+        ),
+      ),
+    );
+  render();
+  return box;
 }
 
 /** Keeps keyboard focus on the "same" control across a re-render (`data-key`). */

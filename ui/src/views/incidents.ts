@@ -4,12 +4,12 @@
 // user offline say so). A list below gives the same, reachable by keyboard, and every
 // incident links to its watch's page.
 
-import { append, button, h, replace, svg } from '../dom';
+import { append, h, replace, svg } from '../dom';
 import { duration, time, UNITS } from '../format';
 import type { Texts } from '../i18n';
 import { place, together, type Together } from '../model';
 import type { Incident } from '../generated';
-import { type Ctx, debounce, errorBox, href, keepFocus, type ResidentEvent, type View } from '../view';
+import { type Ctx, debounce, errorBox, href, keepFocus, rangePicker, type ResidentEvent, type View } from '../view';
 
 const RANGES = [
   ['range-24h', UNITS.DAY],
@@ -102,30 +102,14 @@ function picture(texts: Texts, incidents: Incident[], bands: Together[], from: n
 export function incidentsView(ctx: Ctx): View {
   const { bridge, texts } = ctx;
   const el = h('div', { class: 'incidents-view' });
-  const ranges = h('div', { class: 'ranges', role: 'group', 'aria-label': texts.t('watch-range') });
   const body = h('div', {});
   let range: number = UNITS.DAY;
   let gone = false;
   const groups = new Map<string, string | null>();
-
-  function renderRanges(): void {
-    keepFocus(ranges, () =>
-      replace(
-        ranges,
-        ...RANGES.map(([id, ms]) =>
-          button(
-            texts.t(id),
-            () => {
-              range = ms;
-              renderRanges();
-              void load();
-            },
-            { 'aria-pressed': String(range === ms), 'data-key': id },
-          ),
-        ),
-      ),
-    );
-  }
+  const ranges = rangePicker(texts, RANGES, range, (ms) => {
+    range = ms;
+    void load();
+  });
 
   async function load(): Promise<void> {
     const now = ctx.now();
@@ -178,7 +162,6 @@ export function incidentsView(ctx: Ctx): View {
   }
 
   append(el, h('h1', {}, texts.t('timeline-heading')), ranges, body);
-  renderRanges();
   void load();
   const reload = debounce(() => void load(), 300);
 

@@ -15,6 +15,7 @@ import {
   errorBox,
   keepFocus,
   layerWord,
+  rangePicker,
   type ResidentEvent,
   stateWord,
   type View,
@@ -105,7 +106,10 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
   let gone = false;
   let focusedIncident = false;
 
-  const rangeButtons = h('div', { class: 'ranges', role: 'group', 'aria-label': texts.t('watch-range') });
+  const rangeButtons = rangePicker(texts, RANGES, range, (ms) => {
+    range = ms;
+    void loadChart();
+  });
 
   function watch(): Watch | undefined {
     return snapshot?.watches.find((w) => w.name === name);
@@ -205,25 +209,6 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
     } catch (e) {
       if (!gone) replace(head, h('h1', {}, name), errorBox(texts, e));
     }
-  }
-
-  function renderRanges(): void {
-    keepFocus(rangeButtons, () => {
-      replace(
-        rangeButtons,
-        ...RANGES.map(([id, ms]) =>
-          button(
-            texts.t(id),
-            () => {
-              range = ms;
-              renderRanges();
-              void loadChart();
-            },
-            { 'aria-pressed': String(range === ms), 'data-key': id },
-          ),
-        ),
-      );
-    });
   }
 
   async function loadChart(): Promise<void> {
@@ -387,7 +372,6 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
     h('section', {}, h('h2', {}, texts.t('watch-log-heading')), log),
   );
   renderHead();
-  renderRanges();
   const all = () => {
     void loadHead();
     void loadChart();
