@@ -88,13 +88,25 @@ impl WebView {
     /// `args` (`--socket PATH`, `--watch NAME`...). Returns once the session exists, which
     /// is once the window's WebView is up.
     pub fn open(scene: &Scene, args: &[&str]) -> WebView {
+        WebView::open_with(scene, args, |_| Vec::new())
+    }
+
+    /// As [`WebView::open`], with `prepare` called first on the window's `HOME` (its
+    /// `XDG_CONFIG_HOME` is `HOME/config`): it may write files there and returns
+    /// environment variables to set for the driver and the window (`PATH`, say).
+    pub fn open_with(
+        scene: &Scene,
+        args: &[&str],
+        prepare: impl FnOnce(&Path) -> Vec<(&'static str, String)>,
+    ) -> WebView {
         nix::sys::prctl::set_child_subreaper(true).expect("become a child subreaper");
         let home = tempfile::tempdir().expect("temp dir");
+        let env = prepare(home.path());
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a runtime for the WebDriver client");
-        let (driver, port) = start_driver(scene, home.path());
+        let (driver, port) = start_driver(scene, home.path(), &env);
         let mut view = WebView {
             client: None,
             runtime,
@@ -232,7 +244,7 @@ impl Drop for WebView {
 
 /// Starts WebKitWebDriver on a free loopback port; retries another port when the one picked
 /// was taken meanwhile (the driver then exits).
-fn start_driver(scene: &Scene, home: &Path) -> (Child, u16) {
+fn start_driver(scene: &Scene, home: &Path, env: &[(&str, String)]) -> (Child, u16) {
     let runtime_dir = home.join("run");
     std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
     use std::os::unix::fs::PermissionsExt;
@@ -259,6 +271,7 @@ fn start_driver(scene: &Scene, home: &Path) -> (Child, u16) {
             // its own dbus-daemon, which outlive the test's bus as orphans.
             .env("NO_AT_BRIDGE", "1")
             .env_remove("LC_ALL")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

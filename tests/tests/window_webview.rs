@@ -182,3 +182,52 @@ fn comm(pid: u32) -> String {
         .map(|c| c.trim().to_owned())
         .unwrap_or_default()
 }
+
+/// Opened (from the launcher, say) with no resident running, the window starts one:
+/// `downwatch run` found on its `PATH`, on the window's socket, reading the configuration
+/// at its default place; the window then shows that resident's watches, and the resident
+/// is the window's child (detached in its own process group, killed with the window here).
+#[test]
+fn with_no_resident_the_window_starts_one() {
+    let Some(s) = Scene::start("window_launch") else {
+        return;
+    };
+    if !webview_available("window_launch") {
+        return;
+    }
+    let config = s.config(&Timings::default(), &[s.https("Web", "https_valid", "/")]);
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("api.sock");
+    let socket_arg = socket.display().to_string();
+    let bin_dir = bin("downwatch").parent().unwrap().display().to_string();
+    let view = WebView::open_with(&s, &["--socket", &socket_arg], |home| {
+        let config_dir = home.join("config").join("downwatch");
+        std::fs::create_dir_all(&config_dir).unwrap();
+        std::fs::write(config_dir.join("config.toml"), &config).unwrap();
+        vec![("PATH", format!("{bin_dir}:/usr/bin:/bin"))]
+    });
+    // The row exists only once a resident answered the window's snapshot.
+    view.wait(
+        "Web's row from the resident the window started",
+        "return document.querySelector('[data-watch=\"Web\"]') !== null;",
+    );
+    let resident = poll(
+        "a `downwatch run` under the window",
+        PATIENCE,
+        || {
+            view.processes().into_iter().find(|pid| {
+                let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+                let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+                args.first().is_some_and(|a| a.ends_with(b"/downwatch"))
+                    && args.get(1) == Some(&&b"run"[..])
+            })
+        },
+        || view.context(),
+    );
+    let cmdline = std::fs::read_to_string(format!("/proc/{resident}/cmdline")).unwrap();
+    assert!(cmdline.contains(&socket_arg), "{cmdline:?}");
+    assert!(
+        socket.exists(),
+        "the resident listens on the window's socket"
+    );
+}
