@@ -12,13 +12,15 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ts")]
 use ts_rs::TS;
 
 use crate::call::Call;
 use crate::error::ApiError;
 
 /// Where the window shows, tagged by `view`: `{"view":"watch","watch":"Gmail"}`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(tag = "view", rename_all = "snake_case")]
 pub enum At {
     /// Every watch.
@@ -104,7 +106,8 @@ impl WindowArgs {
 
 /// What the window's Rust side tells the web view on the `resident` event, tagged by
 /// `kind`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WindowEvent {
     /// The subscription to the resident is open (at start, and after every reconnection:
@@ -125,7 +128,8 @@ pub enum WindowEvent {
 }
 
 /// Why the `api` command failed, tagged by `kind`; the web view switches on it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BridgeError {
     /// No resident answers on the socket (not running, or it went away and is not back).

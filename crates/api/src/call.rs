@@ -3,6 +3,7 @@
 //! `{"v":1,"id":4,"call":"pause","watch":"Gmail","for_s":900}`.
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ts")]
 use ts_rs::TS;
 
 use crate::model::{
@@ -12,7 +13,8 @@ use crate::model::{
 
 /// A request, tagged by `call`. Times are Unix milliseconds; a watch is named as in the
 /// configuration (case-insensitively where the resident's own commands are).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(tag = "call", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Call {
     /// Every watch's state and the verdict: [`Answer::Snapshot`].
@@ -167,7 +169,8 @@ impl Call {
 
 /// One edit of the configuration file. Values are JSON: strings, numbers, booleans,
 /// arrays and objects become the TOML values of the same shape.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Edit {
     /// Set `key` in the table at the dotted path `table` (`notifications`, `defaults`).
@@ -215,7 +218,8 @@ pub enum Edit {
 }
 
 /// A successful request's answer, tagged by `answer`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum Answer {
     /// For [`Call::Snapshot`].

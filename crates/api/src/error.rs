@@ -2,10 +2,12 @@
 //! sentence for logs and the command line (the window words it itself from the code).
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ts")]
 use ts_rs::TS;
 
 /// Why a request failed, or why a line was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The line is not a JSON object.
@@ -43,7 +45,8 @@ pub enum ErrorCode {
 }
 
 /// A failed request's answer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[error("{message}")]
 pub struct ApiError {
     /// What kind of failure.

@@ -18,10 +18,11 @@
 //!   resident, reconnected when the resident comes back.
 //!
 //! This crate depends on nothing of Downwatch but the message catalog's data type, so the
-//! history window (a Tauri app) reuses it as is. Every type here also derives `ts_rs::TS`:
-//! their TypeScript is generated into `ui/src/generated/` by
-//! `cargo test -p downwatch-api --test bindings` (see that file), committed, and checked by
-//! `scripts/test.sh`.
+//! history window (a Tauri app) reuses it as is. With the `ts` feature every type here also
+//! derives `ts_rs::TS`: their TypeScript is generated into `ui/src/generated/` by
+//! `cargo test -p downwatch-api --features ts --test bindings` (see that file), committed,
+//! and checked by `scripts/test.sh`. Without it (the resident, the CLI, the window) ts-rs is
+//! not compiled in.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), downwatch_api::ClientError> {

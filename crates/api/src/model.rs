@@ -6,10 +6,12 @@
 
 use downwatch_text::Message;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ts")]
 use ts_rs::TS;
 
 /// A check's verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Working.
@@ -21,7 +23,8 @@ pub enum Status {
 }
 
 /// The judged state of a watch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Not judged yet.
@@ -39,7 +42,8 @@ pub enum State {
 }
 
 /// Is it me or them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// The controls answer: failures of watches are theirs.
@@ -53,7 +57,8 @@ pub enum Verdict {
 }
 
 /// Every watch, the verdict and the pause, at one moment.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Snapshot {
     /// The enabled watches, in configuration order.
     pub watches: Vec<Watch>,
@@ -66,7 +71,8 @@ pub struct Snapshot {
 }
 
 /// One watch in a [`Snapshot`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Watch {
     /// Its unique name.
     pub name: String,
@@ -88,14 +94,16 @@ pub struct Watch {
 }
 
 /// A pause.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Pause {
     /// When it ends by itself; `None`: until resumed.
     pub until_ms: Option<i64>,
 }
 
 /// The last check of a watch.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct LastCheck {
     /// When it started.
     pub at_ms: i64,
@@ -114,7 +122,8 @@ pub struct LastCheck {
 }
 
 /// Phase timings in milliseconds; a phase never reached is `None`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Phases {
     /// Name resolution.
     pub dns_ms: Option<f64>,
@@ -129,7 +138,8 @@ pub struct Phases {
 }
 
 /// An incident (open in a snapshot; open or closed in the history).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Incident {
     /// Its stable id.
     pub id: String,
@@ -150,7 +160,8 @@ pub struct Incident {
 }
 
 /// Where a page of checks ended; pass it back as `after` for the next page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Cursor {
     /// The last row's start.
     pub at_ms: i64,
@@ -159,7 +170,8 @@ pub struct Cursor {
 }
 
 /// A failure's message as stored: the catalog id and its arguments as JSON.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct StoredMessage {
     /// The catalog id.
     pub id: String,
@@ -168,7 +180,8 @@ pub struct StoredMessage {
 }
 
 /// One stored check.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Check {
     /// Its row id.
     pub id: i64,
@@ -193,7 +206,8 @@ pub struct Check {
 }
 
 /// The latest stored check of a watch.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct LatestCheck {
     /// The watch.
     pub watch: String,
@@ -202,7 +216,8 @@ pub struct LatestCheck {
 }
 
 /// Uptime over a window, by time.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Uptime {
     /// Time up, ms.
     pub up_ms: i64,
@@ -217,7 +232,8 @@ pub struct Uptime {
 }
 
 /// The length of a rollup period.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Span {
     /// One UTC hour (kept 91 days).
@@ -227,7 +243,8 @@ pub enum Span {
 }
 
 /// A phase of a check, as rollups keep latency for it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Name resolution.
@@ -243,7 +260,8 @@ pub enum Phase {
 }
 
 /// One phase's latency over a period, µs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Latency {
     /// The phase.
     pub phase: Phase,
@@ -260,7 +278,8 @@ pub struct Latency {
 }
 
 /// One watch's figures over one hour or day.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct RollupRow {
     /// The period's start.
     pub start_ms: i64,
@@ -285,7 +304,8 @@ pub struct RollupRow {
 }
 
 /// A watch as the history last saw it (`current`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct StoredNow {
     /// The watch.
     pub watch: String,
@@ -301,7 +321,8 @@ pub struct StoredNow {
 }
 
 /// Where a latency series was read from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SeriesSource {
     /// Raw checks.
@@ -313,7 +334,8 @@ pub enum SeriesSource {
 }
 
 /// One point of a latency series: the checks started in `[start_ms, end_ms)`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct LatencyPoint {
     /// Bucket start.
     pub start_ms: i64,
@@ -324,7 +346,8 @@ pub struct LatencyPoint {
 }
 
 /// A day's availability state, for the availability bars.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DayState {
     /// Up all the time observed.
@@ -338,7 +361,8 @@ pub enum DayState {
 }
 
 /// One local day.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Day {
     /// The date (`2026-11-30`).
     pub date: String,

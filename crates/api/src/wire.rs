@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+#[cfg(feature = "ts")]
 use ts_rs::TS;
 
 use crate::call::{Answer, Call};
@@ -119,7 +120,8 @@ impl Request {
 }
 
 /// One line from the resident.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Response {
     /// [`VERSION`].
     pub v: u32,
@@ -131,7 +133,8 @@ pub struct Response {
 }
 
 /// What a [`Response`] carries, keyed by its field name.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Body {
     /// The request succeeded.

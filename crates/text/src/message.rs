@@ -7,6 +7,7 @@ use std::fmt::Display;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ts")]
 use ts_rs::TS;
 
 use crate::catalog::{Catalog, Errors};
@@ -14,7 +15,8 @@ use crate::{Arg, Lang};
 
 /// A message of the catalog and its arguments; serialized as
 /// `{"id": "tcp-refused", "args": {"addr": {"address": "127.0.0.1:80"}}}`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct Message {
     /// The message id in the Fluent catalog (`tcp-refused`).
     pub id: Cow<'static, str>,
@@ -24,9 +26,10 @@ pub struct Message {
 }
 
 /// A typed value for a message variable: the type says how it is shown in each language.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
-#[ts(rename = "MessageValue")]
+#[cfg_attr(feature = "ts", ts(rename = "MessageValue"))]
 pub enum Value {
     /// Text from the wire or the user (a keyword, a redirect's location), shown as is.
     Text(String),
