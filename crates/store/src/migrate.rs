@@ -30,10 +30,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "rollups",
         sql: include_str!("migrations/0002_rollups.sql"),
     },
+    Migration {
+        version: 3,
+        name: "covering index for raw reads",
+        sql: include_str!("migrations/0003_raw_index.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Why migrating stopped.
 #[derive(Debug)]

@@ -1,6 +1,7 @@
 //! Schema v1 to v2 on a real file: a v1 file made by the v1 code path (its migration step and
 //! `tables::insert_check`) is migrated with its data kept and then rolled up; a v2 step that
-//! fails half way (as a crash would leave it) leaves v1 intact and runs again whole.
+//! fails half way (as a crash would leave it) leaves v1 intact and runs again whole; so does a
+//! v3 step (the covering index; its migration with data: `tests/migrate_v3.rs`).
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
@@ -78,7 +79,7 @@ fn open_and_check(dir: &std::path::Path) {
     drop(sender);
     opened.store.close();
     let conn = Connection::open(dir.join(open::FILE_NAME)).unwrap();
-    assert_eq!(version(&conn).unwrap(), 2);
+    assert_eq!(version(&conn).unwrap(), crate::SCHEMA_VERSION);
     assert_eq!(count(&conn, "SELECT count(*) FROM rollup_state"), 1);
 }
 
@@ -118,4 +119,46 @@ fn a_v2_step_failing_half_way_leaves_v1_and_runs_again_whole() {
     drop(conn);
     // The next start runs step 2 from its start, once.
     open_and_check(dir.path());
+}
+
+#[test]
+fn a_v3_step_failing_half_way_keeps_the_v2_index_and_runs_again_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = v1_file(dir.path());
+    migrate(&mut conn, &MIGRATIONS[..2]).unwrap();
+    // The real v3 step (drop the old index, create the covering one) with a failing
+    // statement at its end: the old index must be back, the new one absent.
+    let broken = Migration {
+        sql: Box::leak(
+            format!(
+                "{}\nINSERT INTO no_such_table VALUES (1);",
+                MIGRATIONS[2].sql
+            )
+            .into_boxed_str(),
+        ),
+        ..MIGRATIONS[2]
+    };
+    match migrate(&mut conn, &[MIGRATIONS[0], MIGRATIONS[1], broken]) {
+        Err(MigrateError::Step { step, .. }) => assert_eq!(step.version, 3),
+        other => panic!("expected step 3 to fail, got {other:?}"),
+    }
+    drop(conn);
+    let index = |conn: &Connection, name: &str| {
+        let sql =
+            format!("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '{name}'");
+        count(conn, &sql)
+    };
+    let conn = Connection::open(dir.path().join(open::FILE_NAME)).unwrap();
+    assert_eq!(version(&conn).unwrap(), 2);
+    assert_eq!(index(&conn, "check_result_by_watch_time"), 1);
+    assert_eq!(index(&conn, "check_result_raw"), 0);
+    assert_eq!(count(&conn, "SELECT count(*) FROM check_result"), 120);
+    drop(conn);
+    // The next start runs step 3 from its start, once.
+    let mut conn = Connection::open(dir.path().join(open::FILE_NAME)).unwrap();
+    assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), 2);
+    assert_eq!(version(&conn).unwrap(), 3);
+    assert_eq!(index(&conn, "check_result_by_watch_time"), 0);
+    assert_eq!(index(&conn, "check_result_raw"), 1);
+    assert_eq!(count(&conn, "SELECT count(*) FROM check_result"), 120);
 }
