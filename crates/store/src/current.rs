@@ -14,6 +14,7 @@ use downwatch_probe::Status;
 use rusqlite::{OptionalExtension, params};
 
 use crate::error::StoreError;
+use crate::period::Span;
 use crate::reader::Reader;
 use crate::records::{from_unix_ms, unix_ms};
 use crate::rollup::{self, DAY_MS, HOUR_MS};
@@ -36,6 +37,14 @@ pub struct WatchNow {
     pub open_incidents: Vec<StoredIncident>,
 }
 
+/// Where the raw rows end, read once per [`Reader::current`]: every hour before `rolled` is
+/// rolled up, raw rows before `pruned` may be deleted (Unix ms; `i64::MIN`: none).
+#[derive(Clone, Copy)]
+struct Edges {
+    rolled: i64,
+    pruned: i64,
+}
+
 /// The rollup column counting checks of `status`.
 fn count_column(status: Status) -> &'static str {
     match status {
@@ -50,14 +59,19 @@ impl Reader {
     /// incidents; by watch name. About four indexed look-ups per watch, whatever the history's
     /// length.
     pub fn current(&self) -> Result<Vec<WatchNow>, StoreError> {
-        let latest = self.latest()?;
+        let latest = self.latest_by_id()?;
         let mut open = self.open_incidents()?;
+        let err = || self.sqlite("finding since when");
+        let rolled = rollup::rolled_until(&self.conn).map_err(err())?;
+        let pruned = rollup::pruned_until(&self.conn).map_err(err())?;
+        let edges = Edges {
+            rolled: rolled.unwrap_or(i64::MIN),
+            pruned: pruned.unwrap_or(i64::MIN),
+        };
         let mut out = Vec::with_capacity(latest.len());
-        for l in latest {
-            let Some(id) = self.watch_id(&l.watch)? else {
-                continue;
-            };
-            let (since_ms, since_exact) = self.since(id, l.check.status, unix_ms(l.check.at))?;
+        for (id, l) in latest {
+            let (since_ms, since_exact) =
+                self.since(id, l.check.status, unix_ms(l.check.at), edges)?;
             let (mine, rest) = open.into_iter().partition(|i| i.watch == l.watch);
             open = rest;
             out.push(WatchNow {
@@ -89,28 +103,23 @@ impl Reader {
 
     /// Start (Unix ms) of watch `id`'s current run of `status`, whose latest check started
     /// at `latest_ms`; whether it is exact (see the module docs).
-    fn since(&self, id: i64, status: Status, latest_ms: i64) -> Result<(i64, bool), StoreError> {
+    fn since(
+        &self,
+        id: i64,
+        status: Status,
+        latest_ms: i64,
+        Edges { rolled, pruned }: Edges,
+    ) -> Result<(i64, bool), StoreError> {
         let err = || self.sqlite("finding since when");
-        let rolled = rollup::rolled_until(&self.conn).map_err(err())?;
-        let pruned = rollup::pruned_until(&self.conn)
-            .map_err(err())?
-            .unwrap_or(i64::MIN);
         // 1. The raw rows not rolled up yet.
-        let tail = rolled.unwrap_or(i64::MIN).max(pruned);
+        let tail = rolled.max(pruned);
         if let Some(at) = self.first_after_other(id, status, tail, latest_ms.saturating_add(1))? {
             return Ok((at, true));
         }
         let column = count_column(status);
         let other = format!("checks_up + checks_degraded + checks_down - {column} > 0");
         // 2. The newest hour rollup with another status, then its raw rows.
-        let hour: Option<i64> = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT max(start_ms) FROM rollup WHERE watch_id = ?1 AND span = 'hour'
-                 AND {other}"
-            ))
-            .and_then(|mut s| s.query_row([id], |r| r.get(0)))
-            .map_err(err())?;
+        let hour = self.newest_rollup_with(id, Span::Hour, &other)?;
         if let Some(hour) = hour {
             // Only that hour's raw rows: the rollups say none after it had another status.
             if hour >= pruned {
@@ -121,14 +130,7 @@ impl Reader {
             return Ok((hour + HOUR_MS, false));
         }
         // 3. The day rollups (older than the hour rollups kept).
-        let day: Option<i64> = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT max(start_ms) FROM rollup WHERE watch_id = ?1 AND span = 'day'
-                 AND {other}"
-            ))
-            .and_then(|mut s| s.query_row([id], |r| r.get(0)))
-            .map_err(err())?;
+        let day = self.newest_rollup_with(id, Span::Day, &other)?;
         if let Some(day) = day {
             return Ok((day + DAY_MS, false));
         }
@@ -157,6 +159,27 @@ impl Reader {
         } else {
             (oldest, false)
         })
+    }
+
+    /// The start of watch `id`'s newest `span` rollup where `condition` holds. Walks the
+    /// primary key from the newest row back and stops at the first match (`max(start_ms)`
+    /// would read every row of the 90 days first).
+    fn newest_rollup_with(
+        &self,
+        id: i64,
+        span: Span,
+        condition: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT start_ms FROM rollup WHERE watch_id = ?1 AND span = ?2 AND {condition}
+                 ORDER BY start_ms DESC LIMIT 1"
+            ))
+            .and_then(|mut s| {
+                s.query_row(params![id, span.as_str()], |r| r.get(0))
+                    .optional()
+            })
+            .map_err(self.sqlite("finding since when"))
     }
 
     /// The start of the first check after the newest judged check of another status than

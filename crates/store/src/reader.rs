@@ -145,8 +145,13 @@ impl Reader {
 
     /// The latest check of every watch that has one, by watch name.
     pub fn latest(&self) -> Result<Vec<LatestCheck>, StoreError> {
+        Ok(self.latest_by_id()?.into_iter().map(|(_, l)| l).collect())
+    }
+
+    /// [`Reader::latest`] with each watch's row id.
+    pub(crate) fn latest_by_id(&self) -> Result<Vec<(i64, LatestCheck)>, StoreError> {
         let sql = format!(
-            "SELECT w.name, {CHECK_COLUMNS} FROM watch w
+            "SELECT w.id, w.name, {CHECK_COLUMNS} FROM watch w
              JOIN check_result c ON c.id = (SELECT id FROM check_result
                                             WHERE watch_id = w.id
                                             ORDER BY at_ms DESC, id DESC LIMIT 1)
@@ -157,10 +162,11 @@ impl Reader {
             .prepare_cached(&sql)
             .map_err(self.sqlite("reading latest checks"))?;
         stmt.query_map([], |r| {
-            Ok(LatestCheck {
-                watch: r.get(0)?,
-                check: check_from(r, 1)?,
-            })
+            let latest = LatestCheck {
+                watch: r.get(1)?,
+                check: check_from(r, 2)?,
+            };
+            Ok((r.get(0)?, latest))
         })
         .and_then(|rows| rows.collect())
         .map_err(self.sqlite("reading latest checks"))
