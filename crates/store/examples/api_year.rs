@@ -5,7 +5,9 @@
 //! leaves the machine), then times each query kind through `downwatch_api::Client`: a cold
 //! call (the OS page cache dropped just before, when run as root) and RUNS warm calls, each
 //! on the connection the window would hold. Prints one line per query: cold, warm p50 and
-//! max, the answer's size, and the load average.
+//! max, the answer's rows and bytes, the time to encode that line (as the resident does)
+//! and to decode it (as the client does) measured apart in this process, and the load
+//! average.
 //!
 //! The resident opens a new read-only SQLite connection per history call, so even a warm
 //! call starts with SQLite's own page cache empty; only the OS page cache is warm.
@@ -19,7 +21,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use downwatch_api::model::{Cursor, Phase};
-use downwatch_api::{Answer, Call, Client};
+use downwatch_api::{Answer, Body, Call, Client, Response};
 
 /// The year `history_year` writes ends at 2026-11-30T00:00:00Z.
 const END_MS: i64 = 1_795_996_800_000;
@@ -181,14 +183,17 @@ fn queries(deep: Option<Cursor>) -> Vec<(String, Call)> {
             until_ms: END_MS,
         },
     ));
-    out.push((
-        "checks page of 1,000, 10,000 deep".to_owned(),
-        Call::Checks {
-            watch: w,
-            after: deep,
-            limit: 1_000,
-        },
-    ));
+    // The window's list of checks asks 50 rows a page (`PAGE` in ui/src/views/watch.ts).
+    for limit in [50, 1_000] {
+        out.push((
+            format!("checks page of {limit}, 10,000 deep"),
+            Call::Checks {
+                watch: w.clone(),
+                after: deep,
+                limit,
+            },
+        ));
+    }
     out
 }
 
@@ -223,7 +228,9 @@ async fn bench(socket: &Path, runs: usize) -> Result<(), Box<dyn std::error::Err
         };
         deep = next;
     }
-    println!("query | cold ms | warm p50 ms | warm max ms | rows | load");
+    println!(
+        "query | cold ms | warm p50 ms | warm max ms | rows | bytes | encode / decode ms | load"
+    );
     for (what, call) in queries(deep) {
         let dropped = drop_page_cache();
         let began = Instant::now();
@@ -236,14 +243,25 @@ async fn bench(socket: &Path, runs: usize) -> Result<(), Box<dyn std::error::Err
             warm.push(began.elapsed());
         }
         warm.sort();
+        let rows = size(&answer);
+        // Where the time goes besides the query: the answer's line encoded as the resident
+        // does it and decoded as the client does, here in this (release) process.
+        let began = Instant::now();
+        let line = Response::new(Some(1), Body::Ok(answer)).to_line();
+        let encode = began.elapsed();
+        let began = Instant::now();
+        serde_json::from_str::<Response>(&line)?;
+        let decode = began.elapsed();
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
-            "{what} | {:.2}{} | {:.2} | {:.2} | {} | {}",
+            "{what} | {:.2}{} | {:.2} | {:.2} | {rows} | {} | {:.2} / {:.2} | {}",
             ms(cold),
             if dropped { "" } else { " (cache not dropped)" },
             ms(warm[warm.len() / 2]),
             ms(warm[warm.len() - 1]),
-            size(&answer),
+            line.len(),
+            ms(encode),
+            ms(decode),
             load()
         );
     }
