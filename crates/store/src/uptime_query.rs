@@ -24,7 +24,8 @@ impl Reader {
     ///
     /// - whole UTC days older than the watch's oldest hour rollup (hour rollups are kept 91
     ///   days, [`crate::retention::HOURS_KEPT_MS`]) from the day rollups (a year is 365 rows);
-    /// - whole UTC hours already rolled up from the hour rollups (90 days: 2,160 rows);
+    /// - whole UTC hours already rolled up from the hour rollups, the whole UTC days among
+    ///   them from their day rollups (the same sums: 90 days are about 140 rows);
     /// - the partial hours at the edges and the hours not yet rolled up from raw checks.
     ///
     /// When the window starts in a period whose finer rows retention may have deleted (raw
@@ -65,8 +66,25 @@ impl Reader {
         } else {
             self.raw_uptime(id, from_ms, first)?
         };
-        let hours = self.rollup_sum(id, Span::Hour, first, last)?;
+        let hours = self.hours_sum(id, first, last)?;
         Ok(total([head, hours, tail], from_ms, until_ms))
+    }
+
+    /// Watch `id`'s hour rollups over the whole hours `[from_ms, until_ms)` summed, with the
+    /// whole UTC days inside read from their day rollups: a day row is the sum of its hour
+    /// rows (`rollup::fold_day`), and 90 days are then about 90 + 48 rows instead of 2,160
+    /// (fewer pages to read from a cold disk).
+    fn hours_sum(&self, id: i64, from_ms: i64, until_ms: i64) -> Result<Uptime, StoreError> {
+        let (days_from, days_until) = (ceil_to(from_ms, DAY_MS), floor_to(until_ms, DAY_MS));
+        if days_from >= days_until {
+            return self.rollup_sum(id, Span::Hour, from_ms, until_ms);
+        }
+        let parts = [
+            self.rollup_sum(id, Span::Hour, from_ms, days_from)?,
+            self.rollup_sum(id, Span::Day, days_from, days_until)?,
+            self.rollup_sum(id, Span::Hour, days_until, until_ms)?,
+        ];
+        Ok(total(parts, from_ms, until_ms))
     }
 
     /// Start of watch `id`'s oldest hour rollup (one step on the primary key).

@@ -100,12 +100,17 @@ fn uptime_beyond_the_hour_rollups_reads_the_day_rollups() {
     assert!(with_up > 90 * 24 - 40, "{with_up}");
     let expected = |from: SystemTime| uptime::compute(&samples, &[], unix_ms(from), unix_ms(end));
     // Day-aligned windows over 120, 125 and 130 days, and the 365 days the window asks for
-    // (the first 235 of which are before the history): exact.
-    for days in [120, 125, 130, 365] {
-        let from = end - Duration::from_secs(days * DAY);
+    // (the first 235 of which are before the history); within the hour rollups, 7, 30 and
+    // 90 days (their whole days read from the day rollups) and 30 days and 13 hours: exact.
+    let windows = [7 * DAY, 30 * DAY, 90 * DAY, 30 * DAY + 13 * 3_600];
+    for secs in windows
+        .into_iter()
+        .chain([120, 125, 130, 365].map(|d| d * DAY))
+    {
+        let from = end - Duration::from_secs(secs);
         let got = reader.uptime("Mail", from, end).unwrap();
         let want = expected(from);
-        assert_eq!(got, want, "{days} days");
+        assert_eq!(got, want, "{secs} s");
         assert!(got.down > Duration::ZERO);
     }
     // A window starting at 11:00 on day 5 (a down day): the day part before the first whole
