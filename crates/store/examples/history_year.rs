@@ -2,8 +2,8 @@
 //! with the default retention (7 days: raw rows older are pruned as the writer goes, the rollups
 //! stay), then every query of the window and the commands timed cold (each on a new
 //! connection after the OS page cache was dropped, when it can be: run as root) and warm
-//! (the same again on that connection), each with its CPU time and the load average beside
-//! it.
+//! (the same again on that connection), each with its CPU time, its read calls and the bytes
+//! it fetched from the disk, and the load average beside it.
 //!
 //! `cargo run --release -p downwatch-store --example history_year -- DIR [EARLY_INTERVAL_S
 //! [WATCHES]]` (WATCHES: default 50)
@@ -254,12 +254,17 @@ fn queries(
         let reader = Reader::open_existing(dir)?;
         let opened = began.elapsed();
         for round in ["cold", "warm"] {
-            let (began, cpu) = (Instant::now(), thread_cpu()?);
+            let (began, cpu, io) = (Instant::now(), thread_cpu()?, thread_io());
             let n = query(&reader)?;
             let ms = began.elapsed().as_secs_f64() * 1e3;
             let cpu = (thread_cpu()? - cpu).as_secs_f64() * 1e3;
+            let io = thread_io()
+                .zip(io)
+                .map_or("?".into(), |((r, b), (r0, b0))| {
+                    format!("{} reads, {} KiB from disk", r - r0, (b - b0) / 1024)
+                });
             println!(
-                "{round:5} {what}: {ms:.2} ms (cpu {cpu:.2} ms) ({n}){} load {}",
+                "{round:5} {what}: {ms:.2} ms (cpu {cpu:.2} ms, {io}) ({n}){} load {}",
                 if round == "cold" {
                     format!(
                         " [open {:.2} ms, page cache dropped: {dropped}]",
@@ -285,6 +290,17 @@ fn thread_cpu() -> nix::Result<Duration> {
             + Duration::from_micros(u64::try_from(t.tv_usec()).unwrap_or(0))
     };
     Ok(time(usage.user_time()) + time(usage.system_time()))
+}
+
+/// This thread's read calls and bytes fetched from the disk so far (`/proc/thread-self/io`:
+/// `syscr`, `read_bytes`), or `None` off Linux: what a cold query waits for.
+fn thread_io() -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string("/proc/thread-self/io").ok()?;
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<u64>().ok())
+    };
+    Some((field("syscr:")?, field("read_bytes:")?))
 }
 
 /// The 1-minute load average (`/proc/loadavg`), or `?`.
