@@ -313,6 +313,26 @@ impl TrayClient {
         })
     }
 
+    /// Says the menu is about to open (`AboutToShow(0)`), as a host does; whether the item
+    /// answers that the menu must be read again.
+    pub fn about_to_show(&self) -> bool {
+        let path = self.menu_path();
+        self.runtime.block_on(async {
+            let reply = self
+                .connection()
+                .call_method(
+                    Some(self.service.as_str()),
+                    path.as_str(),
+                    Some(MENU),
+                    "AboutToShow",
+                    &(0i32,),
+                )
+                .await
+                .expect("AboutToShow");
+            reply.body().deserialize::<bool>().expect("AboutToShow's b")
+        })
+    }
+
     /// Clicks the menu item `id` (`Event(id, "clicked", 0, 0)`).
     pub fn click(&self, id: i32) {
         let path = self.menu_path();

@@ -48,7 +48,7 @@ type Platform = native::Native;
 type Platform = sni::Sni;
 
 /// The menu's durations ("down for 12 min", "paused, 14 min left") are refreshed this often
-/// when nothing else changes.
+/// when nothing else changes, and latencies held back (see [`Host::stage`]) are sent.
 const REFRESH: Duration = Duration::from_secs(30);
 
 /// What the user did to the tray.
@@ -71,6 +71,13 @@ pub(crate) trait Host: Sized {
 
     /// Replaces what is shown with `view` (telling the panel what changed).
     async fn show(&mut self, view: Arc<View>) -> Result<(), TrayError>;
+
+    /// Holds `view`, which differs from what is shown only in latencies, without telling
+    /// the panel: it is shown when the menu is next opened or at the next [`Host::show`].
+    /// Every check changes a latency; telling the panel each time would wake it (and this
+    /// process, answering its reads) about once a second with 20 watches, for a menu that
+    /// is closed nearly all the time.
+    fn stage(&mut self, view: Arc<View>);
 }
 
 /// Why the tray is not shown.
@@ -128,7 +135,12 @@ pub struct Tray {
     clicks: mpsc::UnboundedReceiver<Click>,
     catalog: Catalog,
     autostart: Option<Autostart>,
+    /// The view last given to the host, shown or staged.
     view: Arc<View>,
+    /// Its outline ([`View::outline`]): a change in it is shown at once.
+    outline: View,
+    /// Whether `view` is staged, not yet shown.
+    staged: bool,
     window: Opener,
 }
 
@@ -147,7 +159,9 @@ impl Tray {
             }
         };
         let on = start_at_login(autostart.as_ref());
-        let view = Arc::new(View::build(&resident.snapshot(), context(&catalog, on)));
+        let snapshot = resident.snapshot();
+        let view = Arc::new(View::build(&snapshot, context(&catalog, on)));
+        let outline = View::outline(&snapshot, context(&catalog, on));
         let (clicks_tx, clicks) = mpsc::unbounded_channel();
         let host = Platform::start(view.clone(), clicks_tx).await?;
         Ok(Tray {
@@ -156,6 +170,8 @@ impl Tray {
             catalog,
             autostart,
             view,
+            outline,
+            staged: false,
             window: options.window,
         })
     }
@@ -170,33 +186,38 @@ impl Tray {
         let mut events = resident.subscribe();
         let mut refresh = tokio::time::interval(REFRESH);
         loop {
-            tokio::select! {
+            // Whether everything, latencies too, goes to the panel now.
+            let now = tokio::select! {
                 changed = snapshots.changed() => {
                     if changed.is_err() {
                         return;
                     }
+                    false
                 }
                 event = events.recv() => match event {
                     Ok(stamped) if matches!(stamped.event, Event::ConfigReloaded { .. }) => {
                         self.follow_language(resident.config_path());
+                        true
                     }
                     // Events missed while busy: one of them may have been a reload.
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         self.follow_language(resident.config_path());
+                        true
                     }
                     Ok(_) => continue,
                     Err(broadcast::error::RecvError::Closed) => return,
                 },
-                _ = refresh.tick() => {}
+                _ = refresh.tick() => true,
                 click = self.clicks.recv() => {
                     let Some(click) = click else { return };
                     if self.carry_out(click, resident).await == Flow::Quit {
                         return;
                     }
+                    true
                 }
-            }
+            };
             let snapshot = snapshots.borrow_and_update().clone();
-            self.update(&snapshot).await;
+            self.update(&snapshot, now).await;
         }
     }
 
@@ -209,13 +230,25 @@ impl Tray {
         }
     }
 
-    async fn update(&mut self, snapshot: &downwatch_monitor::snapshot::Snapshot) {
+    /// Gives the host the view of `snapshot`: shown at once if more than latencies
+    /// changed or `now`, else staged (see [`Host::stage`]).
+    async fn update(&mut self, snapshot: &downwatch_monitor::snapshot::Snapshot, now: bool) {
         let on = start_at_login(self.autostart.as_ref());
         let view = View::build(snapshot, context(&self.catalog, on));
-        if view == *self.view {
+        if view != *self.view {
+            let outline = View::outline(snapshot, context(&self.catalog, on));
+            let latencies_only = outline == self.outline;
+            self.view = Arc::new(view);
+            self.outline = outline;
+            if latencies_only && !now {
+                self.host.stage(self.view.clone());
+                self.staged = true;
+                return;
+            }
+        } else if !(now && self.staged) {
             return;
         }
-        self.view = Arc::new(view);
+        self.staged = false;
         if let Err(error) = self.host.show(self.view.clone()).await {
             tracing::warn!(%error, "tray: cannot update the icon");
         }

@@ -24,4 +24,6 @@ impl Host for Native {
     async fn show(&mut self, _view: Arc<View>) -> Result<(), TrayError> {
         Ok(())
     }
+
+    fn stage(&mut self, _view: Arc<View>) {}
 }

@@ -52,7 +52,18 @@ pub struct Context<'a> {
 impl View {
     /// The view of `snapshot`.
     pub fn build(snapshot: &Snapshot, cx: Context<'_>) -> View {
-        let words = Words(cx);
+        View::make(snapshot, cx, true)
+    }
+
+    /// The view of `snapshot` without the latencies of the watches that are up ("Web: Up"
+    /// for "Web: Up (85 ms)"): what must reach the panel as soon as it changes. A change of
+    /// latencies alone may wait until the menu is opened (see `Host::stage`).
+    pub fn outline(snapshot: &Snapshot, cx: Context<'_>) -> View {
+        View::make(snapshot, cx, false)
+    }
+
+    fn make(snapshot: &Snapshot, cx: Context<'_>, latency: bool) -> View {
+        let words = Words(cx, latency);
         let lines: Vec<Item> = snapshot
             .watches
             .iter()
@@ -197,8 +208,9 @@ fn rank(state: WatchState) -> u8 {
     }
 }
 
-/// The catalog with the words of the tray.
-struct Words<'a>(Context<'a>);
+/// The catalog with the words of the tray, and whether a watch that is up shows its
+/// latency.
+struct Words<'a>(Context<'a>, bool);
 
 impl Words<'_> {
     fn t(&self, id: &str) -> String {
@@ -297,7 +309,7 @@ impl Words<'_> {
         let state = self.state(w.state);
         match w.state {
             WatchState::Up => match &w.last {
-                Some(last) if last.judged => {
+                Some(last) if last.judged && self.1 => {
                     let ms = i64::try_from(last.phases.total.as_millis()).unwrap_or(i64::MAX);
                     self.text(
                         "tray-watch-latency",

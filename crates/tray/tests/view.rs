@@ -212,6 +212,45 @@ fn a_watch_line_says_its_state_latency_or_outage() {
     );
 }
 
+/// The outline is the view without the latencies of the watches that are up: equal for
+/// two snapshots that differ only in a latency, different when a state changes.
+#[test]
+fn the_outline_leaves_out_latencies_only() {
+    let with_latency = |ms| {
+        let mut w = watch("Web", None, WatchState::Up);
+        w.last.as_mut().unwrap().phases.total = Duration::from_millis(ms);
+        w
+    };
+    let shop = || servfail(watch("Shop", None, WatchState::Down));
+    let (a, b) = (
+        snapshot(vec![with_latency(85), shop()]),
+        snapshot(vec![with_latency(120), shop()]),
+    );
+    let catalog = Catalog::try_new(Lang::En).unwrap();
+    let cx = Context {
+        catalog: &catalog,
+        now: now(),
+        start_at_login: false,
+    };
+    let outline = View::outline(&a, cx);
+    assert_ne!(View::build(&a, cx), View::build(&b, cx));
+    assert_eq!(outline, View::outline(&b, cx));
+    assert_eq!(
+        labels(&outline.menu[2..4]),
+        [
+            "Web: Up",
+            "Shop: Down for 12 min - DNS: SERVFAIL from 127.0.0.53:53"
+        ]
+    );
+    let full = View::build(&a, cx);
+    assert_eq!(
+        (&outline.icon, &outline.summary, &outline.details),
+        (&full.icon, &full.summary, &full.details)
+    );
+    let unknown = snapshot(vec![watch("Web", None, WatchState::Unknown), shop()]);
+    assert_ne!(View::outline(&unknown, cx), outline, "a state change shows");
+}
+
 #[test]
 fn many_watches_are_grouped_with_problems_first() {
     let mut watches = Vec::new();

@@ -18,10 +18,26 @@ use crate::Click;
 use crate::menu::{Item, Kind, MenuId};
 use crate::view::View;
 
-/// What the menu reads: the view last shown and its revision (raised at every change).
+/// What the menu reads: the view last shown and its revision (raised at every change of
+/// shape), and a view staged to be shown when the menu is next opened.
 pub(super) struct Shown {
     pub(super) view: Arc<View>,
     pub(super) revision: u32,
+    /// The same menu with newer latencies (`Host::stage`), not announced to the panel.
+    pub(super) staged: Option<Arc<View>>,
+}
+
+impl Shown {
+    /// Shows the staged view, if any; whether there was one.
+    fn unstage(&mut self) -> bool {
+        match self.staged.take() {
+            Some(view) => {
+                self.view = view;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// The menu object.
@@ -124,6 +140,13 @@ fn root(view: &View) -> Item {
 }
 
 impl Menu {
+    fn unstage(&self) -> bool {
+        self.shown
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .unstage()
+    }
+
     fn shown(&self) -> (Arc<View>, u32) {
         let shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
         (shown.view.clone(), shown.revision)
@@ -227,14 +250,16 @@ impl Menu {
         Vec::new()
     }
 
-    /// The menu is always up to date: nothing to refresh before it opens.
+    /// The menu is about to open: the staged latencies are shown, and the host told to
+    /// read the menu again (true) if there were any.
     fn about_to_show(&self, _id: i32) -> bool {
-        false
+        self.unstage()
     }
 
     #[zbus(out_args("updates_needed", "id_errors"))]
-    fn about_to_show_group(&self, _ids: Vec<i32>) -> (Vec<i32>, Vec<i32>) {
-        (Vec::new(), Vec::new())
+    fn about_to_show_group(&self, ids: Vec<i32>) -> (Vec<i32>, Vec<i32>) {
+        let updated = if self.unstage() { ids } else { Vec::new() };
+        (updated, Vec::new())
     }
 
     #[zbus(signal)]

@@ -38,7 +38,11 @@ pub(crate) struct Sni {
 impl Host for Sni {
     async fn start(view: Arc<View>, clicks: UnboundedSender<Click>) -> Result<Sni, TrayError> {
         let item_view = Arc::new(Mutex::new(view.clone()));
-        let shown = Arc::new(Mutex::new(menu::Shown { view, revision: 1 }));
+        let shown = Arc::new(Mutex::new(menu::Shown {
+            view,
+            revision: 1,
+            staged: None,
+        }));
         // The name the specification asks for: org.kde.StatusNotifierItem-PID-ID.
         let name = format!("org.kde.StatusNotifierItem-{}-1", std::process::id());
         let connection = zbus::connection::Builder::session()
@@ -80,14 +84,16 @@ impl Host for Sni {
                 .unwrap_or_else(PoisonError::into_inner),
             view.clone(),
         );
-        let reshaped = !menu::same_shape(&old.menu, &view.menu);
-        let revision = {
+        // The menu the panel has: the last shown, or a staged one it read on opening.
+        let (old_menu, reshaped, revision) = {
             let mut shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
-            shown.view = view.clone();
+            shown.staged = None;
+            let old_menu = std::mem::replace(&mut shown.view, view.clone());
+            let reshaped = !menu::same_shape(&old_menu.menu, &view.menu);
             if reshaped {
                 shown.revision = shown.revision.wrapping_add(1);
             }
-            shown.revision
+            (old_menu, reshaped, shown.revision)
         };
         let server = self.connection.object_server();
         let item = server
@@ -114,7 +120,7 @@ impl Host for Sni {
                 .await
                 .map_err(TrayError::Bus)?;
         }
-        if old.menu != view.menu {
+        if old_menu.menu != view.menu {
             let menu = server
                 .interface::<_, menu::Menu>(MENU_PATH)
                 .await
@@ -123,12 +129,19 @@ impl Host for Sni {
             if reshaped {
                 menu::Menu::layout_updated(emitter, revision, 0).await
             } else {
-                let updated = menu::changed(&old.menu, &view.menu);
+                let updated = menu::changed(&old_menu.menu, &view.menu);
                 menu::Menu::items_properties_updated(emitter, updated, Vec::new()).await
             }
             .map_err(TrayError::Bus)?;
         }
         Ok(())
+    }
+
+    fn stage(&mut self, view: Arc<View>) {
+        self.shown
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .staged = Some(view);
     }
 }
 
