@@ -19,7 +19,9 @@
 # start to the end is reported as well. At the end, PSS by mapping (smaps) tells what
 # dominates.
 #
-# The binary's size is reported, and `ldd` must show no GTK and no WebKit.
+# The resident measured is the one installed: `cargo build --profile dist -p downwatch`
+# (optimized for size, see Cargo.toml), `target/dist/downwatch`. The binary's size is
+# reported, and `ldd` must show no GTK and no WebKit.
 #
 # BASELINE=/path/to/downwatch runs that binary too, beside this one, with the same config
 # (its own data directory and events file), sampled at the same moments: a before/after of
@@ -48,6 +50,13 @@ mkdir -p "$OUT"
 
 need_tools
 build
+if [[ -z ${DOWNWATCH_BIN:-} ]]; then
+    DOWNWATCH=target/dist/downwatch
+    if [[ ${NO_BUILD:-} != 1 ]]; then
+        log "building the resident as installed (profile dist)"
+        cargo build --profile dist --quiet -p downwatch
+    fi
+fi
 if ldd "$DOWNWATCH" | grep -Ei 'gtk|gdk|webkit'; then
     die "$DOWNWATCH links GTK or WebKit"
 fi
@@ -169,6 +178,8 @@ ncpu=$(nproc)
         END { printf "PSS: max %.2f MiB, final %.2f MiB; RSS: max %.2f MiB, final %.2f MiB\n", p/1024, lp/1024, r/1024, lr/1024 }' \
         "$OUT/memory.tsv"
     echo "mode: $([[ $TRAY == true ]] && echo "with the tray (a stand-in panel reading it)" || echo headless)"
+    # How often the panel read the item (its last line: it logs at powers of two).
+    [[ $TRAY == true ]] && tail -1 "$OUT/panel.txt"
     echo "binary: $(stat -c %s "$DOWNWATCH") bytes ($DOWNWATCH); ldd: no GTK, no WebKit"
     if [[ -n $BASE_PID ]]; then
         awk -F'\t' 'NR > 1 { if ($5 > b) b = $5; if ($3 > p) p = $3; lb = $5; lp = $3 }
