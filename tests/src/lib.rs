@@ -19,6 +19,7 @@ pub mod resident;
 pub mod tray;
 pub mod webview;
 pub mod window;
+pub mod x11;
 
 /// Path of a workspace binary in the same target directory as the running test.
 pub fn bin(name: &str) -> PathBuf {

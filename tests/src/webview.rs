@@ -25,7 +25,8 @@ use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::Pid;
 use serde_json::{Value, json};
 
-use crate::resident::{Scene, poll};
+use crate::resident::{Desktop, Scene, poll};
+use crate::x11::{Window, X11};
 
 /// How long the DOM may take to show what a test waits for (a safety net: the waits end on
 /// what they see, and a loaded 2-core machine builds and runs other tests meanwhile).
@@ -99,14 +100,26 @@ impl WebView {
         args: &[&str],
         prepare: impl FnOnce(&Path) -> Vec<(&'static str, String)>,
     ) -> WebView {
-        nix::sys::prctl::set_child_subreaper(true).expect("become a child subreaper");
         let home = tempfile::tempdir().expect("temp dir");
         let env = prepare(home.path());
+        WebView::open_in(&scene.desktop, args, home, &env)
+    }
+
+    /// As [`WebView::open`], on `desktop`'s display and bus, with `home` as the window's
+    /// `HOME` (one a closed window left, with what it remembered) and `env` set for the
+    /// driver and the window.
+    pub fn open_in(
+        desktop: &Desktop,
+        args: &[&str],
+        home: tempfile::TempDir,
+        env: &[(&'static str, String)],
+    ) -> WebView {
+        nix::sys::prctl::set_child_subreaper(true).expect("become a child subreaper");
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a runtime for the WebDriver client");
-        let (driver, port) = start_driver(scene, home.path(), &env);
+        let (driver, port) = start_driver(desktop, home.path(), env);
         let mut view = WebView {
             client: None,
             runtime,
@@ -214,6 +227,50 @@ impl WebView {
         }
     }
 
+    /// The window's process (the driver's child).
+    pub fn window_pid(&self) -> u32 {
+        *self.processes().first().expect("the window's process")
+    }
+
+    /// The window's mapped X11 top-level, once it has one.
+    pub fn x11_window(&self, x: &X11) -> Window {
+        let pid = self.window_pid();
+        poll(
+            "the window's X11 top-level",
+            PATIENCE,
+            || x.windows_of(pid).first().copied(),
+            || self.context(),
+        )
+    }
+
+    /// Closes the window as its title bar's close button would ([`X11::close`]), then
+    /// waits until its process and every WebKit process under it have ended. Returns its
+    /// `HOME`, with what the window wrote there, for [`WebView::open_in`].
+    pub fn close_as_user(mut self, x: &X11) -> tempfile::TempDir {
+        let window = self.x11_window(x);
+        self.note_processes();
+        let tree = self.processes();
+        x.close(window);
+        poll(
+            "the window's process and WebKit's ended",
+            PATIENCE,
+            || tree.iter().all(|pid| !alive(*pid)).then_some(()),
+            || {
+                let left: Vec<String> = tree
+                    .iter()
+                    .filter(|pid| alive(**pid))
+                    .map(|pid| format!("{pid} ({})", comm(*pid)))
+                    .collect();
+                format!("still running: {left:?}")
+            },
+        );
+        // The session's browser is gone: drop it without a round trip to the driver.
+        drop(self.client.take());
+        let home = std::mem::replace(&mut self.home, tempfile::tempdir().expect("temp dir"));
+        drop(self);
+        home
+    }
+
     /// The `HOME` the window runs with (its remembered size and position live under it).
     pub fn home(&self) -> &Path {
         self.home.path()
@@ -244,7 +301,7 @@ impl Drop for WebView {
 
 /// Starts WebKitWebDriver on a free loopback port; retries another port when the one picked
 /// was taken meanwhile (the driver then exits).
-fn start_driver(scene: &Scene, home: &Path, env: &[(&str, String)]) -> (Child, u16) {
+fn start_driver(desktop: &Desktop, home: &Path, env: &[(&str, String)]) -> (Child, u16) {
     let runtime_dir = home.join("run");
     std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
     use std::os::unix::fs::PermissionsExt;
@@ -259,8 +316,8 @@ fn start_driver(scene: &Scene, home: &Path, env: &[(&str, String)]) -> (Child, u
             .arg(format!("--port={port}"))
             .args(["--host=127.0.0.1"])
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
-            .env("DISPLAY", &scene.desktop.display)
-            .env("DBUS_SESSION_BUS_ADDRESS", &scene.desktop.bus.address)
+            .env("DISPLAY", &desktop.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &desktop.bus.address)
             .env("HOME", home)
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
@@ -350,4 +407,21 @@ fn reap(pids: &[u32]) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// True while `pid` runs: it exists and is not a zombie (`/proc/PID/stat`'s state `Z`).
+pub fn alive(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    stat.rfind(')')
+        .and_then(|i| stat[i + 1..].split_whitespace().next())
+        .is_some_and(|state| state != "Z" && state != "X")
+}
+
+/// A process's name (`/proc/PID/comm`, at most 15 bytes); empty once it is gone.
+pub fn comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|c| c.trim().to_owned())
+        .unwrap_or_default()
 }

@@ -1,0 +1,246 @@
+//! The history window's cost (issue 13), on the year of history `history_year` wrote for 50
+//! watches (`cargo run --release -p downwatch-store --example history_year -- DIR 300 50`):
+//!
+//! 1. **Time to the first painted view**, cold (the OS page cache dropped first, as root)
+//!    then warm: from asking WebKitWebDriver for a session (it starts the window program,
+//!    as the resident does on "Open history") until the overview shows all 50 watches,
+//!    each with its state, polled in the page every few milliseconds. The driver's own
+//!    start is outside the figure, its session setup inside it: an upper bound.
+//! 2. **The window's process tree's PSS** while open (the window, WebKit's web and network
+//!    processes), from `/proc/PID/smaps_rollup`.
+//! 3. **The resident's PSS before and after OPENS windows** opened through `downwatch
+//!    open` (the resident starts the window, detached, and reaps it) and closed as a user
+//!    does (`WM_DELETE_WINDOW`), each left open 3 s after it is mapped.
+//!
+//! Everything runs on a private Xvfb display and session bus; the resident's 50 watches
+//! are loopback ports nothing listens on, its connectivity controls a listener of this
+//! process: nothing leaves the machine. The data directory is copied first, so the year
+//! stays as written.
+//!
+//! ```text
+//! DOWNWATCH_WINDOW=src-tauri/target/release/downwatch-window \
+//!   cargo run --release -p downwatch-e2e --example window_bench -- \
+//!   target/release/downwatch DATA_DIR [OPENS]
+//! ```
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use downwatch_e2e::resident::{Desktop, poll};
+use downwatch_e2e::webview::{WebView, alive, comm, descendants, window_program};
+use downwatch_e2e::x11::X11;
+
+const WATCHES: u32 = 50;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let usage = "usage: window_bench DOWNWATCH DATA_DIR [OPENS]";
+    let downwatch = PathBuf::from(args.next().ok_or(usage)?);
+    let data = PathBuf::from(args.next().ok_or(usage)?);
+    let opens: usize = args.next().map_or(Ok(10), |s| s.parse())?;
+    let window = window_program();
+    if !window.is_file() {
+        return Err(format!("{} is not built (DOWNWATCH_WINDOW)", window.display()).into());
+    }
+    nix::sys::prctl::set_child_subreaper(true)?;
+
+    let scratch = tempfile::tempdir()?;
+    let data_copy = scratch.path().join("data");
+    std::fs::create_dir(&data_copy)?;
+    for file in ["history.sqlite3", "history.sqlite3-wal"] {
+        if data.join(file).exists() {
+            std::fs::copy(data.join(file), data_copy.join(file))?;
+        }
+    }
+    let control = TcpListener::bind("127.0.0.1:0")?;
+    let control_port = control.local_addr()?.port();
+    std::thread::spawn(move || for _ in control.incoming() {});
+    let closed_port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let config = scratch.path().join("config.toml");
+    std::fs::write(&config, config_text(control_port, closed_port))?;
+    let socket = scratch.path().join("api.sock");
+    let socket_arg = socket.display().to_string();
+
+    let desktop = Desktop::start();
+    let x = X11::connect(&desktop.display);
+    let window_dir = window.parent().ok_or("the window's directory")?;
+    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", window_dir.display());
+    let home = scratch.path().join("home");
+    std::fs::create_dir(&home)?;
+    let log = std::fs::File::create(scratch.path().join("resident.log"))?;
+    let resident = Stopped(
+        Command::new(&downwatch)
+            .args(["run", "--headless", "--config"])
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(&data_copy)
+            .args(["--socket", &socket_arg])
+            .env("PATH", &path)
+            .env("HOME", &home)
+            .env("DISPLAY", &desktop.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &desktop.bus.address)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()?,
+    );
+    let resident_pid = resident.0.id();
+    poll(
+        "the resident's socket",
+        Duration::from_secs(60),
+        || std::os::unix::net::UnixStream::connect(&socket).ok(),
+        || read(&scratch.path().join("resident.log")),
+    );
+    println!("load average at start: {}", load());
+
+    // 1 and 2: through WebDriver, cold then warm.
+    let mut window_home = tempfile::tempdir()?;
+    for (run, cold) in [("cold", true), ("warm", false), ("warm", false)] {
+        let dropped = cold && drop_page_cache();
+        let asked = Instant::now();
+        let view = WebView::open_in(&desktop, &["--socket", &socket_arg], window_home, &[]);
+        let session = asked.elapsed();
+        view.wait(
+            "the overview with every watch's state",
+            &format!(
+                "return document.querySelectorAll('[data-watch][data-state]').length >= {WATCHES};"
+            ),
+        );
+        let shown = asked.elapsed();
+        // A moment for what loads after the rows (uptimes, sparklines) before the PSS.
+        std::thread::sleep(Duration::from_secs(3));
+        let tree = view.processes();
+        let pss: u64 = tree.iter().map(|pid| pss_kib(*pid)).sum();
+        let names: Vec<String> = tree.iter().map(|pid| comm(*pid)).collect();
+        println!(
+            "{run}{}: session {:.0} ms, first painted view {:.0} ms; window tree PSS {:.1} MiB ({}); load {}",
+            if cold && !dropped {
+                " (page cache NOT dropped: not root)"
+            } else {
+                ""
+            },
+            session.as_secs_f64() * 1e3,
+            shown.as_secs_f64() * 1e3,
+            pss as f64 / 1024.0,
+            names.join(", "),
+            load()
+        );
+        window_home = view.close_as_user(&x);
+    }
+
+    // 3: the resident's PSS around OPENS opens and closes through `downwatch open`.
+    let before = pss_kib(resident_pid);
+    let mut after_each = Vec::new();
+    for _ in 0..opens {
+        let status = Command::new(&downwatch)
+            .args(["open", "--socket", &socket_arg])
+            .status()?;
+        if !status.success() {
+            return Err(format!("downwatch open: {status}").into());
+        }
+        let window_pid = poll(
+            "the window under the resident",
+            Duration::from_secs(60),
+            || {
+                descendants(resident_pid)
+                    .into_iter()
+                    .find(|pid| comm(*pid).starts_with("downwatch-wind") && alive(*pid))
+            },
+            || read(&scratch.path().join("resident.log")),
+        );
+        let tree = descendants(window_pid);
+        let mapped = poll(
+            "the window mapped",
+            Duration::from_secs(60),
+            || x.windows_of(window_pid).first().copied(),
+            String::new,
+        );
+        std::thread::sleep(Duration::from_secs(3));
+        x.close(mapped);
+        poll(
+            "the window and WebKit ended",
+            Duration::from_secs(60),
+            || (!alive(window_pid) && tree.iter().all(|pid| !alive(*pid))).then_some(()),
+            String::new,
+        );
+        for pid in tree {
+            let _ = nix::sys::wait::waitpid(
+                nix::unistd::Pid::from_raw(pid as i32),
+                Some(nix::sys::wait::WaitPidFlag::WNOHANG),
+            );
+        }
+        after_each.push(pss_kib(resident_pid));
+    }
+    let mib = |kib: u64| format!("{:.2}", kib as f64 / 1024.0);
+    println!(
+        "resident PSS: {} MiB before, after each of {opens} opens and closes: {} MiB; load {}",
+        mib(before),
+        after_each
+            .iter()
+            .map(|k| mib(*k))
+            .collect::<Vec<_>>()
+            .join(" "),
+        load()
+    );
+    drop(resident);
+    Ok(())
+}
+
+/// The resident, stopped (SIGTERM, then waited for) when dropped.
+struct Stopped(Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.0.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        );
+        let _ = self.0.wait();
+    }
+}
+
+fn config_text(control_port: u16, closed_port: u16) -> String {
+    let mut text = format!(
+        "# window_bench: the 50 watches of history_year, on loopback\n\
+         [notifications]\ndesktop = false\n\n\
+         [[connectivity.control]]\nname = \"control A\"\ntarget = \"tcp://127.0.0.1:{control_port}\"\n\n\
+         [[connectivity.control]]\nname = \"control B\"\ntarget = \"tcp://127.0.0.1:{control_port}\"\n"
+    );
+    for w in 0..WATCHES {
+        text.push_str(&format!(
+            "\n[[watch]]\nname = \"watch {w:02}\"\ntarget = \"tcp://127.0.0.1:{closed_port}\"\n"
+        ));
+    }
+    text
+}
+
+/// `Pss:` of `/proc/PID/smaps_rollup`, KiB; 0 once the process is gone.
+fn pss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Drops the OS page cache (as root); false when it cannot.
+fn drop_page_cache() -> bool {
+    Command::new("sync").status().is_ok_and(|s| s.success())
+        && std::fs::write("/proc/sys/vm/drop_caches", "3\n").is_ok()
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}

@@ -1,0 +1,164 @@
+//! The history window's X11 top-level as a window manager would handle it. The scenes run
+//! Xvfb without a window manager, so the tests play its part: they find the window by its
+//! process (`_NET_WM_PID`, EWMH), move and resize it, read where it is, and close it the way
+//! a title bar's close button does: a `WM_DELETE_WINDOW` client message (ICCCM §4.1.2.7),
+//! which is not the same as WebDriver's "close window" (that one kills the browser).
+
+use x11rb::connection::Connection;
+pub use x11rb::protocol::xproto::Window;
+use x11rb::protocol::xproto::{
+    AtomEnum, ClientMessageEvent, ConfigureWindowAux, ConnectionExt, EventMask, MapState,
+};
+use x11rb::rust_connection::RustConnection;
+
+x11rb::atom_manager! {
+    Atoms: AtomsCookie {
+        WM_PROTOCOLS,
+        WM_DELETE_WINDOW,
+        _NET_WM_PID,
+    }
+}
+
+/// A window's place on the screen, in pixels: its top-left corner relative to the root
+/// window and its inner size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    /// Left edge, px from the screen's left.
+    pub x: i32,
+    /// Top edge, px from the screen's top.
+    pub y: i32,
+    /// Width, px.
+    pub width: u32,
+    /// Height, px.
+    pub height: u32,
+}
+
+/// A connection to one X display (`:N`), acting as its window manager.
+pub struct X11 {
+    conn: RustConnection,
+    root: Window,
+    atoms: Atoms,
+}
+
+impl X11 {
+    /// Connects to `display` (`:N`). Panics with the reason when it cannot (test code).
+    pub fn connect(display: &str) -> X11 {
+        let (conn, screen) = x11rb::connect(Some(display))
+            .unwrap_or_else(|e| panic!("connect to X display {display}: {e}"));
+        let root = conn.setup().roots[screen].root;
+        let atoms = Atoms::new(&conn)
+            .and_then(|cookie| Ok(cookie.reply()))
+            .expect("intern atoms")
+            .expect("intern atoms' reply");
+        X11 { conn, root, atoms }
+    }
+
+    /// The mapped top-level windows of process `pid` that accept `WM_DELETE_WINDOW` (what a
+    /// window manager would decorate with a close button). Empty while it has none.
+    pub fn windows_of(&self, pid: u32) -> Vec<Window> {
+        let Ok(tree) = self.conn.query_tree(self.root).and_then(|c| Ok(c.reply())) else {
+            return Vec::new();
+        };
+        let Ok(tree) = tree else {
+            return Vec::new();
+        };
+        tree.children
+            .into_iter()
+            .filter(|w| self.viewable(*w) && self.pid_of(*w) == Some(pid) && self.closable(*w))
+            .collect()
+    }
+
+    fn viewable(&self, window: Window) -> bool {
+        self.conn
+            .get_window_attributes(window)
+            .ok()
+            .and_then(|c| c.reply().ok())
+            .is_some_and(|a| a.map_state == MapState::VIEWABLE)
+    }
+
+    fn pid_of(&self, window: Window) -> Option<u32> {
+        let reply = self
+            .conn
+            .get_property(
+                false,
+                window,
+                self.atoms._NET_WM_PID,
+                AtomEnum::CARDINAL,
+                0,
+                1,
+            )
+            .ok()?
+            .reply()
+            .ok()?;
+        reply.value32()?.next()
+    }
+
+    fn closable(&self, window: Window) -> bool {
+        self.conn
+            .get_property(
+                false,
+                window,
+                self.atoms.WM_PROTOCOLS,
+                AtomEnum::ATOM,
+                0,
+                32,
+            )
+            .ok()
+            .and_then(|c| c.reply().ok())
+            .and_then(|r| {
+                r.value32()
+                    .map(|mut v| v.any(|a| a == self.atoms.WM_DELETE_WINDOW))
+            })
+            .unwrap_or(false)
+    }
+
+    /// Where `window` is: its origin translated to the root window, and its size.
+    pub fn rect(&self, window: Window) -> Rect {
+        let geometry = self
+            .conn
+            .get_geometry(window)
+            .expect("get_geometry")
+            .reply()
+            .expect("get_geometry's reply");
+        let origin = self
+            .conn
+            .translate_coordinates(window, self.root, 0, 0)
+            .expect("translate_coordinates")
+            .reply()
+            .expect("translate_coordinates' reply");
+        Rect {
+            x: origin.dst_x.into(),
+            y: origin.dst_y.into(),
+            width: geometry.width.into(),
+            height: geometry.height.into(),
+        }
+    }
+
+    /// Moves and resizes `window` to `rect`, as a window manager does for a user's drag.
+    pub fn set_rect(&self, window: Window, rect: Rect) {
+        let aux = ConfigureWindowAux::new()
+            .x(rect.x)
+            .y(rect.y)
+            .width(rect.width)
+            .height(rect.height);
+        self.conn
+            .configure_window(window, &aux)
+            .expect("configure_window");
+        self.conn.flush().expect("flush");
+    }
+
+    /// Asks `window` to close, as its close button would: `WM_PROTOCOLS` /
+    /// `WM_DELETE_WINDOW` sent to the window itself (ICCCM §4.1.2.7).
+    pub fn close(&self, window: Window) {
+        let event = ClientMessageEvent::new(
+            32,
+            window,
+            self.atoms.WM_PROTOCOLS,
+            [self.atoms.WM_DELETE_WINDOW, x11rb::CURRENT_TIME, 0, 0, 0],
+        );
+        self.conn
+            .send_event(false, window, EventMask::NO_EVENT, event)
+            .expect("send_event");
+        self.conn.flush().expect("flush");
+    }
+}
