@@ -99,23 +99,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut window_home = tempfile::tempdir()?;
     for (run, cold) in [("cold", true), ("warm", false), ("warm", false)] {
         let dropped = cold && drop_page_cache();
+        let asked_epoch_ms = epoch_ms();
         let asked = Instant::now();
         let view = WebView::open_in(&desktop, &["--socket", &socket_arg], window_home, &[]);
         let session = asked.elapsed();
-        view.wait(
+        // The page's own clock when it first has the rows: `performance.now()`, ms since
+        // its navigation started (`performance.timeOrigin`, ms since the epoch).
+        let rows_at = view.wait(
             "the overview with every watch's state",
             &format!(
-                "return document.querySelectorAll('[data-watch][data-state]').length >= {WATCHES};"
+                "return document.querySelectorAll('[data-watch][data-state]').length >= {WATCHES} ? performance.now() : null;"
             ),
         );
         let shown = asked.elapsed();
+        let timing = view.js(
+            "const n = performance.getEntriesByType('navigation')[0];\
+             return {origin: performance.timeOrigin, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd};",
+        );
+        let origin = timing["origin"].as_f64().unwrap_or(0.0) - asked_epoch_ms;
         // A moment for what loads after the rows (uptimes, sparklines) before the PSS.
         std::thread::sleep(Duration::from_secs(3));
         let tree = view.processes();
+        let each: Vec<String> = tree
+            .iter()
+            .map(|pid| format!("{} {:.1}", comm(*pid), pss_kib(*pid) as f64 / 1024.0))
+            .collect();
         let pss: u64 = tree.iter().map(|pid| pss_kib(*pid)).sum();
-        let names: Vec<String> = tree.iter().map(|pid| comm(*pid)).collect();
         println!(
-            "{run}{}: session {:.0} ms, first painted view {:.0} ms; window tree PSS {:.1} MiB ({}); load {}",
+            "{run}{}: session {:.0} ms, first painted view {:.0} ms (navigation start +{:.0} ms, \
+             DOMContentLoaded +{:.0} ms, rows +{:.0} ms after navigation start); \
+             window tree PSS {:.1} MiB ({}); load {}",
             if cold && !dropped {
                 " (page cache NOT dropped: not root)"
             } else {
@@ -123,8 +136,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
             session.as_secs_f64() * 1e3,
             shown.as_secs_f64() * 1e3,
+            origin,
+            timing["dcl"].as_f64().unwrap_or(0.0),
+            rows_at.as_f64().unwrap_or(0.0),
             pss as f64 / 1024.0,
-            names.join(", "),
+            each.join(", "),
             load()
         );
         window_home = view.close_as_user(&x);
@@ -214,6 +230,14 @@ fn config_text(control_port: u16, closed_port: u16) -> String {
         ));
     }
     text
+}
+
+/// Now, in ms since the Unix epoch.
+fn epoch_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1e3)
+        .unwrap_or(0.0)
 }
 
 /// `Pss:` of `/proc/PID/smaps_rollup`, KiB; 0 once the process is gone.

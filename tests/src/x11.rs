@@ -47,8 +47,8 @@ impl X11 {
             .unwrap_or_else(|e| panic!("connect to X display {display}: {e}"));
         let root = conn.setup().roots[screen].root;
         let atoms = Atoms::new(&conn)
-            .and_then(|cookie| Ok(cookie.reply()))
             .expect("intern atoms")
+            .reply()
             .expect("intern atoms' reply");
         X11 { conn, root, atoms }
     }
@@ -56,10 +56,12 @@ impl X11 {
     /// The mapped top-level windows of process `pid` that accept `WM_DELETE_WINDOW` (what a
     /// window manager would decorate with a close button). Empty while it has none.
     pub fn windows_of(&self, pid: u32) -> Vec<Window> {
-        let Ok(tree) = self.conn.query_tree(self.root).and_then(|c| Ok(c.reply())) else {
-            return Vec::new();
-        };
-        let Ok(tree) = tree else {
+        let Some(tree) = self
+            .conn
+            .query_tree(self.root)
+            .ok()
+            .and_then(|c| c.reply().ok())
+        else {
             return Vec::new();
         };
         tree.children
