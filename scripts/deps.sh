@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Downwatch needs, only those that are missing.
-# Usage: scripts/deps.sh build|test
+# Usage: scripts/deps.sh build|desktop|test
 # Sourced by run.sh and test.sh; safe to run again (it does nothing when all is there).
 set -euo pipefail
 
@@ -24,8 +24,10 @@ test_pkgs=("${build_pkgs[@]}" nftables iproute2 dbus-daemon dbus-bin xvfb dunst 
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;
+  # The desktop product: the resident and the history window (no WebDriver).
+  desktop) wanted=("${build_pkgs[@]}" libwebkit2gtk-4.1-dev libxdo-dev) ;;
   test) wanted=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 build|test" >&2; exit 3 ;;
+  *) echo "usage: $0 build|desktop|test" >&2; exit 3 ;;
 esac
 
 missing=()

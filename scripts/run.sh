@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
-# Builds Downwatch (release) and runs it. Without arguments it starts the monitor
-# (`downwatch run --headless`, default configuration written on first run); pass any
-# command instead, e.g. `scripts/run.sh check tcp://e1.whatsapp.net:5222`.
+# Builds Downwatch (release) and runs it. Without arguments it starts the desktop product:
+# the resident with its tray (`downwatch run`, default configuration written on first run),
+# the history window built beside it and started on demand (tray, notification, `downwatch
+# open`). With arguments it runs that command instead, e.g. `scripts/run.sh run --headless`
+# or `scripts/run.sh check tcp://e1.whatsapp.net:5222` (the window is not built then).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/deps.sh build
+if (($# == 0)); then
+  scripts/deps.sh desktop
+else
+  scripts/deps.sh build
+fi
 cargo build --release --locked -p downwatch >&2
 if (($# == 0)); then
-  set -- run --headless
+  # The window's web view, then the window (its own Cargo workspace), placed next to
+  # `downwatch`, where the resident looks for it first.
+  (cd ui && npm ci --no-audit --no-fund --prefer-offline && npm run build) >&2
+  cargo build --release --locked --manifest-path src-tauri/Cargo.toml >&2
+  cp src-tauri/target/release/downwatch-window target/release/downwatch-window
+  set -- run
 fi
 exec target/release/downwatch "$@"
