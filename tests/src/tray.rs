@@ -292,49 +292,34 @@ impl TrayClient {
 
     /// The whole menu (`GetLayout(0, -1, [])`): the root and its revision.
     pub fn layout(&self) -> (u32, Line) {
-        let path = self.menu_path();
-        self.runtime.block_on(async {
-            let reply = self
-                .connection()
-                .call_method(
-                    Some(self.service.as_str()),
-                    path.as_str(),
-                    Some(MENU),
-                    "GetLayout",
-                    &(0i32, -1i32, Vec::<String>::new()),
-                )
-                .await
-                .expect("GetLayout");
-            let (revision, root): (u32, Node) = reply
-                .body()
-                .deserialize()
-                .expect("GetLayout's (u(ia{sv}av))");
-            (revision, line(root))
-        })
+        let reply = self.menu_call("GetLayout", &(0i32, -1i32, Vec::<String>::new()));
+        let (revision, root): (u32, Node) = reply
+            .body()
+            .deserialize()
+            .expect("GetLayout's (u(ia{sv}av))");
+        (revision, line(root))
     }
 
     /// Says the menu is about to open (`AboutToShow(0)`), as a host does; whether the item
     /// answers that the menu must be read again.
     pub fn about_to_show(&self) -> bool {
-        let path = self.menu_path();
-        self.runtime.block_on(async {
-            let reply = self
-                .connection()
-                .call_method(
-                    Some(self.service.as_str()),
-                    path.as_str(),
-                    Some(MENU),
-                    "AboutToShow",
-                    &(0i32,),
-                )
-                .await
-                .expect("AboutToShow");
-            reply.body().deserialize::<bool>().expect("AboutToShow's b")
-        })
+        self.menu_call("AboutToShow", &(0i32,))
+            .body()
+            .deserialize::<bool>()
+            .expect("AboutToShow's b")
     }
 
     /// Clicks the menu item `id` (`Event(id, "clicked", 0, 0)`).
     pub fn click(&self, id: i32) {
+        self.menu_call("Event", &(id, "clicked", zbus::Variant::from(0i32), 0u32));
+    }
+
+    /// Calls `method` of the item's menu (com.canonical.dbusmenu) with `body`; its reply.
+    /// Fails the test when the call fails.
+    fn menu_call<B>(&self, method: &str, body: &B) -> zbus::Message
+    where
+        B: serde::Serialize + zbus::zvariant::DynamicType,
+    {
         let path = self.menu_path();
         self.runtime.block_on(async {
             self.connection()
@@ -342,12 +327,12 @@ impl TrayClient {
                     Some(self.service.as_str()),
                     path.as_str(),
                     Some(MENU),
-                    "Event",
-                    &(id, "clicked", zbus::Variant::from(0i32), 0u32),
+                    method,
+                    body,
                 )
                 .await
-                .expect("Event clicked");
-        });
+                .unwrap_or_else(|e| panic!("{method}: {e}"))
+        })
     }
 
     /// A left click on the icon (`Activate(0, 0)`).

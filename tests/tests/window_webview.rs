@@ -9,7 +9,7 @@ use std::process::Command;
 use downwatch_e2e::api::Conn;
 use downwatch_e2e::bin;
 use downwatch_e2e::history::now_ms;
-use downwatch_e2e::resident::{Scene, Timings, poll};
+use downwatch_e2e::resident::{Resident, Scene, Timings, poll};
 use downwatch_e2e::webview::{
     PATIENCE, WebView, alive, comm, descendants, webview_available, window_program,
 };
@@ -21,6 +21,13 @@ use serde_json::json;
 /// What a hostile server puts in a redirect's `Location`: markup that would set
 /// `window.__xss` if it ever became an element.
 const HOSTILE: &str = "http://<img src=x onerror=window.__xss=1>/";
+
+/// A scene for test `name` when the window can be driven here (else the test is skipped,
+/// or fails under `DOWNWATCH_REQUIRE_WINDOW=1`).
+fn scene(name: &str) -> Option<Scene> {
+    let scene = Scene::start(name)?;
+    webview_available(name).then_some(scene)
+}
 
 /// The window's `[data-watch=NAME]` has `data-state` = `state`.
 fn wait_state(view: &WebView, watch: &str, state: &str) {
@@ -39,12 +46,9 @@ fn wait_state(view: &WebView, watch: &str, state: &str) {
 /// server's markup, shows as text and runs nothing.
 #[test]
 fn the_window_shows_the_watches_live_and_a_second_start_navigates_it() {
-    let Some(s) = Scene::start("window_live") else {
+    let Some(s) = scene("window_live") else {
         return;
     };
-    if !webview_available("window_live") {
-        return;
-    }
     let hostile_target = format!(
         "/location?to={}",
         HOSTILE
@@ -183,12 +187,9 @@ fn the_window_shows_the_watches_live_and_a_second_start_navigates_it() {
 /// and shows the watches again, without a reload.
 #[test]
 fn the_window_tells_when_the_resident_goes_and_comes_back() {
-    let Some(s) = Scene::start("window_reconnect") else {
+    let Some(s) = scene("window_reconnect") else {
         return;
     };
-    if !webview_available("window_reconnect") {
-        return;
-    }
     let config = s.config(&Timings::default(), &[s.https("Web", "https_valid", "/")]);
     let mut dw = s.run(&config);
     dw.wait_up(&["Web"], 60);
@@ -214,12 +215,9 @@ fn the_window_tells_when_the_resident_goes_and_comes_back() {
 /// is the window's child (detached in its own process group, killed with the window here).
 #[test]
 fn with_no_resident_the_window_starts_one() {
-    let Some(s) = Scene::start("window_launch") else {
+    let Some(s) = scene("window_launch") else {
         return;
     };
-    if !webview_available("window_launch") {
-        return;
-    }
     let config = s.config(&Timings::default(), &[s.https("Web", "https_valid", "/")]);
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("api.sock");
@@ -263,15 +261,10 @@ fn with_no_resident_the_window_starts_one() {
 /// `XDG_CONFIG_HOME`).
 #[test]
 fn closed_it_ends_with_webkit_and_comes_back_where_it_was() {
-    let Some(s) = Scene::start("window_close") else {
+    let Some(s) = scene("window_close") else {
         return;
     };
-    if !webview_available("window_close") {
-        return;
-    }
-    let config = s.config(&Timings::default(), &[s.https("Web", "https_valid", "/")]);
-    let dw = s.run(&config);
-    dw.wait_up(&["Web"], 60);
+    let dw = web_resident(&s);
     let socket = dw.socket.display().to_string();
     let args = ["--socket", socket.as_str()];
     let x = X11::connect(&s.desktop.display);
@@ -334,15 +327,10 @@ fn closed_it_ends_with_webkit_and_comes_back_where_it_was() {
 /// included.
 #[test]
 fn killed_mid_use_it_loses_nothing() {
-    let Some(s) = Scene::start("window_kill") else {
+    let Some(s) = scene("window_kill") else {
         return;
     };
-    if !webview_available("window_kill") {
-        return;
-    }
-    let config = s.config(&Timings::default(), &[s.https("Web", "https_valid", "/")]);
-    let dw = s.run(&config);
-    dw.wait_up(&["Web"], 60);
+    let dw = web_resident(&s);
     let socket = dw.socket.display().to_string();
     let args = ["--socket", socket.as_str(), "--watch", "Web"];
 
@@ -402,6 +390,14 @@ fn wait_incident_stored(socket: &std::path::Path, watch: &str) {
     );
 }
 
+/// A resident with one watch, `Web` (the test bed's HTTPS server), once it is up.
+fn web_resident(s: &Scene) -> Resident {
+    let config = s.config(&Timings::default(), &[s.https("Web", "https_valid", "/")]);
+    let dw = s.run(&config);
+    dw.wait_up(&["Web"], 60);
+    dw
+}
+
 /// How many checks of `watch` the resident reported.
 fn checks_of(events: &[serde_json::Value], watch: &str) -> usize {
     events
@@ -453,12 +449,9 @@ fn english_left(text: &str, data: &[&str]) -> Vec<String> {
 /// it is English and left to right again.
 #[test]
 fn in_arabic_every_view_is_right_to_left_with_no_english_left() {
-    let Some(s) = Scene::start("window_arabic") else {
+    let Some(s) = scene("window_arabic") else {
         return;
     };
-    if !webview_available("window_arabic") {
-        return;
-    }
     let config = s.config(
         &Timings::default(),
         &[
