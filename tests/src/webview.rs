@@ -81,7 +81,8 @@ pub struct WebView {
     driver: Option<Child>,
     /// Every process seen under the driver (the window, WebKit's helpers), to reap.
     seen: std::cell::RefCell<Vec<u32>>,
-    home: tempfile::TempDir,
+    /// The window's `HOME`; taken by [`WebView::close_as_user`] for the next start.
+    home: Option<tempfile::TempDir>,
 }
 
 impl WebView {
@@ -125,7 +126,7 @@ impl WebView {
             runtime,
             driver: Some(driver),
             seen: std::cell::RefCell::new(Vec::new()),
-            home,
+            home: Some(home),
         };
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -266,14 +267,12 @@ impl WebView {
         );
         // The session's browser is gone: drop it without a round trip to the driver.
         drop(self.client.take());
-        let home = std::mem::replace(&mut self.home, tempfile::tempdir().expect("temp dir"));
-        drop(self);
-        home
+        self.home.take().expect("the home until closed")
     }
 
     /// The `HOME` the window runs with (its remembered size and position live under it).
     pub fn home(&self) -> &Path {
-        self.home.path()
+        self.home.as_ref().expect("the home until closed").path()
     }
 }
 
