@@ -248,6 +248,13 @@ fn every_request_kind_is_answered() {
         "last": "2026-01-02", "time_zone": "Mars/Olympus"}),
     );
     assert_eq!(zone["code"], "invalid_request", "{zone}");
+    // A page over the most rows one page returns is refused, and the message gives the range.
+    let big = c.error(json!({"call": "checks", "watch": "Old", "limit": 201}));
+    assert_eq!(big["code"], "invalid_request", "{big}");
+    assert!(
+        big["message"].as_str().unwrap().contains("1 to 200"),
+        "{big}"
+    );
 
     // A watch definition tested once: the result of `downwatch check --json`.
     let body = web.body.clone();

@@ -22,8 +22,12 @@ use super::edit;
 /// Opens a reader of the history (the seam to the store the resident owns).
 pub type OpenReader = Arc<dyn Fn() -> Result<Reader, StoreError> + Send + Sync>;
 
-/// The most rows one page of checks returns.
-pub const MAX_PAGE: u32 = 1_000;
+/// The most rows one page of checks returns. A page's full rows are read from the table, about
+/// one 4 KiB page per row (a watch's checks lie among every other watch's), so on the 50-watch
+/// year a cold page of 1,000 took 42-293 ms, one of 500 30-49 ms on a quiet machine, and one
+/// of 200 reads 175 pages: the cap keeps every page under the 50 ms a query may take
+/// (docs/benchmarks.md, "history_year" and "api_year"). The window asks 50 at a time.
+pub const MAX_PAGE: u32 = 200;
 
 /// The most points of a latency series (a chart is a few thousand pixels wide).
 pub const MAX_POINTS: u32 = 10_000;
