@@ -53,9 +53,15 @@ inside() {
   # A booted machine has a tmpfs /run; `ip netns` keeps its namespaces there.
   mount -t tmpfs -o mode=755 tmpfs "$root/run"
   mounts+=("$root/run")
+  # Node (npm) trusts its own roots, not the system's bundle: on a network whose CA was
+  # copied in, it is told of the bundle as this machine's Node is (NODE_EXTRA_CA_CERTS).
+  local node_ca=()
+  if compgen -G "$root/usr/local/share/ca-certificates/fresh-check-host-*" >/dev/null; then
+    node_ca=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+  fi
   in_chroot() {
     chroot "$root" /usr/bin/env -i HOME=/root USER=root LOGNAME=root PATH="$chroot_path" \
-      TERM=dumb bash -c "cd /root/downwatch && $1"
+      TERM=dumb "${node_ca[@]}" bash -c "cd /root/downwatch && $1"
   }
   if [[ $only == test ]]; then
     echo "run  SKIP"
