@@ -239,10 +239,11 @@ export function overview(ctx: Ctx): View {
   const reload = debounce(() => void load(), 150);
 
   render();
-  void load();
+  const shown = load();
 
   return {
     el,
+    shown,
     update(event: ResidentEvent | null) {
       if (event === null) {
         figures.clear();

@@ -372,14 +372,16 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
     h('section', {}, h('h2', {}, texts.t('watch-log-heading')), log),
   );
   renderHead();
-  const all = () => {
-    void loadHead();
+  // Everything is asked at once; the view counts as shown with its head (name, state).
+  const all = (): Promise<void> => {
+    const head = loadHead();
     void loadChart();
     void loadDays();
     void loadIncidents();
     if (!paged) void loadLog(false);
+    return head;
   };
-  all();
+  const shown = all();
 
   const refreshHead = debounce(() => void loadHead(), 150);
   const refreshHistory = debounce(() => {
@@ -394,6 +396,7 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
 
   return {
     el,
+    shown,
     update(event: ResidentEvent | null) {
       if (event === null) {
         refreshAll();
