@@ -8,7 +8,6 @@
 //! - [`resident`]: the subscription to the resident's events, forwarded as the `resident`
 //!   event, reconnected with a backoff when the resident goes away.
 //! - [`launch`]: starting the resident when the window is opened with none running.
-//! - [`reveal`]: the window starts hidden and shows once the page has painted its first view.
 //!
 //! The bridge's types ([`At`], [`WindowEvent`], `BridgeError`) live in `downwatch-api`, so
 //! their TypeScript is generated with the API's (`ui/src/generated/`).
@@ -20,14 +19,11 @@
 pub mod bridge;
 pub mod launch;
 pub mod resident;
-pub mod reveal;
 
 use std::process::ExitCode;
 
 use downwatch_api::{At, WindowArgs};
-use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-use tauri_plugin_window_state::StateFlags;
 
 /// The window's label in tauri.conf.json and capabilities/main.json.
 pub const MAIN_WINDOW: &str = "main";
@@ -48,24 +44,9 @@ pub fn run() -> ExitCode {
             let args = WindowArgs::parse(argv.into_iter().skip(1));
             navigate(app, args.at);
         }))
-        // Size, place, maximized and the like, not visibility: the window shows when its
-        // page has painted (`reveal`).
-        .plugin(
-            tauri_plugin_window_state::Builder::default()
-                .with_state_flags(StateFlags::all().difference(StateFlags::VISIBLE))
-                .build(),
-        )
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(bridge::Bridge::new(socket.clone(), args.at))
-        .on_page_load(|webview, load| {
-            if load.event() == PageLoadEvent::Finished {
-                tauri::async_runtime::spawn(reveal::show_anyway(webview.app_handle().clone()));
-            }
-        })
-        .invoke_handler(tauri::generate_handler![
-            bridge::api,
-            bridge::start_at,
-            reveal::painted
-        ])
+        .invoke_handler(tauri::generate_handler![bridge::api, bridge::start_at])
         .setup(move |app| {
             launch::start_resident_if_absent(&socket);
             tauri::async_runtime::spawn(resident::follow(app.handle().clone(), socket.clone()));
@@ -84,7 +65,10 @@ pub fn run() -> ExitCode {
 /// Shows and focuses the window and tells the web view to go to `at`.
 fn navigate<R: Runtime>(app: &AppHandle<R>, at: At) {
     if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
-        reveal::show(&window);
+        // Each may fail on a window manager that refuses; the navigation still happens.
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
     }
     if let Err(error) = app.emit(NAVIGATE_EVENT, at) {
         eprintln!("downwatch-window: cannot send {NAVIGATE_EVENT}: {error}");

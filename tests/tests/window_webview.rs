@@ -255,42 +255,6 @@ fn with_no_resident_the_window_starts_one() {
     );
 }
 
-/// The window starts hidden and maps only once its first view is painted, never as an
-/// empty page: with the resident stopped (SIGSTOP: its socket still accepts, nothing
-/// answers) the page is up, its overview still without rows, and nothing is mapped; once
-/// the resident goes on, the window maps with the watch's row already in the page.
-#[test]
-fn it_maps_only_once_its_first_view_is_painted() {
-    let Some(s) = scene("window_reveal") else {
-        return;
-    };
-    let dw = web_resident(&s);
-    let resident = Pid::from_raw(dw.pid().expect("the resident's pid") as i32);
-    let socket = dw.socket.display().to_string();
-    let x = X11::connect(&s.desktop.display);
-    kill(resident, Signal::SIGSTOP).unwrap();
-    let view = WebView::open(&s, &["--socket", &socket]);
-    view.wait(
-        "the overview, waiting for the stopped resident",
-        "return document.querySelector('main[data-view=\"overview\"] .overview') !== null \
-         && document.querySelector('[data-watch]') === null;",
-    );
-    let mapped = x.windows_of(view.window_pid());
-    kill(resident, Signal::SIGCONT).unwrap();
-    assert!(
-        mapped.is_empty(),
-        "the window mapped before its first view: {mapped:?}"
-    );
-    view.x11_window(&x);
-    assert_eq!(
-        view.js("return document.querySelector('[data-watch=\"Web\"]') !== null;"),
-        json!(true),
-        "the window mapped without its rows: {}",
-        view.context()
-    );
-    dw.assert_running();
-}
-
 /// Closed with its close button (what a window manager sends: `WM_DELETE_WINDOW`), the
 /// window's process and WebKit's end, the resident runs on; the window's size and position,
 /// changed by the user, come back at the next start (`tauri-plugin-window-state`, under its

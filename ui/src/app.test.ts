@@ -141,48 +141,6 @@ describe('the overview', () => {
     await until(() => document.querySelector('[data-connection="disconnected"]'), 'banner');
     await until(() => document.querySelector('main .error'), 'error');
     expect(document.querySelector('main .error')!.textContent).toContain('/run/user/1000/downwatch/api.sock');
-    // The window, hidden until the first view has something to show, shows with the error.
-    await until(() => bridge.paints === 1, 'painted');
-  });
-});
-
-describe('the hidden window shows', () => {
-  it('once, when the overview has its rows, not while it is loading', async () => {
-    let open: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const current = { snap: snapshot([watch('Web', 'up'), watch('API', 'down')]) };
-    const bridge = fakeBridge({
-      // Every snapshot waits until the test opens the gate.
-      snapshot: () => gate.then(() => current.snap),
-      uptime: () => ({ answer: 'uptime', up_ms: 1, degraded_ms: 0, down_ms: 0, window_ms: 1, availability: 1 }),
-      latency_series: () => ({ answer: 'latency_series', source: 'raw', bucket_ms: 1_800_000, points: [] }),
-      incidents: () => ({ answer: 'incidents', incidents: [] }),
-    });
-    running.push(await startApp({ bridge, lang: 'en', storage: store(), now: () => NOW }));
-    await until(() => document.querySelector('main .overview .note'), 'the overview loading');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(bridge.paints).toBe(0);
-    open();
-    await until(() => bridge.paints === 1, 'painted');
-    expect(row('API')!.dataset.state).toBe('down');
-    // Another view later does not ask again.
-    location.hash = '#/incidents';
-    await until(() => document.querySelector('main')!.dataset.view === 'incidents', 'incidents view');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(bridge.paints).toBe(1);
-  });
-
-  it('for an incident that cannot be found, with the reason', async () => {
-    const bridge = fakeBridge(
-      {
-        snapshot: () => snapshot([]),
-        incidents: () => ({ answer: 'incidents', incidents: [] }),
-      },
-      { view: 'incident', id: 'gone-1700000000000' },
-    );
-    running.push(await startApp({ bridge, lang: 'en', storage: store(), now: () => NOW }));
-    await until(() => document.querySelector('main .error'), 'error');
-    await until(() => bridge.paints === 1, 'painted');
   });
 });
 

@@ -51,20 +51,6 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
 
   const ctx = (): Ctx => ({ bridge, texts, now, offline: () => offline });
 
-  // The window starts hidden and shows once: when the view on screen first has something to
-  // show (a view replaced while it loads does not count).
-  let revealed = false;
-  function reveal(when: Promise<void>, onScreen: () => boolean = () => true): void {
-    if (revealed) return;
-    void when
-      .then(() => {
-        if (revealed || !onScreen()) return;
-        revealed = true;
-        return bridge.painted();
-      })
-      .catch(() => {});
-  }
-
   function setConnected(value: boolean): void {
     if (connected === value) return;
     connected = value;
@@ -111,13 +97,11 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
         }
         if (!found) {
           replace(main, h('p', { class: 'error', role: 'alert' }, texts.t('window-error-no-incident', { id: route.id })));
-          reveal(Promise.resolve());
           return;
         }
         location.replace(href({ view: 'watch', watch: found.watch, incident: found.id }));
       } catch (e) {
         replace(main, errorBox(texts, e));
-        reveal(Promise.resolve());
       }
       return;
     }
@@ -131,8 +115,6 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
           ? incidentsView(c)
           : overview(c);
     replace(main, view.el);
-    const shown = view;
-    reveal(shown.shown, () => view === shown);
   }
 
   function go(route: Route): void {

@@ -1,5 +1,5 @@
-// The one module that talks to the window's Rust side (src-tauri/): the `api`, `start_at`
-// and `painted` commands and the `resident` and `navigate` events. Everything else receives a
+// The one module that talks to the window's Rust side (src-tauri/): the `api` and
+// `start_at` commands and the `resident` and `navigate` events. Everything else receives a
 // `Bridge`, so the views run in tests against a fake one.
 
 import { invoke } from '@tauri-apps/api/core';
@@ -38,8 +38,6 @@ export interface Bridge {
   onResident(handler: (event: WindowEvent) => void): Promise<() => void>;
   /** A second start asking for another place. */
   onNavigate(handler: (at: At) => void): Promise<() => void>;
-  /** Tells the window its first view is painted: it shows (it starts hidden). */
-  painted(): Promise<void>;
 }
 
 const EXPECTED: AnswerOf = {
@@ -90,5 +88,4 @@ export const tauriBridge: Bridge = {
   startAt: () => invoke<At>('start_at'),
   onResident: (handler) => listen<WindowEvent>('resident', (e) => handler(e.payload)),
   onNavigate: (handler) => listen<At>('navigate', (e) => handler(e.payload)),
-  painted: () => invoke<void>('painted'),
 };

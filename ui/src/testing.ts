@@ -8,8 +8,6 @@ type Handlers = { [K in Call['call']]?: (call: CallOf<K>) => Answered<K> | Promi
 
 export interface Fake extends Bridge {
   calls: Call[];
-  /** How many times the app said its first view was painted. */
-  readonly paints: number;
   emit(event: WindowEvent): void;
   navigate(at: At): void;
 }
@@ -18,15 +16,8 @@ export function fakeBridge(handlers: Handlers, start: At = { view: 'overview' })
   const resident: ((e: WindowEvent) => void)[] = [];
   const navigate: ((at: At) => void)[] = [];
   const calls: Call[] = [];
-  let paints = 0;
   return {
     calls,
-    get paints() {
-      return paints;
-    },
-    painted: async () => {
-      paints += 1;
-    },
     async ask(call) {
       calls.push(call);
       const handler = handlers[call.call] as ((c: typeof call) => unknown) | undefined;

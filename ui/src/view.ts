@@ -67,11 +67,6 @@ export interface Ctx {
 /** A view: its element, what it does on a resident's event, and its end. */
 export interface View {
   readonly el: HTMLElement;
-  /**
-   * Settles once the view first shows what it was opened for, or why it cannot (never
-   * rejects): the window, hidden until then, shows at that moment.
-   */
-  readonly shown: Promise<void>;
   /** Called for each resident event, and with `null` after a reconnection (reload all). */
   update(event: ResidentEvent | null): void;
   destroy(): void;

@@ -162,12 +162,11 @@ export function incidentsView(ctx: Ctx): View {
   }
 
   append(el, h('h1', {}, texts.t('timeline-heading')), ranges, body);
-  const shown = load();
+  void load();
   const reload = debounce(() => void load(), 300);
 
   return {
     el,
-    shown,
     update(event: ResidentEvent | null) {
       const kind = event?.event ?? '';
       if (event === null || kind.startsWith('incident_') || kind === 'verdict') reload();

@@ -239,11 +239,10 @@ export function overview(ctx: Ctx): View {
   const reload = debounce(() => void load(), 150);
 
   render();
-  const shown = load();
+  void load();
 
   return {
     el,
-    shown,
     update(event: ResidentEvent | null) {
       if (event === null) {
         figures.clear();

@@ -372,16 +372,14 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
     h('section', {}, h('h2', {}, texts.t('watch-log-heading')), log),
   );
   renderHead();
-  // Everything is asked at once; the view counts as shown with its head (name, state).
-  const all = (): Promise<void> => {
-    const head = loadHead();
+  const all = () => {
+    void loadHead();
     void loadChart();
     void loadDays();
     void loadIncidents();
     if (!paged) void loadLog(false);
-    return head;
   };
-  const shown = all();
+  all();
 
   const refreshHead = debounce(() => void loadHead(), 150);
   const refreshHistory = debounce(() => {
@@ -396,7 +394,6 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
 
   return {
     el,
-    shown,
     update(event: ResidentEvent | null) {
       if (event === null) {
         refreshAll();
