@@ -62,6 +62,31 @@ describe('the overview', () => {
     expect(document.body.textContent).toContain('Your connection works');
   });
 
+  it('draws the rows before their figures are asked, and builds the table a few times, not once a watch', async () => {
+    const names = Array.from({ length: 50 }, (_, i) => `watch ${String(i).padStart(2, '0')}`);
+    const current = { snap: snapshot(names.map((n) => watch(n, 'up'))) };
+    let rowsAtFirstAsk: number | null = null;
+    const bridge = fakeBridge({
+      snapshot: () => current.snap,
+      uptime: () => {
+        rowsAtFirstAsk ??= document.querySelectorAll('tr[data-watch]').length;
+        return { answer: 'uptime', up_ms: 1, degraded_ms: 0, down_ms: 0, window_ms: 1, availability: 0.9995 };
+      },
+      latency_series: () => ({ answer: 'latency_series', source: 'raw', bucket_ms: 1_800_000, points: [] }),
+    });
+    // Each build of the table puts its heading in anew.
+    let builds = 0;
+    const watcher = new MutationObserver((records) => {
+      for (const r of records) builds += [...r.addedNodes].filter((n) => n.nodeName === 'H1').length;
+    });
+    watcher.observe(document.body, { childList: true, subtree: true });
+    running.push(await startApp({ bridge, lang: 'en', storage: store(), now: () => NOW }));
+    await until(() => [...document.querySelectorAll('tr[data-watch]')].filter((r) => r.textContent!.includes('99.95 %')).length === 50, 'every figure');
+    watcher.disconnect();
+    expect(rowsAtFirstAsk).toBe(50);
+    expect(builds).toBeLessThanOrEqual(5);
+  });
+
   it('shows a state change live, without a reload, and keeps it keyboard-reachable', async () => {
     const current = { snap: snapshot([watch('Web', 'up')]) };
     const bridge = overviewBridge(current);

@@ -174,26 +174,26 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
     }
   }
 
-  const unlisten = [await bridge.onResident(onResident), await bridge.onNavigate((at) => go(routeOf(at)))];
+  // The round trips to the window's Rust side at start are made together: each is time
+  // before the first view.
+  const asked = location.hash === '' || location.hash === '#' || location.hash === '#/';
+  const [onResidentOff, onNavigateOff, at] = await Promise.all([
+    bridge.onResident(onResident),
+    bridge.onNavigate((at) => go(routeOf(at))),
+    asked ? bridge.startAt().catch((): At => ({ view: 'overview' })) : null,
+  ]);
+  const unlisten = [onResidentOff, onNavigateOff];
+  chrome();
+  go(at ? routeOf(at) : parseHash(location.hash));
 
-  // Whether a resident answers, for the banner before the first event arrives.
+  // Whether a resident answers, for the banner before the first event arrives (after the
+  // first view's own requests: they go first on the one connection).
   bridge.ask({ call: 'snapshot' }).then(
     () => setConnected(true),
     (e) => {
       if (e?.kind === 'resident_unreachable') setConnected(false);
     },
   );
-
-  let start: Route = parseHash(location.hash);
-  if (location.hash === '' || location.hash === '#' || location.hash === '#/') {
-    try {
-      start = routeOf(await bridge.startAt());
-    } catch {
-      start = { view: 'overview' };
-    }
-  }
-  chrome();
-  go(start);
   return {
     stop() {
       window.removeEventListener('hashchange', onHash);

@@ -19,6 +19,19 @@ interface Figures {
 
 const PERIODS = [UNITS.DAY, 7 * UNITS.DAY, 30 * UNITS.DAY] as const;
 const FIGURES_TTL = 5 * UNITS.MINUTE;
+/** The figures of many watches arrive one by one: the table is built again at most this often. */
+const FIGURES_RENDER_MS = 250;
+
+/** Settles after the next frame is drawn, or after 100 ms when none comes (a hidden window). */
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 100);
+    requestAnimationFrame(() => {
+      clearTimeout(fallback);
+      setTimeout(resolve, 0);
+    });
+  });
+}
 
 export function overview(ctx: Ctx): View {
   const { bridge, texts } = ctx;
@@ -29,6 +42,15 @@ export function overview(ctx: Ctx): View {
   const figures = new Map<string, Figures>();
   const reading = new Set<string>();
   let gone = false;
+  let renderTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function renderSoon(): void {
+    if (renderTimer !== null || gone) return;
+    renderTimer = setTimeout(() => {
+      renderTimer = null;
+      if (!gone) render();
+    }, FIGURES_RENDER_MS);
+  }
 
   async function readFigures(name: string): Promise<void> {
     if (reading.has(name)) return;
@@ -58,7 +80,7 @@ export function overview(ctx: Ctx): View {
     } finally {
       reading.delete(name);
     }
-    if (!gone) render();
+    renderSoon();
   }
 
   async function load(): Promise<void> {
@@ -70,6 +92,12 @@ export function overview(ctx: Ctx): View {
     }
     if (gone) return;
     render();
+    // The rows first: the history's 4 queries a watch wait until the rows are drawn.
+    void nextFrame().then(readStaleFigures);
+  }
+
+  function readStaleFigures(): void {
+    if (gone) return;
     const now = ctx.now();
     for (const w of snapshot?.watches ?? []) {
       const f = figures.get(w.name);
@@ -259,6 +287,7 @@ export function overview(ctx: Ctx): View {
     destroy() {
       gone = true;
       reload.cancel();
+      if (renderTimer !== null) clearTimeout(renderTimer);
     },
   };
 }
