@@ -8,9 +8,18 @@
 //!    start is outside the figure, its session setup inside it: an upper bound.
 //! 2. **The window's process tree's PSS** while open (the window, WebKit's web and network
 //!    processes), from `/proc/PID/smaps_rollup`.
-//! 3. **The resident's PSS before and after OPENS windows** opened through `downwatch
-//!    open` (the resident starts the window, detached, and reaps it) and closed as a user
-//!    does (`WM_DELETE_WINDOW`), each left open 3 s after it is mapped.
+//! 3. **Time from "Open history" to the first painted view, without WebDriver**, for
+//!    OPENS windows opened through `downwatch open` (the resident starts the window,
+//!    detached, and reaps it, as on the tray's "Open history"), the first cold (page cache
+//!    dropped), the others warm: from starting `downwatch open` until the window's X11
+//!    top-level holds more than its background colour (`GetImage`), polled every
+//!    millisecond; the time it mapped beside it. The window maps only once its page has
+//!    its first view (`src-tauri/src/reveal.rs`; the end-to-end test
+//!    `it_maps_only_once_its_first_view_is_painted`), so what is drawn is that view. With
+//!    SHOTS_DIR, the first two are captured (ImageMagick's `import`) at that moment, to
+//!    look at what was shown.
+//! 4. **The resident's PSS before and after those OPENS windows**, each closed as a user
+//!    does (`WM_DELETE_WINDOW`) 3 s after it mapped.
 //!
 //! Everything runs on a private Xvfb display and session bus; the resident's 50 watches
 //! are loopback ports nothing listens on, its connectivity controls a listener of this
@@ -20,7 +29,7 @@
 //! ```text
 //! DOWNWATCH_WINDOW=src-tauri/target/release/downwatch-window \
 //!   cargo run --release -p downwatch-e2e --example window_bench -- \
-//!   target/release/downwatch DATA_DIR [OPENS]
+//!   target/release/downwatch DATA_DIR [OPENS [SHOTS_DIR]]
 //! ```
 
 use std::net::TcpListener;
@@ -36,10 +45,11 @@ const WATCHES: u32 = 50;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: window_bench DOWNWATCH DATA_DIR [OPENS]";
+    let usage = "usage: window_bench DOWNWATCH DATA_DIR [OPENS [SHOTS_DIR]]";
     let downwatch = PathBuf::from(args.next().ok_or(usage)?);
     let data = PathBuf::from(args.next().ok_or(usage)?);
     let opens: usize = args.next().map_or(Ok(10), |s| s.parse())?;
+    let shots = args.next().map(PathBuf::from);
     let window = window_program();
     if !window.is_file() {
         return Err(format!("{} is not built (DOWNWATCH_WINDOW)", window.display()).into());
@@ -146,33 +156,55 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         window_home = view.close_as_user(&x);
     }
 
-    // 3: the resident's PSS around OPENS opens and closes through `downwatch open`.
+    // 3 and 4: OPENS opens through `downwatch open`, timed to the map; the resident's PSS.
     let before = pss_kib(resident_pid);
     let mut after_each = Vec::new();
-    for _ in 0..opens {
+    let mut first_views = Vec::new();
+    for n in 0..opens {
+        let dropped = n == 0 && drop_page_cache();
+        let asked = Instant::now();
         let status = Command::new(&downwatch)
             .args(["open", "--socket", &socket_arg])
             .status()?;
         if !status.success() {
             return Err(format!("downwatch open: {status}").into());
         }
-        let window_pid = poll(
-            "the window under the resident",
-            Duration::from_secs(60),
-            || {
-                descendants(resident_pid)
-                    .into_iter()
-                    .find(|pid| comm(*pid).starts_with("downwatch-wind") && alive(*pid))
-            },
-            || read(&scratch.path().join("resident.log")),
-        );
+        let (window_pid, mapped) = until_mapped(&x, resident_pid).ok_or_else(|| {
+            format!(
+                "no window mapped within 60 s: {}",
+                read(&scratch.path().join("resident.log"))
+            )
+        })?;
+        let map = asked.elapsed();
+        // Painted: the window holds more than its background colour.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while x.colours(mapped, 2) < 2 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let first_view = asked.elapsed();
+        if let Some(dir) = shots.as_ref().filter(|_| n < 2) {
+            std::fs::create_dir_all(dir)?;
+            let file = dir.join(format!(
+                "first-view-{}.png",
+                if n == 0 { "cold" } else { "warm" }
+            ));
+            Command::new("import")
+                .args(["-display", &desktop.display, "-window"])
+                .arg(mapped.to_string())
+                .arg(&file)
+                .status()?;
+        }
+        first_views.push(format!(
+            "{:.0} (mapped {:.0}){}",
+            first_view.as_secs_f64() * 1e3,
+            map.as_secs_f64() * 1e3,
+            match (n, dropped) {
+                (0, true) => " (cold)",
+                (0, false) => " (page cache NOT dropped: not root)",
+                _ => "",
+            }
+        ));
         let tree = descendants(window_pid);
-        let mapped = poll(
-            "the window mapped",
-            Duration::from_secs(60),
-            || x.windows_of(window_pid).first().copied(),
-            String::new,
-        );
         std::thread::sleep(Duration::from_secs(3));
         x.close(mapped);
         poll(
@@ -191,6 +223,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mib = |kib: u64| format!("{:.2}", kib as f64 / 1024.0);
     println!(
+        "\"Open history\" (downwatch open) to the window's first view painted, ms: {}; load {}",
+        first_views.join(", "),
+        load()
+    );
+    println!(
         "resident PSS: {} MiB before, after each of {opens} opens and closes: {} MiB; load {}",
         mib(before),
         after_each
@@ -202,6 +239,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     drop(resident);
     Ok(())
+}
+
+/// The window the resident started and its mapped top-level, polled every millisecond for
+/// at most 60 s.
+fn until_mapped(x: &X11, resident: u32) -> Option<(u32, x11rb::protocol::xproto::Window)> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        let window = descendants(resident)
+            .into_iter()
+            .find(|pid| comm(*pid).starts_with("downwatch-wind") && alive(*pid));
+        if let Some(pid) = window
+            && let Some(mapped) = x.windows_of(pid).first()
+        {
+            return Some((pid, *mapped));
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    None
 }
 
 /// The resident, stopped (SIGTERM, then waited for) when dropped.

@@ -7,7 +7,8 @@
 use x11rb::connection::Connection;
 pub use x11rb::protocol::xproto::Window;
 use x11rb::protocol::xproto::{
-    AtomEnum, ClientMessageEvent, ConfigureWindowAux, ConnectionExt, EventMask, MapState,
+    AtomEnum, ClientMessageEvent, ConfigureWindowAux, ConnectionExt, EventMask, ImageFormat,
+    MapState,
 };
 use x11rb::rust_connection::RustConnection;
 
@@ -134,6 +135,41 @@ impl X11 {
             width: geometry.width.into(),
             height: geometry.height.into(),
         }
+    }
+
+    /// How many distinct pixel values `window`'s contents hold right now (`GetImage`, Z
+    /// format), counted up to `most`: 1 while it shows only its background, more once
+    /// something is drawn in it. 0 when it cannot be read (unmapped, gone).
+    pub fn colours(&self, window: Window, most: usize) -> usize {
+        let geometry = match self.conn.get_geometry(window).map(|c| c.reply()) {
+            Ok(Ok(g)) => g,
+            _ => return 0,
+        };
+        let image = match self
+            .conn
+            .get_image(
+                ImageFormat::Z_PIXMAP,
+                window,
+                0,
+                0,
+                geometry.width,
+                geometry.height,
+                !0,
+            )
+            .map(|c| c.reply())
+        {
+            Ok(Ok(image)) => image,
+            _ => return 0,
+        };
+        let bytes = usize::from(image.depth.div_ceil(8).max(1)).next_power_of_two();
+        let mut seen = std::collections::HashSet::new();
+        for pixel in image.data.chunks_exact(bytes) {
+            seen.insert(pixel);
+            if seen.len() >= most {
+                break;
+            }
+        }
+        seen.len()
     }
 
     /// Moves and resizes `window` to `rect`, as a window manager does for a user's drag.
