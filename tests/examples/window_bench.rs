@@ -13,11 +13,10 @@
 //!    detached, and reaps it, as on the tray's "Open history"), the first cold (page cache
 //!    dropped), the others warm: from starting `downwatch open` until the window's X11
 //!    top-level holds more than its background colour (`GetImage`), polled every
-//!    millisecond; the time it mapped beside it. The window maps only once its page has
-//!    its first view (`src-tauri/src/reveal.rs`; the end-to-end test
-//!    `it_maps_only_once_its_first_view_is_painted`), so what is drawn is that view. With
-//!    SHOTS_DIR, the first two are captured (ImageMagick's `import`) at that moment, to
-//!    look at what was shown.
+//!    millisecond; the time it mapped (empty) beside it. WebKit draws nothing until the
+//!    page is "visually non-empty", which for this page is the overview with its rows;
+//!    with SHOTS_DIR the first two are captured (ImageMagick's `import`) at that moment,
+//!    to look at what the first painted view holds.
 //! 4. **The resident's PSS before and after those OPENS windows**, each closed as a user
 //!    does (`WM_DELETE_WINDOW`) 3 s after it mapped.
 //!
