@@ -137,23 +137,29 @@ impl X11 {
         }
     }
 
-    /// How many distinct pixel values `window`'s contents hold right now (`GetImage`, Z
-    /// format), counted up to `most`: 1 while it shows only its background, more once
-    /// something is drawn in it. 0 when it cannot be read (unmapped, gone).
-    pub fn colours(&self, window: Window, most: usize) -> usize {
+    /// How many distinct pixel values rows `top..bottom` (fractions of its height, 0.0 to
+    /// 1.0) of `window` hold right now (`GetImage`, Z format), counted up to `most`: 1 while
+    /// they show only the background, more once something is drawn there. 0 when it cannot
+    /// be read (unmapped, gone). A band rather than the whole window keeps each read small.
+    pub fn colours(&self, window: Window, top: f64, bottom: f64, most: usize) -> usize {
         let geometry = match self.conn.get_geometry(window).map(|c| c.reply()) {
             Ok(Ok(g)) => g,
             _ => return 0,
         };
+        let height = f64::from(geometry.height);
+        let y = (height * top.clamp(0.0, 1.0)) as u16;
+        let rows = ((height * bottom.clamp(0.0, 1.0)) as u16)
+            .saturating_sub(y)
+            .max(1);
         let image = match self
             .conn
             .get_image(
                 ImageFormat::Z_PIXMAP,
                 window,
                 0,
-                0,
+                y as i16,
                 geometry.width,
-                geometry.height,
+                rows,
                 !0,
             )
             .map(|c| c.reply())
