@@ -18,7 +18,8 @@
 //!    with SHOTS_DIR the first two are captured (ImageMagick's `import`) at that moment,
 //!    to look at what the first painted view holds.
 //! 4. **The resident's PSS before and after those OPENS windows**, each closed as a user
-//!    does (`WM_DELETE_WINDOW`) 3 s after it mapped.
+//!    does (`WM_DELETE_WINDOW`) 3 s after it mapped; before them, as a control, its PSS
+//!    every 10 s over 60 s with no window open.
 //!
 //! Everything runs on a private Xvfb display and session bus; the resident's 50 watches
 //! are loopback ports nothing listens on, its connectivity controls a listener of this
@@ -154,6 +155,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         window_home = view.close_as_user(&x);
     }
+
+    // The control for 4: the resident's PSS with no window, every 10 s for 60 s.
+    let mut idle = vec![pss_kib(resident_pid)];
+    for _ in 0..6 {
+        std::thread::sleep(Duration::from_secs(10));
+        idle.push(pss_kib(resident_pid));
+    }
+    println!(
+        "resident PSS with no window, every 10 s over 60 s: {} MiB",
+        idle.iter()
+            .map(|k| format!("{:.2}", *k as f64 / 1024.0))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
 
     // 3 and 4: OPENS opens through `downwatch open`, timed to the map; the resident's PSS.
     let before = pss_kib(resident_pid);

@@ -3,6 +3,7 @@
 //! 3 unknown (bad arguments, unreadable files).
 
 mod api;
+mod arena;
 mod args;
 mod check;
 mod desktop;

@@ -19,6 +19,7 @@ use crate::recorder::History;
 
 /// Runs the resident; returns only at shutdown (0) or on a start-up error (3).
 pub fn run(args: &RunArgs) -> ExitCode {
+    crate::arena::one_arena();
     init_logging();
     match start(args) {
         Ok(()) => ExitCode::SUCCESS,
