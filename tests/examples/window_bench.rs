@@ -13,7 +13,8 @@
 //!    detached, and reaps it, as on the tray's "Open history"), the first cold (page cache
 //!    dropped), the others warm: from starting `downwatch open` until the middle band of
 //!    the window's X11 top-level (where the overview's rows are) holds more than its
-//!    background colour (`GetImage`, every 5 ms); the time it mapped (empty) beside it. WebKit draws nothing until the
+//!    background colour (`GetImage` after each drawing X reports through its DAMAGE
+//!    extension); the time it mapped (empty) beside it. WebKit draws nothing until the
 //!    page is "visually non-empty", which for this page is the overview with its rows;
 //!    with SHOTS_DIR the first two are captured (ImageMagick's `import`) at that moment,
 //!    to look at what the first painted view holds.
@@ -191,11 +192,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })?;
         let map = asked.elapsed();
         // Painted: the middle band of the window (where the overview's rows are) holds more
-        // than the background colour. Read every 5 ms, the band only, to take little of the
-        // CPU the window needs.
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while x.colours(mapped, 0.35, 0.65, 2) < 2 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
+        // than the background colour. Read only when X reports a drawing into the window,
+        // to take next to no CPU from the window being timed.
+        if !x.wait_painted(mapped, 0.35, 0.65, Instant::now() + Duration::from_secs(60)) {
+            return Err("the window was not painted within 60 s".into());
         }
         let first_view = asked.elapsed();
         if let Some(dir) = shots.as_ref().filter(|_| n < 2) {

@@ -4,7 +4,11 @@
 //! a title bar's close button does: a `WM_DELETE_WINDOW` client message (ICCCM §4.1.2.7),
 //! which is not the same as WebDriver's "close window" (that one kills the browser).
 
+use std::time::{Duration, Instant};
+
 use x11rb::connection::Connection;
+use x11rb::protocol::Event;
+use x11rb::protocol::damage::{ConnectionExt as _, ReportLevel};
 pub use x11rb::protocol::xproto::Window;
 use x11rb::protocol::xproto::{
     AtomEnum, ClientMessageEvent, ConfigureWindowAux, ConnectionExt, EventMask, ImageFormat,
@@ -176,6 +180,61 @@ impl X11 {
             }
         }
         seen.len()
+    }
+
+    /// Waits until rows `top..bottom` of `window` hold more than one colour (see
+    /// [`X11::colours`]), reading them only when the X server reports that something was
+    /// drawn into the window (the DAMAGE extension: a `DamageNotify` each time its damage
+    /// goes from empty to not empty, emptied again with `DamageSubtract`), so the wait takes
+    /// next to no CPU from the window it watches. False at `deadline`, or when the server
+    /// has no DAMAGE or the window is gone.
+    pub fn wait_painted(&self, window: Window, top: f64, bottom: f64, deadline: Instant) -> bool {
+        if !matches!(
+            self.conn.damage_query_version(1, 1).map(|c| c.reply()),
+            Ok(Ok(_))
+        ) {
+            return false;
+        }
+        let Ok(damage) = self.conn.generate_id() else {
+            return false;
+        };
+        if self
+            .conn
+            .damage_create(damage, window, ReportLevel::NON_EMPTY)
+            .map(|c| c.check())
+            .is_err()
+        {
+            return false;
+        }
+        let painted = loop {
+            if self.colours(window, top, bottom, 2) >= 2 {
+                break true;
+            }
+            if !self.wait_damage(deadline) {
+                break false;
+            }
+            // Emptied before reading, so a drawing during the read notifies again.
+            let _ = self.conn.damage_subtract(damage, 0u32, 0u32);
+            let _ = self.conn.flush();
+        };
+        let _ = self.conn.damage_destroy(damage);
+        let _ = self.conn.flush();
+        painted
+    }
+
+    /// Waits for the next `DamageNotify` (other events are dropped); false at `deadline` or
+    /// when the connection failed.
+    fn wait_damage(&self, deadline: Instant) -> bool {
+        loop {
+            match self.conn.poll_for_event() {
+                Ok(Some(Event::DamageNotify(_))) => return true,
+                Ok(Some(_)) => {}
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(1))
+                }
+                Ok(None) | Err(_) => return false,
+            }
+        }
     }
 
     /// Moves and resizes `window` to `rect`, as a window manager does for a user's drag.
