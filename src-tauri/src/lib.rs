@@ -8,6 +8,7 @@
 //! - [`resident`]: the subscription to the resident's events, forwarded as the `resident`
 //!   event, reconnected with a backoff when the resident goes away.
 //! - [`launch`]: starting the resident when the window is opened with none running.
+//! - [`render`]: how the web view draws (on the CPU, without accelerated compositing).
 //!
 //! The bridge's types ([`At`], [`WindowEvent`], `BridgeError`) live in `downwatch-api`, so
 //! their TypeScript is generated with the API's (`ui/src/generated/`).
@@ -18,6 +19,7 @@
 
 pub mod bridge;
 pub mod launch;
+pub mod render;
 pub mod resident;
 
 use std::process::ExitCode;
@@ -48,6 +50,9 @@ pub fn run() -> ExitCode {
         .manage(bridge::Bridge::new(socket.clone(), args.at))
         .invoke_handler(tauri::generate_handler![bridge::api, bridge::start_at])
         .setup(move |app| {
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                render::without_compositing(&window);
+            }
             launch::start_resident_if_absent(&socket);
             tauri::async_runtime::spawn(resident::follow(app.handle().clone(), socket.clone()));
             Ok(())
