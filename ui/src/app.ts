@@ -5,7 +5,7 @@ import type { Bridge } from './bridge';
 import { h, replace } from './dom';
 import { LANGS, type Lang, rememberLang, Texts } from './i18n';
 import type { TimeSpan } from './model';
-import type { At, WindowEvent } from './generated';
+import type { At, Snapshot, WindowEvent } from './generated';
 import { type Ctx, errorBox, href, parseHash, type ResidentEvent, type Route, type View } from './view';
 import { incidentsView } from './views/incidents';
 import { overview } from './views/overview';
@@ -49,7 +49,17 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
   const header = h('header', { class: 'top' }, h('span', { class: 'brand' }), nav, h('div', { class: 'lang' }, langLabel, langSelect));
   replace(document.body, header, banner, notice, main);
 
-  const ctx = (): Ctx => ({ bridge, texts, now, offline: () => offline });
+  // The first view's snapshot is asked at once, beside the start's round trips to the
+  // window's Rust side: the overview needs nothing else to draw its rows. The first
+  // overview takes it; either way it tells the banner whether a resident answers.
+  const early = bridge.ask({ call: 'snapshot' });
+  let earlyUnused: Promise<Snapshot> | null = early;
+  const earlySnapshot = () => {
+    const taken = earlyUnused;
+    earlyUnused = null;
+    return taken;
+  };
+  const ctx = (): Ctx => ({ bridge, texts, now, offline: () => offline, earlySnapshot });
 
   function setConnected(value: boolean): void {
     if (connected === value) return;
@@ -114,6 +124,8 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
         : route.view === 'incidents'
           ? incidentsView(c)
           : overview(c);
+    // Only the first view may take the early snapshot: later ones ask afresh.
+    earlyUnused = null;
     replace(main, view.el);
   }
 
@@ -186,9 +198,8 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
   chrome();
   go(at ? routeOf(at) : parseHash(location.hash));
 
-  // Whether a resident answers, for the banner before the first event arrives (after the
-  // first view's own requests: they go first on the one connection).
-  bridge.ask({ call: 'snapshot' }).then(
+  // Whether a resident answers, for the banner before the first event arrives.
+  early.then(
     () => setConnected(true),
     (e) => {
       if (e?.kind === 'resident_unreachable') setConnected(false);

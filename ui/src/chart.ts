@@ -1,16 +1,16 @@
-// Charts: the watch's latency stacked by phase (uPlot, on a canvas) and the overview's
-// sparklines (a small SVG polyline). Colours come from the stylesheet's variables, so
-// they follow the light or dark scheme.
+// The watch's latency chart, stacked by phase (uPlot, on a canvas). Colours come from the
+// stylesheet's variables, so they follow the light or dark scheme. The watch view imports
+// this module when it first draws a chart, so uPlot is not loaded before the overview's
+// first view (the overview's sparklines are in sparkline.ts).
 
 import './locale-guard';
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-import { h, svg } from './dom';
 import { clock, date, isoDay, latency, time } from './format';
 import type { Texts } from './i18n';
-import { STACKED, sparkline, type Stack } from './model';
+import { STACKED, type Stack } from './model';
 
 function cssVar(name: string, fallback: string): string {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -81,32 +81,4 @@ export function phaseChart(
     resize.disconnect();
     plot.destroy();
   };
-}
-
-const SPARK_W = 120;
-const SPARK_H = 28;
-
-/** A 24 h sparkline of latencies (`{x: ms, y: ms}`), with its range said for screen readers. */
-export function sparklineSvg(points: readonly { x: number; y: number }[], texts: Texts): Element {
-  if (points.length === 0) {
-    return h('span', { class: 'spark-none', title: texts.t('overview-sparkline-none') }, texts.t('window-no-data'));
-  }
-  const ys = points.map((p) => p.y);
-  const label = texts.t('overview-sparkline', {
-    min: latency(texts, Math.min(...ys)),
-    max: latency(texts, Math.max(...ys)),
-  });
-  const el = svg('svg', {
-    class: 'spark',
-    width: SPARK_W,
-    height: SPARK_H,
-    viewBox: `0 0 ${SPARK_W} ${SPARK_H}`,
-    role: 'img',
-    'aria-label': label,
-  });
-  const title = svg('title');
-  title.textContent = label;
-  el.appendChild(title);
-  el.appendChild(svg('polyline', { points: sparkline(points, SPARK_W, SPARK_H - 2), fill: 'none' }));
-  return el;
 }

@@ -5,7 +5,7 @@ import { isBridgeError } from './bridge';
 import { button, h, replace } from './dom';
 import type { Texts } from './i18n';
 import type { TimeSpan } from './model';
-import type { BridgeError, JsonValue } from './generated';
+import type { BridgeError, JsonValue, Snapshot } from './generated';
 
 /** A place in the window (the hash of its URL). */
 export type Route =
@@ -62,6 +62,11 @@ export interface Ctx {
   now(): number;
   /** Spans where the user was offline, seen live since the window opened. */
   offline(): readonly TimeSpan[];
+  /**
+   * The snapshot the window asked for as it started, given to the first view that takes
+   * it (the overview) and `null` after that, or when it was not asked.
+   */
+  earlySnapshot?(): Promise<Snapshot> | null;
 }
 
 /** A view: its element, what it does on a resident's event, and its end. */

@@ -3,10 +3,10 @@
 // pause and resume from here. The snapshot is read again on every change the resident
 // tells; the figures (uptime, sparkline) of a watch when its state or incidents change.
 
-import { sparklineSvg } from '../chart';
 import { append, button, h, replace } from '../dom';
 import { duration, latency, percent, time, UNITS } from '../format';
 import { isProblem, sections } from '../model';
+import { sparklineSvg } from '../sparkline';
 import type { Snapshot, Watch } from '../generated';
 import { type Ctx, debounce, errorBox, href, keepFocus, type ResidentEvent, stateWord, type View } from '../view';
 
@@ -21,6 +21,12 @@ const PERIODS = [UNITS.DAY, 7 * UNITS.DAY, 30 * UNITS.DAY] as const;
 const FIGURES_TTL = 5 * UNITS.MINUTE;
 /** The figures of many watches arrive one by one: the table is built again at most this often. */
 const FIGURES_RENDER_MS = 250;
+/**
+ * How many watches' figures are read at once. Each is 4 round trips through the window's
+ * process, whose main thread also draws the window: 200 at once (50 watches) held the
+ * first painted view back by about 0.1 s (docs/benchmarks.md, issue 13).
+ */
+const FIGURES_AT_ONCE = 2;
 
 /** Settles after the next frame is drawn, or after 100 ms when none comes (a hidden window). */
 function nextFrame(): Promise<void> {
@@ -85,24 +91,31 @@ export function overview(ctx: Ctx): View {
 
   async function load(): Promise<void> {
     try {
-      snapshot = await bridge.ask({ call: 'snapshot' });
+      snapshot = await (ctx.earlySnapshot?.() ?? bridge.ask({ call: 'snapshot' }));
       failure = null;
     } catch (e) {
       failure = e;
     }
     if (gone) return;
     render();
-    // The rows first: the history's 4 queries a watch wait until the rows are drawn.
+    // The rows first: the history's 4 queries a watch wait until the rows are drawn, then
+    // go a few watches at a time.
     void nextFrame().then(readStaleFigures);
   }
 
-  function readStaleFigures(): void {
+  async function readStaleFigures(): Promise<void> {
     if (gone) return;
     const now = ctx.now();
-    for (const w of snapshot?.watches ?? []) {
-      const f = figures.get(w.name);
-      if (!f || now - f.read > FIGURES_TTL) void readFigures(w.name);
-    }
+    const stale = (snapshot?.watches ?? [])
+      .map((w) => w.name)
+      .filter((name) => {
+        const f = figures.get(name);
+        return !f || now - f.read > FIGURES_TTL;
+      });
+    const next = async (): Promise<void> => {
+      for (let name = stale.shift(); name !== undefined && !gone; name = stale.shift()) await readFigures(name);
+    };
+    await Promise.all(Array.from({ length: FIGURES_AT_ONCE }, next));
   }
 
   function act(label: string, run: () => Promise<unknown>): void {

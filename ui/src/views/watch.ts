@@ -2,7 +2,6 @@
 // local day ("not monitored" where nothing was observed), its incidents, the raw check log
 // (paged, newest first) and "copy diagnosis" as plain text.
 
-import { phaseChart } from '../chart';
 import { append, button, h, replace } from '../dom';
 import { date, duration, isoDay, latency, percent, time, timeZone, UNITS } from '../format';
 import type { Texts } from '../i18n';
@@ -215,11 +214,16 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
     const now = ctx.now();
     const from = now - range;
     try {
-      const answers = await Promise.all(
-        STACKED.map((phase) =>
-          bridge.ask({ call: 'latency_series', watch: name, phase, from_ms: from, until_ms: now, max_points: CHART_POINTS }),
+      // uPlot is a chunk of its own, loaded with the first chart rather than before the
+      // window's first view.
+      const [answers, { phaseChart }] = await Promise.all([
+        Promise.all(
+          STACKED.map((phase) =>
+            bridge.ask({ call: 'latency_series', watch: name, phase, from_ms: from, until_ms: now, max_points: CHART_POINTS }),
+          ),
         ),
-      );
+        import('../chart'),
+      ]);
       if (gone) return;
       const [dns, connect, tls, ttfb] = answers;
       const data = stack({ dns: dns!.points, connect: connect!.points, tls: tls!.points, ttfb: ttfb!.points });
