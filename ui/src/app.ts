@@ -54,12 +54,7 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
   // overview takes it; either way it tells the banner whether a resident answers.
   const early = bridge.ask({ call: 'snapshot' });
   let earlyUnused: Promise<Snapshot> | null = early;
-  const earlySnapshot = () => {
-    const taken = earlyUnused;
-    earlyUnused = null;
-    return taken;
-  };
-  const ctx = (): Ctx => ({ bridge, texts, now, offline: () => offline, earlySnapshot });
+  const ctx = (): Ctx => ({ bridge, texts, now, offline: () => offline, earlySnapshot: () => earlyUnused });
 
   function setConnected(value: boolean): void {
     if (connected === value) return;
@@ -124,7 +119,8 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
         : route.view === 'incidents'
           ? incidentsView(c)
           : overview(c);
-    // Only the first view may take the early snapshot: later ones ask afresh.
+    // Only the first view, as it is built, may take the early snapshot: later reads ask
+    // afresh.
     earlyUnused = null;
     replace(main, view.el);
   }

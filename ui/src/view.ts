@@ -63,10 +63,10 @@ export interface Ctx {
   /** Spans where the user was offline, seen live since the window opened. */
   offline(): readonly TimeSpan[];
   /**
-   * The snapshot the window asked for as it started, given to the first view that takes
-   * it (the overview) and `null` after that, or when it was not asked.
+   * The snapshot the window asked for as it started, while its first view is being built
+   * (the overview takes it); `null` after that.
    */
-  earlySnapshot?(): Promise<Snapshot> | null;
+  earlySnapshot(): Promise<Snapshot> | null;
 }
 
 /** A view: its element, what it does on a resident's event, and its end. */

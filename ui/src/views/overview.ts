@@ -91,7 +91,7 @@ export function overview(ctx: Ctx): View {
 
   async function load(): Promise<void> {
     try {
-      snapshot = await (ctx.earlySnapshot?.() ?? bridge.ask({ call: 'snapshot' }));
+      snapshot = await (ctx.earlySnapshot() ?? bridge.ask({ call: 'snapshot' }));
       failure = null;
     } catch (e) {
       failure = e;
