@@ -53,6 +53,8 @@ pub mod rollup;
 #[cfg(test)]
 mod rollup_tests;
 mod rows;
+mod run;
+mod search;
 pub mod series;
 mod span;
 mod store;

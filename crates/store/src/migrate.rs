@@ -35,10 +35,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "covering index for raw reads",
         sql: include_str!("migrations/0003_raw_index.sql"),
     },
+    Migration {
+        version: 4,
+        name: "each watch's current run",
+        sql: include_str!("migrations/0004_watch_run.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Why migrating stopped.
 #[derive(Debug)]
@@ -134,7 +139,8 @@ mod tests {
                 "rollup",
                 "rollup_latency",
                 "rollup_state",
-                "watch"
+                "watch",
+                "watch_run"
             ]
         );
         // Running again is a no-op.

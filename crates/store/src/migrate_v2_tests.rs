@@ -157,7 +157,7 @@ fn a_v3_step_failing_half_way_keeps_the_v2_index_and_runs_again_whole() {
     // The next start runs step 3 from its start, once.
     let mut conn = Connection::open(dir.path().join(open::FILE_NAME)).unwrap();
     assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), 2);
-    assert_eq!(version(&conn).unwrap(), 3);
+    assert_eq!(version(&conn).unwrap(), crate::SCHEMA_VERSION);
     assert_eq!(index(&conn, "check_result_by_watch_time"), 0);
     assert_eq!(index(&conn, "check_result_raw"), 1);
     assert_eq!(count(&conn, "SELECT count(*) FROM check_result"), 120);

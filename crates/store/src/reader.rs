@@ -145,17 +145,30 @@ impl Reader {
 
     /// The latest check of every watch that has one, by watch name.
     pub fn latest(&self) -> Result<Vec<LatestCheck>, StoreError> {
-        Ok(self.latest_by_id()?.into_iter().map(|(_, l)| l).collect())
+        Ok(self
+            .latest_by_id(false)?
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect())
     }
 
-    /// [`Reader::latest`] with each watch's row id.
-    pub(crate) fn latest_by_id(&self) -> Result<Vec<(i64, LatestCheck)>, StoreError> {
+    /// [`Reader::latest`] with each watch's row id; `without_run`: only the watches that
+    /// have no `watch_run` row ([`crate::run`]).
+    pub(crate) fn latest_by_id(
+        &self,
+        without_run: bool,
+    ) -> Result<Vec<(i64, LatestCheck)>, StoreError> {
+        let filter = if without_run {
+            "WHERE NOT EXISTS (SELECT 1 FROM watch_run r WHERE r.watch_id = w.id)"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT w.id, w.name, {CHECK_COLUMNS} FROM watch w
              JOIN check_result c ON c.id = (SELECT id FROM check_result
                                             WHERE watch_id = w.id
                                             ORDER BY at_ms DESC, id DESC LIMIT 1)
-             ORDER BY w.name"
+             {filter} ORDER BY w.name"
         );
         let mut stmt = self
             .conn

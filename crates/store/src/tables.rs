@@ -10,6 +10,7 @@ use crate::records::{
     CheckRecord, CoverageSpan, Failure, IncidentRecord, NotificationRecord, from_unix_ms, micros,
     unix_ms,
 };
+use crate::run::Step;
 
 /// The `watch.id` of `name`, inserted when new.
 pub(crate) fn watch_id(
@@ -55,11 +56,12 @@ fn failure_columns(
     }
 }
 
+/// Inserts a check; returns its watch's id and the check as [`run::record`] takes it.
 pub(crate) fn insert_check(
     tx: &Connection,
     ids: &mut HashMap<String, i64>,
     c: &CheckRecord,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<(i64, Step)> {
     let watch = watch_id(tx, ids, &c.watch)?;
     let (layer, cause, message_id, message_args) = failure_columns(c.failure.as_ref());
     let p = &c.phases;
@@ -89,7 +91,13 @@ pub(crate) fn insert_check(
         p.ttfb.map(micros),
         micros(p.total),
     ])?;
-    Ok(())
+    let step = Step {
+        id: tx.last_insert_rowid(),
+        at_ms: unix_ms(c.at),
+        status: c.status,
+        judged: c.judged,
+    };
+    Ok((watch, step))
 }
 
 pub(crate) fn upsert_incident(

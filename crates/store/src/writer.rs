@@ -28,7 +28,7 @@ use crate::records::{CoverageKind, CoverageSpan, Record, from_unix_ms, unix_ms};
 use crate::tables::{
     insert_check, insert_coverage, insert_notification, set_alive, upsert_incident,
 };
-use crate::{retention, rollup};
+use crate::{retention, rollup, run};
 
 /// Most new records taken from the queue for one transaction.
 pub const MAX_BATCH: usize = 512;
@@ -121,6 +121,10 @@ impl Writer {
     /// Runs until every sender is gone, then returns (the connection closes, and SQLite
     /// checkpoints the WAL into the database).
     pub(crate) fn run(mut self, mut ops: mpsc::Receiver<Op>) {
+        // The `watch_run` rows the file lacks (schema 4 was just added, or a seed was not
+        // possible), found once before the first batch. Should that fail, readers search
+        // instead and each watch's next check finds its own.
+        let _ = self.seed_runs();
         let mut flushes = Vec::new();
         while let Some(op) = ops.blocking_recv() {
             let mut received = 0;
@@ -162,6 +166,14 @@ impl Writer {
         if !self.pending.is_empty() {
             self.write_pending();
         }
+    }
+
+    /// [`run::seed_missing`] in one transaction.
+    fn seed_runs(&mut self) -> rusqlite::Result<usize> {
+        let tx = self.conn.transaction()?;
+        let written = run::seed_missing(&tx)?;
+        tx.commit()?;
+        Ok(written)
     }
 
     /// Writes every pending record in one transaction; on a corrupt file, moves it aside and
@@ -331,7 +343,10 @@ fn write_record(
     record: &Record,
 ) -> rusqlite::Result<()> {
     match record {
-        Record::Check(c) => insert_check(conn, ids, c),
+        Record::Check(c) => {
+            let (watch, step) = insert_check(conn, ids, c)?;
+            run::record(conn, watch, step)
+        }
         Record::Incident(i) => upsert_incident(conn, ids, i),
         Record::Notification(n) => insert_notification(conn, n),
         Record::Coverage(c) => insert_coverage(conn, c),

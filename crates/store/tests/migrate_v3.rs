@@ -1,11 +1,14 @@
-//! Schema v2 to v3 (the covering index for raw reads, `src/migrations/0003_raw_index.sql`) on a
-//! real file: a v2 history with ten days of checks (raw rows pruned after 7 days, hour and day
+//! Schema v2 to this build's (v3: the covering index for raw reads,
+//! `src/migrations/0003_raw_index.sql`; v4: each watch's run, `0004_watch_run.sql`) on a real
+//! file: a v2 history with ten days of checks (raw rows pruned after 7 days, hour and day
 //! rollups, incidents, notifications) opens with this build, is migrated, keeps every row, and
 //! every query gives the same answer as before.
 //!
 //! The v2 file is written through the store's own write path (the rows are the same in v2 and
-//! v3: the step only changes an index), then given back v2's index and version; the test
-//! checks that its schema is then exactly what the v1 and v2 steps create.
+//! v4: the steps change an index and add a table the writer fills), then given back v2's
+//! index and version without the `watch_run` table; the test checks that its schema is then
+//! exactly what the v1 and v2 steps create. The answers "before" are read while the table is
+//! empty (so searched, as v3 did), and equal those read with the rows the writer kept.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
@@ -194,10 +197,18 @@ fn a_v2_history_is_migrated_with_every_row_and_the_same_answers() {
     let end = write_history(dir.path());
     let path = dir.path().join(downwatch_store::FILE_NAME);
 
-    // Back to v2: its index and version; then the schema is exactly v2's.
+    // The answers with the `watch_run` rows the writer kept, then with none: a reader then
+    // searches the raw rows and rollups, as the v3 code did.
+    let kept = answers(&Reader::open(&path).unwrap(), end).unwrap();
     let conn = sql(&path);
+    conn.execute("DELETE FROM watch_run", []).unwrap();
+    let before = answers(&Reader::open(&path).unwrap(), end).unwrap();
+    assert_eq!(kept, before);
+
+    // Back to v2: its index and version; then the schema is exactly v2's.
     conn.execute_batch(
         "BEGIN;
+         DROP TABLE watch_run;
          DROP INDEX IF EXISTS check_result_raw;
          CREATE INDEX IF NOT EXISTS check_result_by_watch_time ON check_result (watch_id, at_ms);
          PRAGMA user_version = 2;
@@ -213,7 +224,6 @@ fn a_v2_history_is_migrated_with_every_row_and_the_same_answers() {
         Err(StoreError::OlderSchema { found: 2, .. }) => {}
         other => panic!("expected a v2 file, got {other:?}"),
     }
-    let before = answers(&Reader::open(&path).unwrap(), end).unwrap();
     // The answers are not empty: checks of both watches (a down one), and incidents.
     assert!(before.matches("StoredCheck {").count() > 2_000, "{before}");
     assert!(before.contains("status: Down") && before.contains("status: Degraded"));
@@ -229,7 +239,7 @@ fn a_v2_history_is_migrated_with_every_row_and_the_same_answers() {
     let version: u32 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, downwatch_store::SCHEMA_VERSION);
     let indexes: Vec<String> = schema(&conn)
         .into_iter()
         .filter(|(kind, name, _)| kind == "index" && name.starts_with("check_result"))
@@ -246,7 +256,11 @@ fn a_v2_history_is_migrated_with_every_row_and_the_same_answers() {
         )
         .unwrap();
     assert!(plan.contains("COVERING INDEX check_result_raw"), "{plan}");
-    assert_eq!(counts(&conn), rows);
+    // Every row kept; v4 adds one `watch_run` row per watch, found from the rows (the
+    // answers below compare it with the search a v3 reader did).
+    let mut expected = rows.clone();
+    expected.push(("watch_run".to_owned(), 2));
+    assert_eq!(counts(&conn), expected);
     let ok: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
