@@ -1,5 +1,6 @@
-//! Each watch's current run (`watch_run`, schema 4), kept by the writer in the transaction
-//! that writes each check, so [`crate::Reader::current`] reads one small row per watch.
+//! Each watch's current run (`watch_run`, schema 4), kept by the writer as it writes each
+//! check ([`Runs`]: in memory through a transaction, each changed row written once before it
+//! commits), so [`crate::Reader::current`] reads one small row per watch.
 //!
 //! A watch's state is its latest check's status, held since the first check after its newest
 //! *judged* check of another status (checks not judged, taken offline or across a sleep,
@@ -17,6 +18,8 @@
 //!
 //! A check started before the latest (a clock step back) is not advanced: the row is found
 //! again from the stored rows ([`seed`]), as for a watch written by an older schema.
+
+use std::collections::HashMap;
 
 use downwatch_probe::Status;
 use rusqlite::types::FromSqlError;
@@ -224,24 +227,47 @@ pub(crate) fn seed_missing(conn: &Connection) -> rusqlite::Result<usize> {
     Ok(written)
 }
 
-/// Keeps watch `id`'s row after `step` was inserted in the same transaction: advanced from
-/// the row when it can be, else found again from the rows (the row removed when that finds
-/// nothing certain).
-pub(crate) fn record(conn: &Connection, id: i64, step: Step) -> rusqlite::Result<()> {
-    let advanced = match load(conn, id)? {
-        Some(run) => run.advance(step),
-        None => None,
-    };
-    let run = match advanced {
-        Some(run) => Some(run),
-        None => seed(conn, id, Edges::read(conn)?)?,
-    };
-    match run {
-        Some(run) => save(conn, id, &run),
-        None => {
-            conn.prepare_cached("DELETE FROM watch_run WHERE watch_id = ?1")?
-                .execute([id])?;
-            Ok(())
+/// The runs a transaction changed, kept in memory and written once per watch at its end
+/// ([`Runs::save`]): a batch of 512 checks of 10 watches writes 10 rows, not 512.
+#[derive(Debug, Default)]
+pub(crate) struct Runs {
+    /// Watch id -> its run after the batch's checks so far (`None`: the row is to be
+    /// removed, nothing certain was found).
+    changed: HashMap<i64, Option<Run>>,
+}
+
+impl Runs {
+    /// Takes `step`, just inserted for watch `id` in the same transaction: advanced from the
+    /// run when it can be, else found again from the rows ([`seed`]).
+    pub(crate) fn record(
+        &mut self,
+        conn: &Connection,
+        id: i64,
+        step: Step,
+    ) -> rusqlite::Result<()> {
+        let known = match self.changed.get(&id) {
+            Some(run) => *run,
+            None => load(conn, id)?,
+        };
+        let run = match known.and_then(|run| run.advance(step)) {
+            Some(run) => Some(run),
+            None => seed(conn, id, Edges::read(conn)?)?,
+        };
+        self.changed.insert(id, run);
+        Ok(())
+    }
+
+    /// Writes every changed row (in the transaction that inserted the checks).
+    pub(crate) fn save(self, conn: &Connection) -> rusqlite::Result<()> {
+        for (id, run) in self.changed {
+            match run {
+                Some(run) => save(conn, id, &run)?,
+                None => {
+                    conn.prepare_cached("DELETE FROM watch_run WHERE watch_id = ?1")?
+                        .execute([id])?;
+                }
+            }
         }
+        Ok(())
     }
 }

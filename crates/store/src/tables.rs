@@ -56,7 +56,8 @@ fn failure_columns(
     }
 }
 
-/// Inserts a check; returns its watch's id and the check as [`run::record`] takes it.
+/// Inserts a check; returns its watch's id and the check as [`crate::run::Runs::record`]
+/// takes it.
 pub(crate) fn insert_check(
     tx: &Connection,
     ids: &mut HashMap<String, i64>,

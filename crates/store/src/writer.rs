@@ -25,10 +25,11 @@ use tokio::sync::{mpsc, oneshot};
 use crate::error::{StoreError, is_corruption};
 use crate::open::{self, MovedAside, StoreOptions};
 use crate::records::{CoverageKind, CoverageSpan, Record, from_unix_ms, unix_ms};
+use crate::run::{self, Runs};
 use crate::tables::{
     insert_check, insert_coverage, insert_notification, set_alive, upsert_incident,
 };
-use crate::{retention, rollup, run};
+use crate::{retention, rollup};
 
 /// Most new records taken from the queue for one transaction.
 pub const MAX_BATCH: usize = 512;
@@ -288,6 +289,7 @@ impl Writer {
     ) -> rusqlite::Result<Vec<rusqlite::Error>> {
         let mut tx = self.conn.transaction()?;
         let ids = &mut self.watch_ids;
+        let mut runs = Runs::default();
         let mut refused = Vec::new();
         let result = (|| {
             if let Some((start, end)) = self.lost {
@@ -302,11 +304,11 @@ impl Writer {
             }
             for record in batch {
                 if !one_by_one {
-                    write_record(&tx, ids, record)?;
+                    write_record(&tx, ids, &mut runs, record)?;
                     continue;
                 }
                 let savepoint = tx.savepoint()?;
-                match write_record(&savepoint, ids, record) {
+                match write_record(&savepoint, ids, &mut runs, record) {
                     Ok(()) => savepoint.commit()?,
                     Err(e) if is_refusal(&e) => {
                         // Dropping the savepoint rolls it back: a watch row it inserted is
@@ -318,6 +320,7 @@ impl Writer {
                     Err(e) => return Err(e),
                 }
             }
+            runs.save(&tx)?;
             if let Some(at) = latest_time(batch) {
                 set_alive(&tx, at)?;
             }
@@ -336,16 +339,18 @@ impl Writer {
     }
 }
 
-/// Writes one record with `conn` (the batch's transaction or a savepoint in it).
+/// Writes one record with `conn` (the batch's transaction or a savepoint in it); a check's
+/// run goes to `runs`, written at the end of the transaction.
 fn write_record(
     conn: &Connection,
     ids: &mut HashMap<String, i64>,
+    runs: &mut Runs,
     record: &Record,
 ) -> rusqlite::Result<()> {
     match record {
         Record::Check(c) => {
             let (watch, step) = insert_check(conn, ids, c)?;
-            run::record(conn, watch, step)
+            runs.record(conn, watch, step)
         }
         Record::Incident(i) => upsert_incident(conn, ids, i),
         Record::Notification(n) => insert_notification(conn, n),
