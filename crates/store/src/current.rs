@@ -80,7 +80,10 @@ impl Reader {
         Ok(out)
     }
 
-    /// Every incident without an end, oldest first.
+    /// Every incident without an end, oldest first. From the partial index of open incidents,
+    /// then sorted: the unary `+` keeps SQLite from walking `incident_by_start` over every
+    /// incident ever to spare that sort (26,276 incidents read for none open, on the year
+    /// written at a 30 s interval).
     pub fn open_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
         let mut stmt = self
             .conn
@@ -88,7 +91,7 @@ impl Reader {
                 "SELECT i.incident_key, w.name, i.group_key, i.kind, i.layer, i.cause,
                         i.start_ms, i.end_ms
                  FROM incident i JOIN watch w ON w.id = i.watch_id
-                 WHERE i.end_ms IS NULL ORDER BY i.start_ms, i.id",
+                 WHERE i.end_ms IS NULL ORDER BY +i.start_ms, i.id",
             )
             .map_err(self.sqlite("reading open incidents"))?;
         stmt.query_map([], incident_from)

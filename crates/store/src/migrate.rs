@@ -40,10 +40,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "each watch's current run",
         sql: include_str!("migrations/0004_watch_run.sql"),
     },
+    Migration {
+        version: 5,
+        name: "incidents by their end",
+        sql: include_str!("migrations/0005_incident_end.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Why migrating stopped.
 #[derive(Debug)]

@@ -186,7 +186,10 @@ impl Reader {
     }
 
     /// Incidents of every watch that overlap `[from, until)` (open ones included), oldest
-    /// first.
+    /// first. Reads the incidents of the range only, in three disjoint parts: those that
+    /// started in it (`incident_by_start`), and of those that started before it, the ones
+    /// that ended after its start (`incident_by_end`) or are still open; whatever the length
+    /// of the history before it.
     pub fn incidents(
         &self,
         from: SystemTime,
@@ -195,10 +198,15 @@ impl Reader {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT i.incident_key, w.name, i.group_key, i.kind, i.layer, i.cause,
+                "WITH hit (id) AS (
+                     SELECT id FROM incident WHERE start_ms >= ?1 AND start_ms < ?2
+                     UNION ALL
+                     SELECT id FROM incident WHERE end_ms > ?1 AND start_ms < ?1
+                     UNION ALL
+                     SELECT id FROM incident WHERE end_ms IS NULL AND start_ms < ?1)
+                 SELECT i.incident_key, w.name, i.group_key, i.kind, i.layer, i.cause,
                         i.start_ms, i.end_ms
-                 FROM incident i JOIN watch w ON w.id = i.watch_id
-                 WHERE i.start_ms < ?2 AND (i.end_ms IS NULL OR i.end_ms > ?1)
+                 FROM hit JOIN incident i ON i.id = hit.id JOIN watch w ON w.id = i.watch_id
                  ORDER BY i.start_ms, i.id",
             )
             .map_err(self.sqlite("reading incidents"))?;

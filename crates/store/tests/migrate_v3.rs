@@ -209,6 +209,7 @@ fn a_v2_history_is_migrated_with_every_row_and_the_same_answers() {
     conn.execute_batch(
         "BEGIN;
          DROP TABLE watch_run;
+         DROP INDEX incident_by_end;
          DROP INDEX IF EXISTS check_result_raw;
          CREATE INDEX IF NOT EXISTS check_result_by_watch_time ON check_result (watch_id, at_ms);
          PRAGMA user_version = 2;
@@ -256,6 +257,33 @@ fn a_v2_history_is_migrated_with_every_row_and_the_same_answers() {
         )
         .unwrap();
     assert!(plan.contains("COVERING INDEX check_result_raw"), "{plan}");
+    // Incidents are read by range (v5) and open ones from their partial index, never by
+    // walking every incident ever.
+    let plan = |sql: &str| -> String {
+        conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap()
+            .join("; ")
+    };
+    // (The queries of `Reader::incidents` and `Reader::open_incidents`, times as literals.)
+    let range = plan(
+        "WITH hit (id) AS (
+             SELECT id FROM incident WHERE start_ms >= 5 AND start_ms < 9
+             UNION ALL SELECT id FROM incident WHERE end_ms > 5 AND start_ms < 5
+             UNION ALL SELECT id FROM incident WHERE end_ms IS NULL AND start_ms < 5)
+         SELECT i.id FROM hit JOIN incident i ON i.id = hit.id
+         JOIN watch w ON w.id = i.watch_id ORDER BY i.start_ms, i.id",
+    );
+    assert!(range.contains("incident_by_end"), "{range}");
+    assert!(!range.contains("SCAN incident"), "{range}");
+    let open = plan(
+        "SELECT i.id FROM incident i JOIN watch w ON w.id = i.watch_id
+         WHERE i.end_ms IS NULL ORDER BY +i.start_ms, i.id",
+    );
+    assert!(!open.contains("incident_by_start"), "{open}");
     // Every row kept; v4 adds one `watch_run` row per watch, found from the rows (the
     // answers below compare it with the search a v3 reader did).
     let mut expected = rows.clone();

@@ -143,6 +143,8 @@ fn incidents_overlapping_a_range_open_ones_included() {
             incident("a", t0(), Some(t0() + min(10))),
             incident("b", t0() + min(20), None),
             incident("c", t0() + min(30), Some(t0() + min(40))),
+            // Long: starts before most ranges below and ends inside or after them.
+            incident("d", t0() + min(2), Some(t0() + min(45))),
         ],
     );
     let reader = opened.store.reader().unwrap();
@@ -154,14 +156,14 @@ fn incidents_overlapping_a_range_open_ones_included() {
             .map(|i| i.id)
             .collect()
     };
-    assert_eq!(ids(5, 25), ["a", "b"]);
-    assert_eq!(ids(41, 50), ["b"]);
-    assert_eq!(
-        ids(10, 20),
-        Vec::<String>::new(),
-        "ends and starts are exclusive"
-    );
-    let b = &reader.incidents(t0(), t0() + min(60)).unwrap()[1];
+    assert_eq!(ids(5, 25), ["a", "d", "b"]);
+    assert_eq!(ids(41, 50), ["d", "b"]);
+    assert_eq!(ids(46, 50), ["b"]);
+    assert_eq!(ids(100, 200), ["b"], "open: overlaps every later range");
+    assert_eq!(ids(0, 1), ["a"]);
+    assert_eq!(ids(10, 20), ["d"], "ends and starts are exclusive (a, b)");
+    assert_eq!(ids(45, 46), ["b"], "d ended at 45");
+    let b = &reader.incidents(t0(), t0() + min(60)).unwrap()[2];
     assert_eq!(
         (b.watch.as_str(), b.kind, b.end),
         ("Gmail", IncidentKind::Down, None)
