@@ -54,7 +54,9 @@ pub(crate) struct Step {
     pub id: i64,
     /// Its start (Unix ms).
     pub at_ms: i64,
+    /// Its status.
     pub status: Status,
+    /// `false`: recorded but not judged (offline, across a sleep); it never ends a run.
     pub judged: bool,
 }
 
