@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
-use downwatch_store::{Reader, StoredCheck, StoredIncident, StoredNotification};
+use downwatch_store::{Order, Reader, StoredCheck, StoredIncident, StoredNotification};
 use serde_json::{Value, json};
 
 use crate::EXIT_UNKNOWN;
@@ -233,7 +233,8 @@ fn export(args: &ExportArgs, now: SystemTime) -> Result<(), ExportError> {
             out.header(&INCIDENT_COLUMNS)?;
             let mut after = None;
             loop {
-                let page = reader.incidents_page(since, until, watch, after, PAGE)?;
+                let page =
+                    reader.incidents_page(since, until, watch, Order::OldestFirst, after, PAGE)?;
                 let Some((last, _)) = page.last() else { break };
                 after = Some(*last);
                 for (_, i) in &page {

@@ -19,8 +19,9 @@
 //!   [`Reader::current`] (latest check, since when, open incidents of every watch),
 //!   [`Reader::uptime`] (24 h, 7 d, 30 d, 90 d...), [`Reader::latency_series`] (a phase in at
 //!   most N points, rule in [`series`]), [`Reader::local_days`] (availability per local day,
-//!   cut at the reader's midnights at query time), [`Reader::incidents`], and keyset pages of
-//!   raw checks ([`Reader::checks_page`]). Commands open an existing file with
+//!   cut at the reader's midnights at query time), incidents in a range page by page
+//!   ([`Reader::incidents_page`], rule in [`incidents`]) or by id ([`Reader::incident`]), and
+//!   keyset pages of raw checks ([`Reader::checks_page`]). Commands open an existing file with
 //!   [`Reader::open_existing`], which creates and migrates nothing.
 //!
 //! The input types ([`CheckRecord`], [`IncidentRecord`], ...) are the store's own; the
@@ -40,6 +41,7 @@ mod current;
 pub mod days;
 mod error;
 pub mod histogram;
+pub mod incidents;
 mod migrate;
 #[cfg(test)]
 mod migrate_v2_tests;
@@ -69,7 +71,7 @@ pub use error::StoreError;
 pub use jiff;
 pub use migrate::SCHEMA_VERSION;
 pub use open::{BUSY_TIMEOUT, CACHE_KIB, FILE_NAME, MovedAside, StoreOptions};
-pub use pages::{RowCursor, StoredNotification};
+pub use pages::{Order, RowCursor, StoredNotification};
 pub use period::{CheckCounts, Latency, PHASES, Phase, Rollup, Span};
 pub use reader::Reader;
 pub use records::{

@@ -1,8 +1,9 @@
 //! Keyset pages (every page costs the same, however deep, unlike `OFFSET`; a year is read
 //! page by page, never held in memory): a watch's checks newest first (the window), and for
 //! reading a range oldest first (`downwatch export`) the checks of one watch and the
-//! incidents and notifications of every watch. All go through [`Reader::page`], which adds
-//! the `(time, id)` keyset condition, the order and the limit to a query's filters.
+//! notifications of every watch (incidents: [`crate::incidents`]). All go through
+//! [`Reader::page`], which adds the `(time, id)` keyset condition, the order and the limit to
+//! a query's filters.
 
 use std::time::SystemTime;
 
@@ -11,7 +12,7 @@ use rusqlite::{Row, ToSql, params};
 use crate::error::StoreError;
 use crate::reader::Reader;
 use crate::records::{MessageRef, from_unix_ms, unix_ms};
-use crate::rows::{CHECK_COLUMNS, StoredCheck, StoredIncident, check_from, conversion};
+use crate::rows::{CHECK_COLUMNS, StoredCheck, check_from, conversion};
 
 /// Where a page ends: the next page starts after this row. `(time, id)`: the time the rows
 /// are ordered by (a check's start, an incident's start, a notification's sending; Unix
@@ -24,19 +25,40 @@ pub struct RowCursor {
     pub id: i64,
 }
 
-/// The order of a page.
+/// The order of a page, by `(time, id)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Order {
+pub enum Order {
+    /// Ascending: the oldest row first.
     OldestFirst,
+    /// Descending: the newest row first.
     NewestFirst,
 }
 
 /// A keyset page query: `filters` is a `SELECT ... WHERE ...` whose parameters are `?1` to
 /// `?N` (`N` = the filters' parameter count); `key` the `(time, id)` columns it is ordered by.
-struct Keyset<'a> {
-    filters: &'a str,
-    key: (&'a str, &'a str),
-    order: Order,
+pub(crate) struct Keyset<'a> {
+    pub(crate) filters: &'a str,
+    pub(crate) key: (&'a str, &'a str),
+    pub(crate) order: Order,
+}
+
+impl Keyset<'_> {
+    /// The query with the keyset condition, the order and the limit added: the cursor's time
+    /// and id are `?N+1` and `?N+2`, the limit `?N+3`, for `n` = the filters' parameters.
+    pub(crate) fn sql(&self, n: usize) -> String {
+        let (at, id) = self.key;
+        let (cmp, dir) = match self.order {
+            Order::OldestFirst => (">", ""),
+            Order::NewestFirst => ("<", " DESC"),
+        };
+        format!(
+            "{} AND ({at}, {id}) {cmp} (?{}, ?{}) ORDER BY {at}{dir}, {id}{dir} LIMIT ?{}",
+            self.filters,
+            n + 1,
+            n + 2,
+            n + 3
+        )
+    }
 }
 
 /// A notification that left the process, as stored.
@@ -81,7 +103,7 @@ fn object_column(
 impl Reader {
     /// One page of `query` after `after` (`None`: from the start), at most `limit` rows,
     /// each read by `read`.
-    fn page<T>(
+    pub(crate) fn page<T>(
         &self,
         query: &Keyset<'_>,
         filters: &[&dyn ToSql],
@@ -90,23 +112,15 @@ impl Reader {
         doing: &'static str,
         read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>, StoreError> {
-        let (at, id) = query.key;
-        let (cmp, dir, start) = match query.order {
-            Order::OldestFirst => (">", "", i64::MIN),
-            Order::NewestFirst => ("<", " DESC", i64::MAX),
+        let start = match query.order {
+            Order::OldestFirst => i64::MIN,
+            Order::NewestFirst => i64::MAX,
         };
         let after = after.unwrap_or(RowCursor {
             at_ms: start,
             id: start,
         });
-        let n = filters.len();
-        let sql = format!(
-            "{} AND ({at}, {id}) {cmp} (?{}, ?{}) ORDER BY {at}{dir}, {id}{dir} LIMIT ?{}",
-            query.filters,
-            n + 1,
-            n + 2,
-            n + 3
-        );
+        let sql = query.sql(filters.len());
         let mut all: Vec<&dyn ToSql> = filters.to_vec();
         all.extend([&after.at_ms as &dyn ToSql, &after.id, &limit]);
         self.conn
@@ -174,35 +188,6 @@ impl Reader {
         let filters = params![watch, unix_ms(from), unix_ms(until)];
         self.page(&query, filters, after, limit, "reading checks", |r| {
             check_from(r, 0)
-        })
-    }
-
-    /// A page of the incidents that overlap `[from, until)` (of `watch`, or of every watch),
-    /// by start, oldest first; with each its cursor.
-    pub fn incidents_page(
-        &self,
-        from: SystemTime,
-        until: SystemTime,
-        watch: Option<&str>,
-        after: Option<RowCursor>,
-        limit: u32,
-    ) -> Result<Vec<(RowCursor, StoredIncident)>, StoreError> {
-        let query = Keyset {
-            filters: "SELECT i.incident_key, w.name, i.group_key, i.kind, i.layer, i.cause,
-                             i.start_ms, i.end_ms, i.id
-                      FROM incident i JOIN watch w ON w.id = i.watch_id
-                      WHERE i.start_ms < ?2 AND (i.end_ms IS NULL OR i.end_ms > ?1)
-                        AND (?3 IS NULL OR w.name = ?3)",
-            key: ("i.start_ms", "i.id"),
-            order: Order::OldestFirst,
-        };
-        let filters = params![unix_ms(from), unix_ms(until), watch];
-        self.page(&query, filters, after, limit, "reading incidents", |r| {
-            let cursor = RowCursor {
-                at_ms: r.get(6)?,
-                id: r.get(8)?,
-            };
-            Ok((cursor, crate::rows::incident_from(r)?))
         })
     }
 

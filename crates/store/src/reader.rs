@@ -10,7 +10,7 @@ use crate::error::StoreError;
 use crate::open;
 use crate::period::{Rollup, Span, read_period};
 use crate::records::unix_ms;
-use crate::rows::{CHECK_COLUMNS, LatestCheck, StoredIncident, check_from, incident_from, sample};
+use crate::rows::{CHECK_COLUMNS, LatestCheck, check_from, sample};
 use crate::uptime::{self, Uptime};
 
 /// A read-only connection with the queries the window, the tray and the commands need.
@@ -183,52 +183,6 @@ impl Reader {
         })
         .and_then(|rows| rows.collect())
         .map_err(self.sqlite("reading latest checks"))
-    }
-
-    /// Incidents of every watch that overlap `[from, until)` (open ones included), oldest
-    /// first, reading the incidents of the range only, whatever the length of the history
-    /// before it. Two disjoint parts, in order: those that started before the range and ended
-    /// after its start (`incident_by_end`) or are still open, sorted (a few); then those that
-    /// started in it, in start order straight from `incident_by_start` (no sort, and the
-    /// table read in the order it was written). An incident's start never changes, so no
-    /// incident can be in both parts, even if it is rewritten between the two reads.
-    pub fn incidents(
-        &self,
-        from: SystemTime,
-        until: SystemTime,
-    ) -> Result<Vec<StoredIncident>, StoreError> {
-        const COLUMNS: &str = "i.incident_key, w.name, i.group_key, i.kind, i.layer, i.cause, \
-                               i.start_ms, i.end_ms";
-        let before = format!(
-            "WITH hit (id) AS (
-                 SELECT id FROM incident WHERE end_ms > ?1 AND start_ms < min(?1, ?2)
-                 UNION ALL
-                 SELECT id FROM incident WHERE end_ms IS NULL AND start_ms < min(?1, ?2))
-             SELECT {COLUMNS} FROM hit JOIN incident i ON i.id = hit.id
-             JOIN watch w ON w.id = i.watch_id
-             ORDER BY i.start_ms, i.id"
-        );
-        let within = format!(
-            "SELECT {COLUMNS} FROM incident i JOIN watch w ON w.id = i.watch_id
-             WHERE i.start_ms >= ?1 AND i.start_ms < ?2 ORDER BY i.start_ms, i.id"
-        );
-        let mut out = Vec::new();
-        for (sql, bounds) in [
-            (before, params![unix_ms(from), unix_ms(until)]),
-            (within, params![unix_ms(from), unix_ms(until)]),
-        ] {
-            self.conn
-                .prepare_cached(&sql)
-                .and_then(|mut stmt| {
-                    let rows = stmt.query_map(bounds, incident_from)?;
-                    for row in rows {
-                        out.push(row?);
-                    }
-                    Ok(())
-                })
-                .map_err(self.sqlite("reading incidents"))?;
-        }
-        Ok(out)
     }
 
     /// SQLite's `PRAGMA integrity_check`: `Ok(())` when it says `ok`, else its first lines.
