@@ -18,6 +18,7 @@ use downwatch_store::{
 use serde_json::{Value, json};
 
 const HOUR: Duration = Duration::from_secs(3600);
+const MINUTE: Duration = Duration::from_secs(60);
 
 /// Writes, with the store's own writer, checks of a watch "Old" every 10 minutes from 4 h
 /// ago to now (down from 3 h to 2 h ago) and the incident of that hour; returns the time
@@ -64,6 +65,18 @@ fn seed_history(data_dir: &Path) -> SystemTime {
             kind: IncidentKind::Down,
             start: now - 3 * HOUR,
             end: Some(now - 2 * HOUR),
+            failure: None,
+        }))
+        .unwrap();
+    // A later, shorter one (no check is down for it: incidents are read on their own).
+    sender
+        .blocking_record(Record::Incident(IncidentRecord {
+            id: "old-2".into(),
+            watch: "Old".into(),
+            group_incident: None,
+            kind: IncidentKind::Degraded,
+            start: now - 90 * MINUTE,
+            end: Some(now - 80 * MINUTE),
             failure: None,
         }))
         .unwrap();
@@ -191,9 +204,38 @@ fn every_request_kind_is_answered() {
     );
     let from = unix_ms(now - 5 * HOUR);
     let until = unix_ms(now);
-    let incidents = c.ok(json!({"call": "incidents", "from_ms": from, "until_ms": until}));
-    assert_eq!(incidents["incidents"][0]["id"], "old-1", "{incidents}");
-    assert_eq!(incidents["incidents"][0]["kind"], "down", "{incidents}");
+    // Incidents, newest first, a page of one at a time.
+    let range = json!({"call": "incidents", "from_ms": from, "until_ms": until, "limit": 1});
+    let mut page = |after: &Value| {
+        let mut call = range.clone();
+        call["after"] = after.clone();
+        c.ok(call)
+    };
+    let first = page(&Value::Null);
+    assert_eq!(first["incidents"][0]["id"], "old-2", "{first}");
+    let second = page(&first["next"]);
+    assert_eq!(second["incidents"][0]["id"], "old-1", "{second}");
+    assert_eq!(second["incidents"][0]["kind"], "down", "{second}");
+    let third = page(&second["next"]);
+    assert_eq!(third["incidents"], json!([]), "{third}");
+    assert_eq!(third["next"], Value::Null, "{third}");
+    let of_web = c.ok(json!({"call": "incidents", "from_ms": from, "until_ms": until, "watch": "Web", "limit": 10}));
+    assert_eq!(of_web["incidents"], json!([]), "another watch's: {of_web}");
+    for limit in [0, 1_001] {
+        let refused = c.error(
+            json!({"call": "incidents", "from_ms": from, "until_ms": until, "limit": limit}),
+        );
+        assert_eq!(refused["code"], "invalid_request", "{refused}");
+    }
+    let one = c.ok(json!({"call": "incident", "incident": "old-1"}));
+    assert_eq!(one["incident"]["watch"], "Old", "{one}");
+    assert_eq!(
+        one["incident"]["end_ms"],
+        json!(unix_ms(now - 2 * HOUR)),
+        "{one}"
+    );
+    let none = c.ok(json!({"call": "incident", "incident": "old-9"}));
+    assert_eq!(none["incident"], Value::Null, "{none}");
     let uptime = c.ok(json!({"call": "uptime", "watch": "Old", "from_ms": unix_ms(now - 4 * HOUR), "until_ms": until}));
     assert_eq!(uptime["window_ms"], json!(4 * 3_600_000), "{uptime}");
     assert_eq!(uptime["down_ms"], json!(3_600_000), "{uptime}");

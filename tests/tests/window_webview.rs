@@ -379,7 +379,7 @@ fn wait_incident_stored(socket: &std::path::Path, watch: &str) {
         || {
             let now = now_ms();
             let answer = api
-                .ok(json!({"call": "incidents", "from_ms": now - 3_600_000, "until_ms": now + 1}));
+                .ok(json!({"call": "incidents", "from_ms": now - 3_600_000, "until_ms": now + 1, "watch": watch, "limit": 1}));
             answer["incidents"]
                 .as_array()?
                 .iter()

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { startApp } from './app';
 import { h } from './dom';
-import { type Fake, fakeBridge, incident, snapshot, until, watch } from './testing';
+import { type Fake, fakeBridge, incident, incidentHandlers, resetHash, snapshot, until, watch } from './testing';
 import type { Snapshot, Watch } from './generated';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
@@ -24,7 +24,7 @@ function overviewBridge(current: { snap: Snapshot & { answer: 'snapshot' } }): F
     snapshot: () => current.snap,
     uptime: () => ({ answer: 'uptime', up_ms: 1, degraded_ms: 0, down_ms: 0, window_ms: 1, availability: 0.9995 }),
     latency_series: () => ({ answer: 'latency_series', source: 'raw', bucket_ms: 1_800_000, points: [] }),
-    incidents: () => ({ answer: 'incidents', incidents: [] }),
+    ...incidentHandlers([]),
     checks: () => ({ answer: 'checks', checks: [], next: null }),
     days: () => ({ answer: 'days', days: [] }),
     pause: () => ({ answer: 'done' }),
@@ -36,13 +36,7 @@ const row = (name: string) =>
   [...document.querySelectorAll<HTMLElement>('[data-watch]')].find((el) => el.dataset.watch === name && el.tagName === 'TR');
 
 beforeEach(async () => {
-  // The reset's `hashchange` is dispatched later: waited for, so it cannot reach the next
-  // test's window as a navigation.
-  if (location.hash !== '') {
-    const changed = new Promise((resolve) => window.addEventListener('hashchange', resolve, { once: true }));
-    location.hash = '';
-    await changed;
-  }
+  await resetHash();
   document.documentElement.removeAttribute('dir');
   (window as unknown as { __pwned?: number }).__pwned = undefined;
 });
@@ -259,7 +253,7 @@ describe('hostile text', () => {
       snapshot: () => current.snap,
       uptime: () => ({ answer: 'uptime', up_ms: 0, degraded_ms: 0, down_ms: 1, window_ms: 1, availability: 0 }),
       latency_series: () => ({ answer: 'latency_series', source: 'raw', bucket_ms: 60_000, points: [] }),
-      incidents: () => ({ answer: 'incidents', incidents: [incident('i-1', HOSTILE, NOW - 1000, null, { cause: HOSTILE })] }),
+      ...incidentHandlers([incident('i-1', HOSTILE, NOW - 1000, null, { cause: HOSTILE })]),
       days: () => ({ answer: 'days', days: [] }),
       checks: () => ({
         answer: 'checks',

@@ -91,15 +91,7 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
       chrome();
       replace(main, h('p', { class: 'note' }, texts.t('window-loading')));
       try {
-        const stamp = Number(route.id.split('-').pop());
-        const t = now();
-        const from = Number.isFinite(stamp) && stamp > 0 ? stamp - 1 : t - 400 * 86_400_000;
-        const answer = await bridge.ask({ call: 'incidents', from_ms: from, until_ms: t + 1 });
-        let found = answer.incidents.find((i) => i.id === route.id);
-        if (!found && from !== t - 400 * 86_400_000) {
-          const wide = await bridge.ask({ call: 'incidents', from_ms: t - 400 * 86_400_000, until_ms: t + 1 });
-          found = wide.incidents.find((i) => i.id === route.id);
-        }
+        const found = (await bridge.ask({ call: 'incident', incident: route.id })).incident;
         if (!found) {
           replace(main, h('p', { class: 'error', role: 'alert' }, texts.t('window-error-no-incident', { id: route.id })));
           return;
@@ -140,7 +132,10 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
     menu.querySelector<HTMLElement>('summary')?.focus();
   };
   document.addEventListener('keydown', onKey);
-  const onHash = () => {
+  // A change already overtaken by a later one (both queued before either is handled) is
+  // skipped: the later one's event follows, and the view is built once.
+  const onHash = (e: HashChangeEvent) => {
+    if (new URL(e.newURL).hash !== location.hash) return;
     void show(parseHash(location.hash)).then(() => main.focus({ preventScroll: true }));
   };
   window.addEventListener('hashchange', onHash);

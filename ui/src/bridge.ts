@@ -17,6 +17,7 @@ type AnswerOf = {
   latest: 'latest';
   checks: 'checks';
   incidents: 'incidents';
+  incident: 'incident';
   uptime: 'uptime';
   current: 'current';
   latency_series: 'latency_series';
@@ -49,6 +50,7 @@ const EXPECTED: AnswerOf = {
   latest: 'latest',
   checks: 'checks',
   incidents: 'incidents',
+  incident: 'incident',
   uptime: 'uptime',
   current: 'current',
   latency_series: 'latency_series',

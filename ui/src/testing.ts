@@ -68,6 +68,43 @@ export function incident(id: string, watchName: string, start: number, end: numb
   return { id, watch: watchName, group_incident: null, kind: 'down', layer: 'tcp', cause: 'tcp_refused', start_ms: start, end_ms: end, ...extra };
 }
 
+/**
+ * The `incidents` and `incident` calls answered over `list` as the resident answers them:
+ * incidents overlapping the range, of the watch when one is asked, newest first by start,
+ * a page of `limit` after the cursor (a row's id is its index in `list`); one by its id.
+ */
+export function incidentHandlers(list: Incident[]): Pick<Handlers, 'incidents' | 'incident'> {
+  const rows = list.map((incident, id) => ({ incident, id }));
+  return {
+    incidents: (c) => {
+      const page = rows
+        .filter(({ incident: i }) => i.start_ms < c.until_ms && (i.end_ms === null || i.end_ms > c.from_ms))
+        .filter(({ incident: i }) => c.watch === null || c.watch === undefined || i.watch === c.watch)
+        .sort((a, b) => b.incident.start_ms - a.incident.start_ms || b.id - a.id)
+        .filter(({ incident: i, id }) => !c.after || i.start_ms < c.after.at_ms || (i.start_ms === c.after.at_ms && id < c.after.id))
+        .slice(0, c.limit);
+      const last = page[page.length - 1];
+      return {
+        answer: 'incidents',
+        incidents: page.map((r) => r.incident),
+        next: page.length === c.limit && last ? { at_ms: last.incident.start_ms, id: last.id } : null,
+      };
+    },
+    incident: (c) => ({ answer: 'incident', incident: list.find((i) => i.id === c.incident) ?? null }),
+  };
+}
+
+/**
+ * Empties the location's hash and waits for its `hashchange` (dispatched later), so a
+ * reset cannot reach the next test's window as a navigation. For a `beforeEach`.
+ */
+export async function resetHash(): Promise<void> {
+  if (location.hash === '') return;
+  const changed = new Promise((resolve) => window.addEventListener('hashchange', resolve, { once: true }));
+  location.hash = '';
+  await changed;
+}
+
 /** Waits until `check` holds (the views answer asynchronously), 2 s at most. */
 export async function until<T>(check: () => T | null | undefined | false, what = 'condition'): Promise<T> {
   const deadline = Date.now() + 2000;

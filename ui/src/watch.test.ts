@@ -1,11 +1,11 @@
 // The watch page: the diagnosis as text, and an incident opened from elsewhere (a
 // notification's Details, `downwatch open --incident`) shown on its watch's page.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { startApp } from './app';
 import { Texts } from './i18n';
-import { fakeBridge, incident, snapshot, until, watch } from './testing';
+import { fakeBridge, incident, incidentHandlers, resetHash, snapshot, until, watch } from './testing';
 import { diagnosis } from './views/watch';
 
 const NOW = 1_796_020_000_000;
@@ -45,19 +45,16 @@ describe('copy diagnosis', () => {
 
 describe('an incident opened from elsewhere', () => {
   const running: { stop(): void }[] = [];
+  beforeEach(resetHash);
   afterEach(() => {
     running.splice(0).forEach((app) => app.stop());
     document.body.textContent = '';
-    location.hash = '';
   });
 
   it('navigates to its watch and marks its row', async () => {
     const bridge = fakeBridge({
       snapshot: () => snapshot([failing, watch('Other', 'up')]),
-      incidents: () => ({
-        answer: 'incidents',
-        incidents: [incident('other-1', 'Other', NOW - 3_600_000, NOW - 3_000_000), incident('web-1', 'Web', NOW - 12 * 60_000, null)],
-      }),
+      ...incidentHandlers([incident('other-1', 'Other', NOW - 3_600_000, NOW - 3_000_000), incident('web-1', 'Web', NOW - 12 * 60_000, null)]),
       latency_series: () => ({ answer: 'latency_series', source: 'raw', bucket_ms: 60_000, points: [] }),
       days: () => ({ answer: 'days', days: [] }),
       checks: () => ({ answer: 'checks', checks: [], next: null }),
@@ -71,10 +68,39 @@ describe('an incident opened from elsewhere', () => {
     expect(location.hash).toBe('#/watch/Web/incident/web-1');
   });
 
+  it('pages on to an incident older than the first page, then offers older ones', async () => {
+    // 130 incidents of Web, one an hour; the one asked for is the 80th newest.
+    const many = Array.from({ length: 130 }, (_, k) => incident(`web-${k}`, 'Web', NOW - (k + 1) * 3_600_000, NOW - (k + 1) * 3_600_000 + 60_000));
+    const bridge = fakeBridge({
+      snapshot: () => snapshot([failing, watch('Other', 'up')]),
+      ...incidentHandlers([...many, incident('other-1', 'Other', NOW - 3_600_000, null)]),
+      latency_series: () => ({ answer: 'latency_series', source: 'raw', bucket_ms: 60_000, points: [] }),
+      days: () => ({ answer: 'days', days: [] }),
+      checks: () => ({ answer: 'checks', checks: [], next: null }),
+    });
+    running.push(await startApp({ bridge, lang: 'en', storage: null, now: () => NOW }));
+    bridge.navigate({ view: 'incident', id: 'web-79' });
+    await until(() => document.querySelector('tr[data-incident].highlight'), 'highlighted incident');
+    expect((document.querySelector('tr.highlight') as HTMLElement).dataset.incident).toBe('web-79');
+    const shown = () => [...document.querySelectorAll<HTMLElement>('table.incidents tr[data-incident]')].map((r) => r.dataset.incident);
+    // Two pages of 50, newest first, this watch's only; not the 400-day search of old.
+    expect(shown()).toEqual(many.slice(0, 100).map((i) => i.id));
+    const asked = bridge.calls.filter((c) => c.call === 'incidents');
+    expect(asked.map((c) => (c.call === 'incidents' ? [c.watch, c.limit] : null))).toEqual([
+      ['Web', 50],
+      ['Web', 50],
+    ]);
+    expect(bridge.calls.filter((c) => c.call === 'incident')).toEqual([{ call: 'incident', incident: 'web-79' }]);
+    (document.querySelector('[data-key="incidents-more"]') as HTMLButtonElement).click();
+    await until(() => shown().length === 130, 'the last page');
+    expect(shown()).toEqual(many.map((i) => i.id));
+    expect(document.querySelector('[data-key="incidents-more"]')).toBeNull();
+  });
+
   it('says so when the incident is not in the history', async () => {
     const bridge = fakeBridge({
       snapshot: () => snapshot([failing]),
-      incidents: () => ({ answer: 'incidents', incidents: [] }),
+      ...incidentHandlers([]),
     });
     running.push(await startApp({ bridge, lang: 'en', storage: null, now: () => NOW }));
     bridge.navigate({ view: 'incident', id: 'gone-1795000000000' });

@@ -173,6 +173,7 @@ impl BridgeError {
             | Call::Latest
             | Call::Checks { .. }
             | Call::Incidents { .. }
+            | Call::Incident { .. }
             | Call::Uptime { .. }
             | Call::Rollups { .. }
             | Call::Current

@@ -53,15 +53,30 @@ pub enum Call {
         /// The `next` of the previous page; `None` for the first page.
         #[serde(default)]
         after: Option<Cursor>,
-        /// Rows at most (1 to 1,000).
+        /// Rows at most (1 to 200).
         limit: u32,
     },
-    /// Incidents of every watch overlapping `[from_ms, until_ms)`: [`Answer::Incidents`].
+    /// A page of the incidents overlapping `[from_ms, until_ms)` (of one watch, or of
+    /// every watch), newest first by start: [`Answer::Incidents`]. Each page is a bounded
+    /// read, however long the range.
     Incidents {
         /// Start of the window.
         from_ms: i64,
         /// End of the window.
         until_ms: i64,
+        /// The watch (its name as stored); `None`: every watch.
+        #[serde(default)]
+        watch: Option<String>,
+        /// The `next` of the previous page; `None` for the first page.
+        #[serde(default)]
+        after: Option<Cursor>,
+        /// Rows at most (1 to 1,000).
+        limit: u32,
+    },
+    /// One incident by its id: [`Answer::Incident`].
+    Incident {
+        /// The incident's id (`id` is the request's own).
+        incident: String,
     },
     /// Uptime of a watch over `[from_ms, until_ms)`: [`Answer::Uptime`].
     Uptime {
@@ -146,7 +161,7 @@ pub enum Call {
 impl Call {
     /// The `call` name of every request kind, to tell an unknown call from a known one
     /// with wrong fields.
-    pub const NAMES: [&'static str; 17] = [
+    pub const NAMES: [&'static str; 18] = [
         "snapshot",
         "subscribe",
         "check_now",
@@ -155,6 +170,7 @@ impl Call {
         "latest",
         "checks",
         "incidents",
+        "incident",
         "uptime",
         "rollups",
         "current",
@@ -242,8 +258,15 @@ pub enum Answer {
     },
     /// For [`Call::Incidents`].
     Incidents {
-        /// Oldest first.
+        /// Newest first.
         incidents: Vec<Incident>,
+        /// The cursor for the next page; `None` when this page was not full.
+        next: Option<Cursor>,
+    },
+    /// For [`Call::Incident`].
+    Incident {
+        /// The incident; `None` when no incident has that id.
+        incident: Option<Incident>,
     },
     /// For [`Call::Uptime`].
     Uptime(Uptime),

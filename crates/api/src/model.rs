@@ -159,7 +159,7 @@ pub struct Incident {
     pub end_ms: Option<i64>,
 }
 
-/// Where a page of checks ended; pass it back as `after` for the next page.
+/// Where a page of checks or incidents ended; pass it back as `after` for the next page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct Cursor {

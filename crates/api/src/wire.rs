@@ -239,7 +239,8 @@ mod tests {
             r#"{"call":"resume"}"#,
             r#"{"call":"latest"}"#,
             r#"{"call":"checks","watch":"A","limit":1}"#,
-            r#"{"call":"incidents","from_ms":0,"until_ms":1}"#,
+            r#"{"call":"incidents","from_ms":0,"until_ms":1,"limit":1}"#,
+            r#"{"call":"incident","incident":"a"}"#,
             r#"{"call":"uptime","watch":"A","from_ms":0,"until_ms":1}"#,
             r#"{"call":"rollups","watch":"A","span":"hour","from_ms":0,"until_ms":1}"#,
             r#"{"call":"current"}"#,
@@ -255,6 +256,12 @@ mod tests {
             let call: Call = serde_json::from_str(call).unwrap();
             let name = serde_json::to_value(&call).unwrap()["call"].clone();
             assert!(Call::NAMES.contains(&name.as_str().unwrap()), "{name}");
+            // As a whole request line: no field of a call may be the line's own `v` or `id`.
+            let request = Request {
+                id: 9,
+                call: call.clone(),
+            };
+            assert_eq!(Request::parse(request.to_line().as_bytes()), Ok(request));
         }
     }
 

@@ -125,7 +125,7 @@ async fn connect(socket: &Path) -> Result<Client, Box<dyn std::error::Error>> {
 }
 
 /// Every query kind of the window, by name.
-fn queries(deep: Option<Cursor>) -> Vec<(String, Call)> {
+fn queries(deep: Option<Cursor>, deep_incident: Option<Cursor>) -> Vec<(String, Call)> {
     let w = "watch 07".to_owned();
     let mut out = vec![("current".to_owned(), Call::Current)];
     out.push(("snapshot (live)".to_owned(), Call::Snapshot));
@@ -169,20 +169,31 @@ fn queries(deep: Option<Cursor>) -> Vec<(String, Call)> {
             },
         ));
     }
-    out.push((
-        "incidents 30 d, every watch".to_owned(),
-        Call::Incidents {
-            from_ms: END_MS - 30 * DAY_MS,
-            until_ms: END_MS,
-        },
-    ));
-    out.push((
-        "incidents 365 d, every watch".to_owned(),
-        Call::Incidents {
-            from_ms: END_MS - 365 * DAY_MS,
-            until_ms: END_MS,
-        },
-    ));
+    // The first page is the window's first call; the page 20,000 deep is one of the last
+    // of the year (its second part, those started before the range, is read there).
+    for (days, watch, after) in [
+        (30, None, None),
+        (365, None, None),
+        (365, None, deep_incident),
+        (90, Some(w.clone()), None),
+    ] {
+        let whose = if watch.is_some() {
+            "one watch"
+        } else {
+            "every watch"
+        };
+        let deep = if after.is_some() { ", 20,000 deep" } else { "" };
+        out.push((
+            format!("incidents {days} d, {whose}, page of 1,000{deep}"),
+            Call::Incidents {
+                from_ms: END_MS - days * DAY_MS,
+                until_ms: END_MS,
+                watch,
+                after,
+                limit: 1_000,
+            },
+        ));
+    }
     // The window's list of checks asks 50 rows a page (`PAGE` in ui/src/views/watch.ts).
     for limit in [50, 200] {
         out.push((
@@ -205,7 +216,7 @@ fn size(answer: &Answer) -> usize {
         Answer::Uptime(_) => 1,
         Answer::LatencySeries { points, .. } => points.len(),
         Answer::Days { days } => days.len(),
-        Answer::Incidents { incidents } => incidents.len(),
+        Answer::Incidents { incidents, .. } => incidents.len(),
         Answer::Checks { checks, .. } => checks.len(),
         _ => 0,
     }
@@ -228,10 +239,27 @@ async fn bench(socket: &Path, runs: usize) -> Result<(), Box<dyn std::error::Err
         };
         deep = next;
     }
+    // The cursor 20,000 incidents deep into the year, after twenty pages of 1,000.
+    let mut deep_incident = None;
+    for _ in 0..20 {
+        let Answer::Incidents { next, .. } = client
+            .call(Call::Incidents {
+                from_ms: END_MS - 365 * DAY_MS,
+                until_ms: END_MS,
+                watch: None,
+                after: deep_incident,
+                limit: 1_000,
+            })
+            .await?
+        else {
+            return Err("incidents: unexpected answer".into());
+        };
+        deep_incident = next;
+    }
     println!(
         "query | cold ms | warm p50 ms | warm max ms | rows | bytes | encode / decode ms | load"
     );
-    for (what, call) in queries(deep) {
+    for (what, call) in queries(deep, deep_incident) {
         let dropped = drop_page_cache();
         let began = Instant::now();
         let answer = client.call(call.clone()).await?;

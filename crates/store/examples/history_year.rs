@@ -21,7 +21,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use downwatch_store::jiff::civil::Date;
 use downwatch_store::jiff::tz::TimeZone;
 use downwatch_store::{
-    IncidentKind, IncidentRecord, NotificationRecord, Phase, Reader, Record, RowCursor, Store,
+    IncidentKind, IncidentRecord, NotificationRecord, Order, Phase, Reader, Record, RowCursor,
+    Store,
 };
 
 mod common;
@@ -213,8 +214,35 @@ fn window_queries<'a>(
         }),
     ));
     out.push((
-        "incidents over the year, every watch".into(),
+        "incidents over the year, every watch, all at once".into(),
         Box::new(move |r: &Reader| r.incidents(start, end).map(|v| v.len())),
+    ));
+    // What the window asks: pages of 1,000 newest first (the API's cap). Then every page of
+    // the year in turn (the answer is the last page's rows; the time all pages' together).
+    let page = move |r: &Reader, watch: Option<&str>, after| {
+        r.incidents_page(start, end, watch, Order::NewestFirst, after, 1_000)
+    };
+    out.push((
+        "incidents over the year, first page of 1,000".into(),
+        Box::new(move |r: &Reader| page(r, None, None).map(|p| p.len())),
+    ));
+    out.push((
+        "incidents over the year, every page of 1,000 in turn".into(),
+        Box::new(move |r: &Reader| {
+            let mut after = None;
+            loop {
+                let p = page(r, None, after)?;
+                if p.len() < 1_000 {
+                    return Ok(p.len());
+                }
+                after = p.last().map(|(c, _)| *c);
+            }
+        }),
+    ));
+    let one = w.clone();
+    out.push((
+        "incidents over the year, one watch, first page of 1,000".into(),
+        Box::new(move |r: &Reader| page(r, Some(&one), None).map(|p| p.len())),
     ));
     // The window's list of checks asks 50 rows a page (`PAGE` in ui/src/views/watch.ts).
     for limit in [50, 200] {

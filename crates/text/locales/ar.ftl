@@ -577,6 +577,7 @@ log-col-address = العنوان
 log-col-http = { -http }
 log-not-judged = غير محتسب
 log-more = فحوص أقدم
+incidents-more = حوادث أقدم
 check-status-up = تعمل
 check-status-degraded = أداء متراجع
 check-status-down = متوقفة

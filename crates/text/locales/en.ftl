@@ -492,6 +492,7 @@ log-col-address = Address
 log-col-http = HTTP
 log-not-judged = not counted
 log-more = Older checks
+incidents-more = Older incidents
 check-status-up = Up
 check-status-degraded = Degraded
 check-status-down = Down

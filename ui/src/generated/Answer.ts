@@ -29,9 +29,17 @@ checks: Array<Check>,
  */
 next: Cursor | null, } | { "answer": "incidents", 
 /**
- * Oldest first.
+ * Newest first.
  */
-incidents: Array<Incident>, } | { "answer": "uptime" } & Uptime | { "answer": "rollups", 
+incidents: Array<Incident>, 
+/**
+ * The cursor for the next page; `None` when this page was not full.
+ */
+next: Cursor | null, } | { "answer": "incident", 
+/**
+ * The incident; `None` when no incident has that id.
+ */
+incident: Incident | null, } | { "answer": "uptime" } & Uptime | { "answer": "rollups", 
 /**
  * Oldest first.
  */

@@ -34,7 +34,7 @@ watch: string,
  */
 after: Cursor | null, 
 /**
- * Rows at most (1 to 1,000).
+ * Rows at most (1 to 200).
  */
 limit: number, } | { "call": "incidents", 
 /**
@@ -44,7 +44,23 @@ from_ms: number,
 /**
  * End of the window.
  */
-until_ms: number, } | { "call": "uptime", 
+until_ms: number, 
+/**
+ * The watch (its name as stored); `None`: every watch.
+ */
+watch: string | null, 
+/**
+ * The `next` of the previous page; `None` for the first page.
+ */
+after: Cursor | null, 
+/**
+ * Rows at most (1 to 1,000).
+ */
+limit: number, } | { "call": "incident", 
+/**
+ * The incident's id (`id` is the request's own).
+ */
+incident: string, } | { "call": "uptime", 
 /**
  * The watch.
  */

@@ -8,7 +8,8 @@ import { append, h, replace, svg } from '../dom';
 import { duration, time, UNITS } from '../format';
 import type { Texts } from '../i18n';
 import { place, together, type Together } from '../model';
-import type { Incident } from '../generated';
+import type { Answered, Bridge } from '../bridge';
+import type { Cursor, Incident } from '../generated';
 import { type Ctx, debounce, errorBox, href, keepFocus, rangePicker, type ResidentEvent, type View } from '../view';
 
 const RANGES = [
@@ -99,6 +100,21 @@ function picture(texts: Texts, incidents: Incident[], bands: Together[], from: n
   return root;
 }
 
+/** The most incidents one call answers (the resident's cap). */
+const PAGE = 1000;
+
+/** Every watch's incidents overlapping `[from, until)`, oldest first, read a page at a time. */
+async function allIncidents(bridge: Bridge, from: number, until: number): Promise<Incident[]> {
+  const out: Incident[] = [];
+  let after: Cursor | null = null;
+  do {
+    const answer: Answered<'incidents'> = await bridge.ask({ call: 'incidents', from_ms: from, until_ms: until, watch: null, after, limit: PAGE });
+    out.push(...answer.incidents);
+    after = answer.next;
+  } while (after !== null);
+  return out.reverse();
+}
+
 export function incidentsView(ctx: Ctx): View {
   const { bridge, texts } = ctx;
   const el = h('div', { class: 'incidents-view' });
@@ -115,13 +131,9 @@ export function incidentsView(ctx: Ctx): View {
     const now = ctx.now();
     const from = now - range;
     try {
-      const [answer, snapshot] = await Promise.all([
-        bridge.ask({ call: 'incidents', from_ms: from, until_ms: now }),
-        bridge.ask({ call: 'snapshot' }),
-      ]);
+      const [list, snapshot] = await Promise.all([allIncidents(bridge, from, now), bridge.ask({ call: 'snapshot' })]);
       if (gone) return;
       for (const w of snapshot.watches) groups.set(w.name, w.group);
-      const list = answer.incidents;
       const bands = together(list, now, (w) => groups.get(w) ?? null, ctx.offline());
       if (list.length === 0) {
         replace(body, h('p', { class: 'note' }, texts.t('timeline-empty')));

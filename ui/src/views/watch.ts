@@ -29,6 +29,9 @@ const RANGES = [
 ] as const;
 const DAYS = 90;
 const PAGE = 50;
+/** Incidents a page (the resident answers at most MAX_INCIDENT_PAGE). */
+const INCIDENT_PAGE = 50;
+const MAX_INCIDENT_PAGE = 1000;
 const CHART_POINTS = 300;
 
 /** The diagnosis "copy diagnosis" puts on the clipboard: plain text, in the window's language. */
@@ -101,6 +104,8 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
   let removeChart: (() => void) | null = null;
   let checks: Check[] = [];
   let next: Cursor | null = null;
+  let shownIncidents: Incident[] = [];
+  let incidentsNext: Cursor | null = null;
   let paged = false;
   let gone = false;
   let focusedIncident = false;
@@ -275,13 +280,9 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
     }
   }
 
-  async function loadIncidents(): Promise<void> {
-    const now = ctx.now();
-    try {
-      const answer = await bridge.ask({ call: 'incidents', from_ms: now - DAYS * UNITS.DAY, until_ms: now });
-      if (gone) return;
-      const mine = answer.incidents.filter((i) => i.watch === name).reverse();
-      if (mine.length === 0) {
+  function renderIncidents(now: number): void {
+    keepFocus(incidents, () => {
+      if (shownIncidents.length === 0) {
         replace(incidents, h('p', { class: 'note' }, texts.t('watch-incidents-empty')));
         return;
       }
@@ -292,15 +293,42 @@ export function watchView(ctx: Ctx, name: string, incident: string | null): View
           'table',
           { class: 'incidents' },
           h('thead', {}, h('tr', {}, col('incident-col-start'), col('incident-col-duration'), col('incident-col-kind'), col('incident-col-cause'))),
-          h('tbody', {}, ...mine.map((i) => incidentRow(texts, i, now, i.id === incident))),
+          h('tbody', {}, ...shownIncidents.map((i) => incidentRow(texts, i, now, i.id === incident))),
         ),
+        incidentsNext ? button(texts.t('incidents-more'), () => void loadIncidents(true), { 'data-key': 'incidents-more' }) : null,
       );
-      if (incident && !focusedIncident) {
-        focusedIncident = true;
-        const row = [...incidents.querySelectorAll<HTMLElement>('tr[data-incident]')].find((r) => r.dataset.incident === incident);
-        row?.scrollIntoView({ block: 'center' });
-        row?.focus();
+    });
+    if (incident && !focusedIncident) {
+      const row = [...incidents.querySelectorAll<HTMLElement>('tr[data-incident]')].find((r) => r.dataset.incident === incident);
+      if (!row) return;
+      focusedIncident = true;
+      row.scrollIntoView({ block: 'center' });
+      row.focus();
+    }
+  }
+
+  /**
+   * This watch's incidents of the last DAYS days, newest first, a page at a time: `more`
+   * adds the next page; a refresh reads again as many rows as are shown. Opened at an
+   * incident, it pages on until that incident is shown (each page a bounded read).
+   */
+  async function loadIncidents(more = false): Promise<void> {
+    const now = ctx.now();
+    const limit = more ? INCIDENT_PAGE : Math.min(MAX_INCIDENT_PAGE, Math.max(INCIDENT_PAGE, shownIncidents.length));
+    try {
+      let list = more ? shownIncidents : [];
+      let after = more ? incidentsNext : null;
+      for (;;) {
+        const answer = await bridge.ask({ call: 'incidents', from_ms: now - DAYS * UNITS.DAY, until_ms: now, watch: name, after, limit });
+        if (gone) return;
+        list = [...list, ...answer.incidents];
+        after = answer.next;
+        const seeking = incident !== null && !focusedIncident && !list.some((i) => i.id === incident);
+        if (after === null || !seeking) break;
       }
+      shownIncidents = list;
+      incidentsNext = after;
+      renderIncidents(now);
     } catch (e) {
       if (!gone) replace(incidents, errorBox(texts, e));
     }

@@ -12,7 +12,7 @@ use downwatch_monitor::IncidentId;
 use downwatch_monitor::events::{Rejected, Stamped};
 use downwatch_monitor::resident::Remote;
 use downwatch_monitor::runner::{CommandError, Scope};
-use downwatch_store::{Reader, RowCursor, StoreError};
+use downwatch_store::{Order, Reader, RowCursor, StoreError};
 use downwatch_tray::window::{At, OpenError, Opener};
 use tokio::sync::broadcast;
 
@@ -28,6 +28,11 @@ pub type OpenReader = Arc<dyn Fn() -> Result<Reader, StoreError> + Send + Sync>;
 /// of 200 reads 175 pages: the cap keeps every page under the 50 ms a query may take
 /// (docs/benchmarks.md, "history_year" and "api_year"). The window asks 50 at a time.
 pub const MAX_PAGE: u32 = 200;
+
+/// The most rows one page of incidents returns. Incidents are written in start order, so a
+/// page's rows lie together: a page of 1,000 reads a few dozen table pages
+/// (docs/benchmarks.md, "api_year").
+pub const MAX_INCIDENTS_PAGE: u32 = 1_000;
 
 /// The most points of a latency series (a chart is a few thousand pixels wide).
 pub const MAX_POINTS: u32 = 10_000;
@@ -122,11 +127,52 @@ impl Calls {
                 })
                 .await
             }
-            Call::Incidents { from_ms, until_ms } => {
+            Call::Incidents {
+                from_ms,
+                until_ms,
+                watch,
+                after,
+                limit,
+            } => {
+                if !(1..=MAX_INCIDENTS_PAGE).contains(&limit) {
+                    return Err(invalid(format!(
+                        "`limit` must be 1 to {MAX_INCIDENTS_PAGE}"
+                    )));
+                }
                 self.history(move |r| {
-                    let rows = r.incidents(convert::time(from_ms), convert::time(until_ms))?;
+                    let rows = r.incidents_page(
+                        convert::time(from_ms),
+                        convert::time(until_ms),
+                        watch.as_deref(),
+                        Order::NewestFirst,
+                        after.map(|c| RowCursor {
+                            at_ms: c.at_ms,
+                            id: c.id,
+                        }),
+                        limit,
+                    )?;
+                    let next = (rows.len() == limit as usize)
+                        .then(|| {
+                            rows.last().map(|(c, _)| Cursor {
+                                at_ms: c.at_ms,
+                                id: c.id,
+                            })
+                        })
+                        .flatten();
                     Ok(Answer::Incidents {
-                        incidents: rows.iter().map(convert::stored_incident).collect(),
+                        incidents: rows
+                            .iter()
+                            .map(|(_, i)| convert::stored_incident(i))
+                            .collect(),
+                        next,
+                    })
+                })
+                .await
+            }
+            Call::Incident { incident } => {
+                self.history(move |r| {
+                    Ok(Answer::Incident {
+                        incident: r.incident(&incident)?.as_ref().map(convert::stored_incident),
                     })
                 })
                 .await

@@ -1,0 +1,41 @@
+// The incidents timeline reads its range a page at a time, every page, and shows each
+// incident once, newest first in its list.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { startApp } from './app';
+import { fakeBridge, incident, incidentHandlers, resetHash, snapshot, until, watch } from './testing';
+
+const NOW = 1_796_020_000_000;
+
+describe('the incidents timeline', () => {
+  const running: { stop(): void }[] = [];
+  beforeEach(resetHash);
+  afterEach(() => {
+    running.splice(0).forEach((app) => app.stop());
+    document.body.textContent = '';
+  });
+
+  it('reads every page of the range', async () => {
+    // 2,100 short incidents in the last 24 h, of three watches; one from the day before.
+    const names = ['A', 'B', 'C'];
+    const many = Array.from({ length: 2100 }, (_, k) => {
+      const start = NOW - (k + 1) * 40_000;
+      return incident(`i-${k}`, names[k % 3]!, start, start + 10_000);
+    });
+    const older = incident('old', 'A', NOW - 30 * 3_600_000, NOW - 29 * 3_600_000);
+    const bridge = fakeBridge({ snapshot: () => snapshot(names.map((n) => watch(n, 'up'))), ...incidentHandlers([...many, older]) });
+    running.push(await startApp({ bridge, lang: 'en', storage: null, now: () => NOW }));
+    location.hash = '#/incidents';
+    const links = () => [...document.querySelectorAll<HTMLElement>('.timeline-list a[data-incident]')].map((a) => a.dataset.incident);
+    await until(() => links().length > 0, 'the list');
+    expect(links()).toEqual(many.map((i) => i.id));
+    const asked = bridge.calls.flatMap((c) => (c.call === 'incidents' ? [c] : []));
+    expect(asked.map((c) => [c.limit, c.after === null ? null : c.after?.at_ms])).toEqual([
+      [1000, null],
+      [1000, many[999]!.start_ms],
+      [1000, many[1999]!.start_ms],
+    ]);
+    expect(document.querySelectorAll('svg rect.bar').length).toBe(2100);
+  });
+});
