@@ -172,7 +172,10 @@ impl Calls {
             Call::Incident { incident } => {
                 self.history(move |r| {
                     Ok(Answer::Incident {
-                        incident: r.incident(&incident)?.as_ref().map(convert::stored_incident),
+                        incident: r
+                            .incident(&incident)?
+                            .as_ref()
+                            .map(convert::stored_incident),
                     })
                 })
                 .await
