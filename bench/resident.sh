@@ -151,6 +151,7 @@ read -r busy1 total1 < <(machine_jiffies)
 cp "/proc/$RES_PID/smaps" "$OUT/smaps.txt"
 cp "/proc/$RES_PID/smaps_rollup" "$OUT/smaps_rollup.txt"
 cp "/proc/$RES_PID/status" "$OUT/resident-status.txt"
+[[ -n $BASE_PID ]] && cp "/proc/$BASE_PID/smaps" "$OUT/smaps-baseline.txt"
 stop_resident
 [[ $TRAY == true ]] && cp "$TMP/panel.err" "$OUT/panel.txt"
 if [[ -n $BASE_PID ]]; then
@@ -188,12 +189,19 @@ ncpu=$(nproc)
     fi
     grep -E '^(Threads|VmHWM)' "$OUT/resident-status.txt" | tr -s '\t ' ' '
     grep -E '^(Pss_Anon|Pss_File|Pss_Shmem)' "$OUT/smaps_rollup.txt" | tr -s '\t ' ' '
-    echo "PSS by mapping at the end (KiB):"
     # smaps: a header line per mapping (address range first), then its counters.
-    awk '$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { name = ($6 == "" ? "[anonymous]" : $6); next }
-         $1 == "Pss:" { pss[name] += $2 }
-         END { for (n in pss) if (pss[n] > 0) printf "%8d  %s\n", pss[n], n }' "$OUT/smaps.txt" |
-        sort -rn | head -12
+    by_mapping() {
+        awk '$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { name = ($6 == "" ? "[anonymous]" : $6); next }
+             $1 == "Pss:" { pss[name] += $2 }
+             END { for (n in pss) if (pss[n] > 0) printf "%8d  %s\n", pss[n], n }' "$1" |
+            sort -rn | head -12
+    }
+    echo "PSS by mapping at the end (KiB):"
+    by_mapping "$OUT/smaps.txt"
+    if [[ -f $OUT/smaps-baseline.txt ]]; then
+        echo "the baseline's PSS by mapping at the end (KiB):"
+        by_mapping "$OUT/smaps-baseline.txt"
+    fi
 } >"$OUT/summary.txt"
 cat "$OUT/summary.txt"
 log "results in $OUT (bars: PSS under 15 MB, CPU under 0.2 % of one core)"
