@@ -37,5 +37,40 @@ describe('the incidents timeline', () => {
       [1000, many[1999]!.start_ms],
     ]);
     expect(document.querySelectorAll('svg rect.bar').length).toBe(2100);
+    expect((document.querySelector('.incidents-view') as HTMLElement).dataset.shownRange).toBe('86400000');
+  });
+
+  it('draws the range picked last, even when an earlier pick answers after it', async () => {
+    const day = incident('in-the-day', 'A', NOW - 3_600_000, NOW - 3_000_000);
+    const week = incident('in-the-week', 'A', NOW - 3 * 86_400_000, NOW - 3 * 86_400_000 + 60_000);
+    const handlers = incidentHandlers([day, week]);
+    // The answer for 30 days is held back until the 7-day one is drawn.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let answered = false;
+    const bridge = fakeBridge({
+      snapshot: () => snapshot([watch('A', 'up')]),
+      incidents: async (c) => {
+        if (c.until_ms - c.from_ms !== 30 * 86_400_000) return handlers.incidents!(c);
+        await held;
+        answered = true;
+        return handlers.incidents!(c);
+      },
+    });
+    running.push(await startApp({ bridge, lang: 'en', storage: null, now: () => NOW }));
+    location.hash = '#/incidents';
+    const view = await until(() => document.querySelector<HTMLElement>('.incidents-view[data-shown-range]'), 'the first range');
+    const links = () => [...document.querySelectorAll<HTMLElement>('.timeline-list a[data-incident]')].map((a) => a.dataset.incident);
+    expect(links()).toEqual(['in-the-day']);
+    document.querySelector<HTMLButtonElement>('[data-key="range-30d"]')!.click();
+    document.querySelector<HTMLButtonElement>('[data-key="range-7d"]')!.click();
+    await until(() => view.dataset.shownRange === String(7 * 86_400_000), 'the 7-day range');
+    expect(links()).toEqual(['in-the-day', 'in-the-week']);
+    release();
+    // The 30-day answer arrives now, and is dropped: a pick overtaken by a later one.
+    await until(() => answered, 'the 30-day answer');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(view.dataset.shownRange).toBe(String(7 * 86_400_000));
+    expect((document.querySelector('[data-key="range-7d"]') as HTMLElement).getAttribute('aria-pressed')).toBe('true');
   });
 });

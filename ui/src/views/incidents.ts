@@ -127,16 +127,24 @@ export function incidentsView(ctx: Ctx): View {
     void load();
   });
 
+  let loads = 0;
+
+  /** Reads and draws the chosen range; a load overtaken by a later one draws nothing. Once
+   * drawn, `data-shown-range` holds the range (ms) on the view: what tests and the window's
+   * benchmark wait for. */
   async function load(): Promise<void> {
     const now = ctx.now();
-    const from = now - range;
+    const asked = range;
+    const from = now - asked;
+    const seq = ++loads;
     try {
       const [list, snapshot] = await Promise.all([allIncidents(bridge, from, now), bridge.ask({ call: 'snapshot' })]);
-      if (gone) return;
+      if (gone || seq !== loads) return;
       for (const w of snapshot.watches) groups.set(w.name, w.group);
       const bands = together(list, now, (w) => groups.get(w) ?? null, ctx.offline());
       if (list.length === 0) {
         replace(body, h('p', { class: 'note' }, texts.t('timeline-empty')));
+        el.dataset.shownRange = String(asked);
         return;
       }
       const inBand = new Map<string, Together>();
@@ -168,8 +176,9 @@ export function incidentsView(ctx: Ctx): View {
           h('ul', { class: 'timeline-list' }, ...items),
         ),
       );
+      el.dataset.shownRange = String(asked);
     } catch (e) {
-      if (!gone) replace(body, errorBox(texts, e));
+      if (!gone && seq === loads) replace(body, errorBox(texts, e));
     }
   }
 
