@@ -21,6 +21,9 @@
 //! 4. **The resident's PSS before and after those OPENS windows**, each closed as a user
 //!    does (`WM_DELETE_WINDOW`) 3 s after it mapped; before them, as a control, its PSS
 //!    every 10 s over 60 s with no window open.
+//! 5. **The incidents timeline, range by range** (24 h, 7 d, 30 d, 90 d), in a warm window:
+//!    from the click on a range until the view has drawn it (`data-shown-range`), on the
+//!    page's clock, with how many incidents it drew.
 //!
 //! Everything runs on a private Xvfb display and session bus; the resident's 50 watches
 //! are loopback ports nothing listens on, its connectivity controls a listener of this
@@ -156,6 +159,46 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         window_home = view.close_as_user(&x);
     }
+
+    // 5: the incidents timeline, range by range, in a warm window: from the click on a
+    // range until the view has drawn it (`data-shown-range`), on the page's own clock. It
+    // reads its range's pages of 1,000 and draws every incident as a bar and a list item.
+    let view = WebView::open_in(&desktop, &["--socket", &socket_arg], window_home, &[]);
+    view.wait(
+        "the overview",
+        "return document.querySelector('[data-watch][data-state]') ? true : null;",
+    );
+    view.js("window.__asked = performance.now(); location.hash = '#/incidents'; return null;");
+    for (key, ms) in [
+        ("", 86_400_000_u64),
+        ("range-7d", 7 * 86_400_000),
+        ("range-30d", 30 * 86_400_000),
+        ("range-90d", 90 * 86_400_000),
+    ] {
+        if !key.is_empty() {
+            view.js(&format!(
+                "window.__asked = performance.now(); \
+                 document.querySelector('[data-key=\"{key}\"]').click(); return null;"
+            ));
+        }
+        let drawn = view.wait(
+            &format!("the timeline over {ms} ms"),
+            &format!(
+                "const v = document.querySelector('.incidents-view');\
+                 return v && v.dataset.shownRange === '{ms}' ? \
+                   {{ms: performance.now() - window.__asked, \
+                    bars: document.querySelectorAll('svg rect.bar').length}} : null;"
+            ),
+        );
+        println!(
+            "timeline {}: drawn {:.0} ms after asked, {} incidents; load {}",
+            if key.is_empty() { "24 h (opened)" } else { key },
+            drawn["ms"].as_f64().unwrap_or(0.0),
+            drawn["bars"],
+            load()
+        );
+    }
+    drop(view.close_as_user(&x));
 
     // The control for 4: the resident's PSS with no window, every 10 s for 60 s.
     let mut idle = vec![pss_kib(resident_pid)];

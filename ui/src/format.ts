@@ -8,11 +8,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 function decimal(texts: Texts, n: number, digits: number): string {
-  return new Intl.NumberFormat(texts.locale, {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: 0,
-    useGrouping: true,
-  }).format(n);
+  return texts.numberFormat({ maximumFractionDigits: digits, minimumFractionDigits: 0, useGrouping: true }).format(n);
 }
 
 /** A latency: `0.42 ms`, `85 ms`, `1.25 s`; `–` when there is none. */
@@ -55,19 +51,19 @@ export function duration(texts: Texts, ms: number): string {
 
 /** A moment in the local time zone: `30 Nov 2026, 14:05:09`. */
 export function time(texts: Texts, ms: number): string {
-  return new Intl.DateTimeFormat(texts.locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(ms);
+  return texts.dateFormat({ dateStyle: 'medium', timeStyle: 'medium' }).format(ms);
 }
 
 /** A moment, shorter (the same day is implied by the context): `14:05`. */
 export function clock(texts: Texts, ms: number): string {
-  return new Intl.DateTimeFormat(texts.locale, { hour: '2-digit', minute: '2-digit' }).format(ms);
+  return texts.dateFormat({ hour: '2-digit', minute: '2-digit' }).format(ms);
 }
 
 /** A local day (`2026-11-30` from the API) in words: `30 Nov 2026`. */
 export function date(texts: Texts, isoDate: string): string {
   const [y, m, d] = isoDate.split('-').map(Number);
   if (!y || !m || !d) return isoDate;
-  return new Intl.DateTimeFormat(texts.locale, { dateStyle: 'medium' }).format(new Date(y, m - 1, d, 12));
+  return texts.dateFormat({ dateStyle: 'medium' }).format(new Date(y, m - 1, d, 12));
 }
 
 /** The local date `YYYY-MM-DD` of a moment (for the API's `days`). */

@@ -70,6 +70,8 @@ export class Texts {
   readonly rtl: boolean;
   private readonly bundle: FluentBundle;
   private readonly fallback: FluentBundle | null;
+  private readonly dates = new Map<string, Intl.DateTimeFormat>();
+  private readonly numbers = new Map<string, Intl.NumberFormat>();
 
   constructor(lang: Lang) {
     this.lang = lang;
@@ -77,6 +79,25 @@ export class Texts {
     this.locale = lang === 'ar' ? 'ar-u-nu-latn' : 'en';
     this.bundle = bundle(lang);
     this.fallback = lang === 'en' ? null : bundle('en');
+  }
+
+  /**
+   * An `Intl.DateTimeFormat` of this locale with `options`, made once per options: making
+   * one costs far more than formatting with it (a timeline formats thousands of times).
+   */
+  dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+    const key = JSON.stringify(options);
+    let format = this.dates.get(key);
+    if (!format) this.dates.set(key, (format = new Intl.DateTimeFormat(this.locale, options)));
+    return format;
+  }
+
+  /** An `Intl.NumberFormat` of this locale with `options`, made once per options. */
+  numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+    const key = JSON.stringify(options);
+    let format = this.numbers.get(key);
+    if (!format) this.numbers.set(key, (format = new Intl.NumberFormat(this.locale, options)));
+    return format;
   }
 
   /** Whether the catalog has message `id`. */

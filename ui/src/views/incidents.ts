@@ -44,7 +44,15 @@ function bandText(texts: Texts, band: Together): string {
 }
 
 /** The timeline picture: lanes, incidents as bars (links), bands behind. */
-function picture(texts: Texts, incidents: Incident[], bands: Together[], from: number, until: number, now: number): SVGSVGElement {
+function picture(
+  texts: Texts,
+  incidents: Incident[],
+  bands: Together[],
+  from: number,
+  until: number,
+  now: number,
+  textOf: (i: Incident) => string,
+): SVGSVGElement {
   const lanes = [...new Set(incidents.map((i) => i.watch))];
   const axis = Math.max(1, lanes.length) * LANE + 8;
   const height = axis;
@@ -92,7 +100,7 @@ function picture(texts: Texts, incidents: Incident[], bands: Together[], from: n
         rx: 2,
       });
       const title = svg('title');
-      title.textContent = incidentText(texts, i, now);
+      title.textContent = textOf(i);
       link.append(rect, title);
       root.appendChild(link);
     }
@@ -147,6 +155,9 @@ export function incidentsView(ctx: Ctx): View {
         el.dataset.shownRange = String(asked);
         return;
       }
+      // Each incident's words once, for its bar's title and its list item.
+      const words = new Map(list.map((i) => [i, incidentText(texts, i, now)]));
+      const textOf = (i: Incident) => words.get(i) ?? '';
       const inBand = new Map<string, Together>();
       for (const band of bands) for (const id of band.incidents) inBand.set(id, band);
       const items: HTMLElement[] = [];
@@ -161,14 +172,14 @@ export function incidentsView(ctx: Ctx): View {
           h(
             'li',
             { class: band ? 'in-band' : null },
-            h('a', { href: href({ view: 'incident', id: i.id }), 'data-incident': i.id, 'data-key': `incident:${i.id}` }, incidentText(texts, i, now)),
+            h('a', { href: href({ view: 'incident', id: i.id }), 'data-incident': i.id, 'data-key': `incident:${i.id}` }, textOf(i)),
           ),
         );
       }
       keepFocus(body, () =>
         replace(
           body,
-          picture(texts, list, bands, from, now, now),
+          picture(texts, list, bands, from, now, now, textOf),
           // Where the axis starts and ends (now), in local time; in HTML, where the text's
           // direction is handled, under a picture that runs left to right in both languages.
           h('div', { class: 'axis' }, h('bdi', {}, time(texts, from)), h('bdi', {}, time(texts, now))),
