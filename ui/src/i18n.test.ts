@@ -94,3 +94,17 @@ describe('the window says nothing outside the catalog', () => {
     }
   });
 });
+
+describe('Intl formatters', () => {
+  it('are made once per language and options, and format as a new one does', () => {
+    const ar = new Texts('ar');
+    const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'medium' };
+    const first = ar.dateFormat(options);
+    expect(ar.dateFormat({ ...options })).toBe(first);
+    expect(ar.dateFormat({ dateStyle: 'medium' })).not.toBe(first);
+    expect(new Texts('en').dateFormat(options)).not.toBe(first);
+    const at = 1_796_020_000_000;
+    expect(first.format(at)).toBe(new Intl.DateTimeFormat('ar-u-nu-latn', options).format(at));
+    expect(ar.numberFormat({ maximumFractionDigits: 2 })).toBe(ar.numberFormat({ maximumFractionDigits: 2 }));
+  });
+});
