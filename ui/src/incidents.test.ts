@@ -29,14 +29,22 @@ describe('the incidents timeline', () => {
     location.hash = '#/incidents';
     const links = () => [...document.querySelectorAll<HTMLElement>('.timeline-list a[data-incident]')].map((a) => a.dataset.incident);
     await until(() => links().length > 0, 'the list');
+    // The picture holds every one; the list the newest 200, then 200 more a click.
+    expect(document.querySelectorAll('svg rect.bar').length).toBe(2100);
+    expect(links()).toEqual(many.slice(0, 200).map((i) => i.id));
+    for (let clicks = 1; clicks <= 10; clicks++) {
+      document.querySelector<HTMLButtonElement>('[data-key="timeline-more"]')!.click();
+      expect(links().length).toBe(Math.min(2100, 200 * (clicks + 1)));
+    }
     expect(links()).toEqual(many.map((i) => i.id));
+    expect(document.querySelector('[data-key="timeline-more"]')).toBeNull();
+    expect((document.activeElement as HTMLElement).dataset.incident).toBe('i-2000');
     const asked = bridge.calls.flatMap((c) => (c.call === 'incidents' ? [c] : []));
     expect(asked.map((c) => [c.limit, c.after === null ? null : c.after?.at_ms])).toEqual([
       [1000, null],
       [1000, many[999]!.start_ms],
       [1000, many[1999]!.start_ms],
     ]);
-    expect(document.querySelectorAll('svg rect.bar').length).toBe(2100);
     expect((document.querySelector('.incidents-view') as HTMLElement).dataset.shownRange).toBe('86400000');
   });
 

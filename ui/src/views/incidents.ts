@@ -4,7 +4,7 @@
 // user offline say so). A list below gives the same, reachable by keyboard, and every
 // incident links to its watch's page.
 
-import { append, h, replace, svg } from '../dom';
+import { append, button, h, replace, svg } from '../dom';
 import { duration, time, UNITS } from '../format';
 import type { Texts } from '../i18n';
 import { place, together, type Together } from '../model';
@@ -123,6 +123,49 @@ async function allIncidents(bridge: Bridge, from: number, until: number): Promis
   return out.reverse();
 }
 
+/** Incidents listed at first, and added by each "Older incidents". */
+const LIST_PAGE = 200;
+
+/**
+ * The list under the picture, newest first, each simultaneous outage's heading before its
+ * first incident: the newest LIST_PAGE, then LIST_PAGE more per click (the picture holds
+ * them all; a list of thousands is read by nobody and costs its drawing).
+ */
+function incidentList(texts: Texts, newest: Incident[], bands: Together[], textOf: (i: Incident) => string): HTMLElement {
+  const inBand = new Map<string, Together>();
+  for (const band of bands) for (const id of band.incidents) inBand.set(id, band);
+  const headed = new Set<Together>();
+  const ul = h('ul', { class: 'timeline-list' });
+  const box = h('div', {}, ul);
+  let listed = 0;
+  const more = button(texts.t('incidents-more'), () => {
+    const first = listMore();
+    // The button goes with the last page: the focus moves to what it added.
+    if (!more.isConnected) first?.focus();
+  }, { 'data-key': 'timeline-more' });
+  function listMore(): HTMLElement | undefined {
+    const items: HTMLElement[] = [];
+    let first: HTMLElement | undefined;
+    for (const i of newest.slice(listed, listed + LIST_PAGE)) {
+      const band = inBand.get(i.id);
+      if (band && !headed.has(band)) {
+        headed.add(band);
+        items.push(h('li', { class: 'band-item', 'data-together': band.watches.length }, bandText(texts, band)));
+      }
+      const link = h('a', { href: href({ view: 'incident', id: i.id }), 'data-incident': i.id, 'data-key': `incident:${i.id}` }, textOf(i));
+      first ??= link;
+      items.push(h('li', { class: band ? 'in-band' : null }, link));
+    }
+    listed = Math.min(newest.length, listed + LIST_PAGE);
+    append(ul, ...items);
+    if (listed < newest.length) box.append(more);
+    else more.remove();
+    return first;
+  }
+  listMore();
+  return box;
+}
+
 export function incidentsView(ctx: Ctx): View {
   const { bridge, texts } = ctx;
   const el = h('div', { class: 'incidents-view' });
@@ -158,24 +201,6 @@ export function incidentsView(ctx: Ctx): View {
       // Each incident's words once, for its bar's title and its list item.
       const words = new Map(list.map((i) => [i, incidentText(texts, i, now)]));
       const textOf = (i: Incident) => words.get(i) ?? '';
-      const inBand = new Map<string, Together>();
-      for (const band of bands) for (const id of band.incidents) inBand.set(id, band);
-      const items: HTMLElement[] = [];
-      const shown = new Set<Together>();
-      for (const i of [...list].reverse()) {
-        const band = inBand.get(i.id);
-        if (band && !shown.has(band)) {
-          shown.add(band);
-          items.push(h('li', { class: 'band-item', 'data-together': band.watches.length }, bandText(texts, band)));
-        }
-        items.push(
-          h(
-            'li',
-            { class: band ? 'in-band' : null },
-            h('a', { href: href({ view: 'incident', id: i.id }), 'data-incident': i.id, 'data-key': `incident:${i.id}` }, textOf(i)),
-          ),
-        );
-      }
       keepFocus(body, () =>
         replace(
           body,
@@ -184,7 +209,7 @@ export function incidentsView(ctx: Ctx): View {
           // direction is handled, under a picture that runs left to right in both languages.
           h('div', { class: 'axis' }, h('bdi', {}, time(texts, from)), h('bdi', {}, time(texts, now))),
           h('p', { class: 'note' }, texts.t('timeline-legend')),
-          h('ul', { class: 'timeline-list' }, ...items),
+          incidentList(texts, [...list].reverse(), bands, textOf),
         ),
       );
       el.dataset.shownRange = String(asked);
