@@ -46,6 +46,14 @@ describe('the incidents timeline', () => {
       [1000, many[1999]!.start_ms],
     ]);
     expect((document.querySelector('.incidents-view') as HTMLElement).dataset.shownRange).toBe('86400000');
+    // A bar's tooltip is written when the pointer first reaches it, with the list's words.
+    const bar = document.querySelectorAll('svg rect.bar')[5]!;
+    const title = bar.parentElement!.querySelector('title')!;
+    expect(title.textContent).toBe('');
+    bar.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+    const href = bar.parentElement!.getAttribute('href')!;
+    const item = [...document.querySelectorAll<HTMLAnchorElement>('.timeline-list a')].find((a) => a.getAttribute('href') === href)!;
+    expect(title.textContent).toBe(item.textContent);
   });
 
   it('draws the range picked last, even when an earlier pick answers after it', async () => {

@@ -43,7 +43,12 @@ function bandText(texts: Texts, band: Together): string {
   return band.offline ? `${head} (${texts.t('timeline-offline')})` : head;
 }
 
-/** The timeline picture: lanes, incidents as bars (links), bands behind. */
+/**
+ * The timeline picture: lanes, incidents as bars (links), bands behind. A bar's title (its
+ * tooltip) gets its words when the pointer first reaches it: thousands of bars would
+ * otherwise format thousands of texts nobody hovers (the picture is `aria-hidden`; the
+ * list under it says the same to everyone).
+ */
 function picture(
   texts: Texts,
   incidents: Incident[],
@@ -80,6 +85,13 @@ function picture(
     rect.appendChild(title);
     root.appendChild(rect);
   }
+  const barOf = new Map<Element, Incident>();
+  root.addEventListener('mouseover', (e) => {
+    const link = (e.target as Element | null)?.closest('a');
+    const incident = link ? barOf.get(link) : undefined;
+    const title = link?.querySelector('title');
+    if (incident && title && !title.textContent) title.textContent = textOf(incident);
+  });
   lanes.forEach((watch, lane) => {
     const y = 4 + lane * LANE;
     const label = svg('text', { x: 4, y: y + LANE / 2 + 4, class: 'lane-label' });
@@ -99,9 +111,8 @@ function picture(
         height: LANE - 6,
         rx: 2,
       });
-      const title = svg('title');
-      title.textContent = textOf(i);
-      link.append(rect, title);
+      link.append(rect, svg('title'));
+      barOf.set(link, i);
       root.appendChild(link);
     }
   });
@@ -198,9 +209,13 @@ export function incidentsView(ctx: Ctx): View {
         el.dataset.shownRange = String(asked);
         return;
       }
-      // Each incident's words once, for its bar's title and its list item.
-      const words = new Map(list.map((i) => [i, incidentText(texts, i, now)]));
-      const textOf = (i: Incident) => words.get(i) ?? '';
+      // Each incident's words once, when first needed (a list item, a bar's title).
+      const words = new Map<Incident, string>();
+      const textOf = (i: Incident) => {
+        let text = words.get(i);
+        if (text === undefined) words.set(i, (text = incidentText(texts, i, now)));
+        return text;
+      };
       keepFocus(body, () =>
         replace(
           body,
