@@ -23,7 +23,8 @@
 //!    every 10 s over 60 s with no window open.
 //! 5. **The incidents timeline, range by range** (24 h, 7 d, 30 d, 90 d), in a warm window:
 //!    from the click on a range until the view has drawn it (`data-shown-range`), on the
-//!    page's clock, with how many incidents it drew.
+//!    page's clock, with how many incidents it drew; with SHOTS_DIR the last (90 days) is
+//!    captured as `timeline-90d.png`.
 //!
 //! Everything runs on a private Xvfb display and session bus; the resident's 50 watches
 //! are loopback ports nothing listens on, its connectivity controls a listener of this
@@ -197,6 +198,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             drawn["bars"],
             load()
         );
+    }
+    if let Some(dir) = &shots {
+        std::fs::write(dir.join("timeline-90d.png"), view.screenshot())?;
     }
     drop(view.close_as_user(&x));
 
