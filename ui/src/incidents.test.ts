@@ -56,6 +56,24 @@ describe('the incidents timeline', () => {
     expect(title.textContent).toBe(item.textContent);
   });
 
+  it('keeps the list as long as the reader opened it through a live redraw, not for another range', async () => {
+    const many = Array.from({ length: 500 }, (_, k) => incident(`i-${k}`, 'A', NOW - (k + 1) * 60_000, NOW - (k + 1) * 60_000 + 10_000));
+    const bridge = fakeBridge({ snapshot: () => snapshot([watch('A', 'up')]), ...incidentHandlers(many) });
+    running.push(await startApp({ bridge, lang: 'en', storage: null, now: () => NOW }));
+    location.hash = '#/incidents';
+    const links = () => document.querySelectorAll('.timeline-list a[data-incident]').length;
+    await until(() => links() === 200, 'the list');
+    document.querySelector<HTMLButtonElement>('[data-key="timeline-more"]')!.click();
+    expect(links()).toBe(400);
+    const drawn = document.querySelector('.timeline-list')!;
+    bridge.emit({ kind: 'event', event: { event: 'incident_opened', watch: 'A' } });
+    await until(() => !drawn.isConnected && document.querySelector('.timeline-list'), 'the redraw');
+    expect(links()).toBe(400);
+    document.querySelector<HTMLButtonElement>('[data-key="range-7d"]')!.click();
+    await until(() => (document.querySelector('.incidents-view') as HTMLElement).dataset.shownRange === String(7 * 86_400_000), '7 days');
+    expect(links()).toBe(200);
+  });
+
   it('draws the range picked last, even when an earlier pick answers after it', async () => {
     const day = incident('in-the-day', 'A', NOW - 3_600_000, NOW - 3_000_000);
     const week = incident('in-the-week', 'A', NOW - 3 * 86_400_000, NOW - 3 * 86_400_000 + 60_000);

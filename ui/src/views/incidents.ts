@@ -139,25 +139,33 @@ const LIST_PAGE = 200;
 
 /**
  * The list under the picture, newest first, each simultaneous outage's heading before its
- * first incident: the newest LIST_PAGE, then LIST_PAGE more per click (the picture holds
- * them all; a list of thousands is read by nobody and costs its drawing).
+ * first incident: the newest `listed.count` (LIST_PAGE at first), then LIST_PAGE more per
+ * click, counted in `listed` so a live redraw keeps what the reader opened (the picture
+ * holds them all; a list of thousands is read by nobody and costs its drawing).
  */
-function incidentList(texts: Texts, newest: Incident[], bands: Together[], textOf: (i: Incident) => string): HTMLElement {
+function incidentList(
+  texts: Texts,
+  newest: Incident[],
+  bands: Together[],
+  textOf: (i: Incident) => string,
+  listed: { count: number },
+): HTMLElement {
   const inBand = new Map<string, Together>();
   for (const band of bands) for (const id of band.incidents) inBand.set(id, band);
   const headed = new Set<Together>();
   const ul = h('ul', { class: 'timeline-list' });
   const box = h('div', {}, ul);
-  let listed = 0;
+  let done = 0;
   const more = button(texts.t('incidents-more'), () => {
-    const first = listMore();
+    const first = listMore(LIST_PAGE);
+    listed.count = done;
     // The button goes with the last page: the focus moves to what it added.
     if (!more.isConnected) first?.focus();
   }, { 'data-key': 'timeline-more' });
-  function listMore(): HTMLElement | undefined {
+  function listMore(count: number): HTMLElement | undefined {
     const items: HTMLElement[] = [];
     let first: HTMLElement | undefined;
-    for (const i of newest.slice(listed, listed + LIST_PAGE)) {
+    for (const i of newest.slice(done, done + count)) {
       const band = inBand.get(i.id);
       if (band && !headed.has(band)) {
         headed.add(band);
@@ -167,13 +175,13 @@ function incidentList(texts: Texts, newest: Incident[], bands: Together[], textO
       first ??= link;
       items.push(h('li', { class: band ? 'in-band' : null }, link));
     }
-    listed = Math.min(newest.length, listed + LIST_PAGE);
+    done = Math.min(newest.length, done + count);
     append(ul, ...items);
-    if (listed < newest.length) box.append(more);
+    if (done < newest.length) box.append(more);
     else more.remove();
     return first;
   }
-  listMore();
+  listMore(Math.max(LIST_PAGE, listed.count));
   return box;
 }
 
@@ -184,8 +192,11 @@ export function incidentsView(ctx: Ctx): View {
   let range: number = UNITS.DAY;
   let gone = false;
   const groups = new Map<string, string | null>();
+  // How many incidents the list shows: LIST_PAGE again for each range picked.
+  let listed = { count: LIST_PAGE };
   const ranges = rangePicker(texts, RANGES, range, (ms) => {
     range = ms;
+    listed = { count: LIST_PAGE };
     void load();
   });
 
@@ -224,7 +235,7 @@ export function incidentsView(ctx: Ctx): View {
           // direction is handled, under a picture that runs left to right in both languages.
           h('div', { class: 'axis' }, h('bdi', {}, time(texts, from)), h('bdi', {}, time(texts, now))),
           h('p', { class: 'note' }, texts.t('timeline-legend')),
-          incidentList(texts, [...list].reverse(), bands, textOf),
+          incidentList(texts, [...list].reverse(), bands, textOf, listed),
         ),
       );
       el.dataset.shownRange = String(asked);
