@@ -6,13 +6,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use downwatch_api::model::Cursor;
 use downwatch_api::{Answer, ApiError, Call, ErrorCode};
 use downwatch_monitor::IncidentId;
 use downwatch_monitor::events::{Rejected, Stamped};
 use downwatch_monitor::resident::Remote;
 use downwatch_monitor::runner::{CommandError, Scope};
-use downwatch_store::{Order, Reader, RowCursor, StoreError};
+use downwatch_store::{Order, Reader, StoreError};
 use downwatch_tray::window::{At, OpenError, Opener};
 use tokio::sync::broadcast;
 
@@ -108,18 +107,8 @@ impl Calls {
                     ));
                 }
                 self.history(move |r| {
-                    let after = after.map(|c| RowCursor {
-                        at_ms: c.at_ms,
-                        id: c.id,
-                    });
-                    let rows = r.checks_page(&watch, after, limit)?;
-                    let next = (rows.len() == limit as usize)
-                        .then(|| rows.last().map(|c| c.cursor()))
-                        .flatten()
-                        .map(|c| Cursor {
-                            at_ms: c.at_ms,
-                            id: c.id,
-                        });
+                    let rows = r.checks_page(&watch, after.map(convert::row_cursor), limit)?;
+                    let next = convert::next(rows.len(), limit, rows.last().map(|c| c.cursor()));
                     Ok(Answer::Checks {
                         checks: rows.iter().map(convert::check).collect(),
                         next,
@@ -145,20 +134,10 @@ impl Calls {
                         convert::time(until_ms),
                         watch.as_deref(),
                         Order::NewestFirst,
-                        after.map(|c| RowCursor {
-                            at_ms: c.at_ms,
-                            id: c.id,
-                        }),
+                        after.map(convert::row_cursor),
                         limit,
                     )?;
-                    let next = (rows.len() == limit as usize)
-                        .then(|| {
-                            rows.last().map(|(c, _)| Cursor {
-                                at_ms: c.at_ms,
-                                id: c.id,
-                            })
-                        })
-                        .flatten();
+                    let next = convert::next(rows.len(), limit, rows.last().map(|(c, _)| *c));
                     Ok(Answer::Incidents {
                         incidents: rows
                             .iter()

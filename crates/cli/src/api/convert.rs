@@ -19,6 +19,24 @@ pub fn time(ms: i64) -> SystemTime {
     store::from_unix_ms(ms)
 }
 
+/// The store's cursor of the API's `after`.
+pub fn row_cursor(c: model::Cursor) -> store::RowCursor {
+    store::RowCursor {
+        at_ms: c.at_ms,
+        id: c.id,
+    }
+}
+
+/// The `next` of a page of `len` rows asked with `limit`, ending at `last`: `None` when the
+/// page was not full (it was the last).
+pub fn next(len: usize, limit: u32, last: Option<store::RowCursor>) -> Option<model::Cursor> {
+    last.filter(|_| len == limit as usize)
+        .map(|c| model::Cursor {
+            at_ms: c.at_ms,
+            id: c.id,
+        })
+}
+
 fn millis(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e3
 }
