@@ -129,7 +129,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let shown = asked.elapsed();
         let timing = view.js(
             "const n = performance.getEntriesByType('navigation')[0];\
-             return {origin: performance.timeOrigin, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd};",
+             const marks = performance.getEntriesByType('mark')\
+               .map((m) => m.name + ' +' + Math.round(m.startTime)).join(', ');\
+             return {origin: performance.timeOrigin, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd, marks};",
         );
         let origin = timing["origin"].as_f64().unwrap_or(0.0) - asked_epoch_ms;
         // A moment for what loads after the rows (uptimes, sparklines) before the PSS.
@@ -142,7 +144,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let pss: u64 = tree.iter().map(|pid| pss_kib(*pid)).sum();
         println!(
             "{run}{}: session {:.0} ms, first painted view {:.0} ms (navigation start +{:.0} ms, \
-             DOMContentLoaded +{:.0} ms, rows +{:.0} ms after navigation start); \
+             DOMContentLoaded +{:.0} ms, rows +{:.0} ms after navigation start; marks: {}); \
              window tree PSS {:.1} MiB ({}); load {}",
             if cold && !dropped {
                 " (page cache NOT dropped: not root)"
@@ -154,6 +156,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             origin,
             timing["dcl"].as_f64().unwrap_or(0.0),
             rows_at.as_f64().unwrap_or(0.0),
+            timing["marks"].as_str().unwrap_or(""),
             pss as f64 / 1024.0,
             each.join(", "),
             load()
@@ -220,6 +223,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 3 and 4: OPENS opens through `downwatch open`, timed to the map; the resident's PSS.
     let before = pss_kib(resident_pid);
+    let before_by_mapping = pss_by_mapping(resident_pid);
     let mut after_each = Vec::new();
     let mut first_views = Vec::new();
     for n in 0..opens {
@@ -300,8 +304,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .join(" "),
         load()
     );
+    let after_by_mapping = pss_by_mapping(resident_pid);
+    let changed: Vec<String> = before_by_mapping
+        .keys()
+        .chain(after_by_mapping.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter_map(|name| {
+            let (was, is) = (
+                before_by_mapping.get(name).copied().unwrap_or(0),
+                after_by_mapping.get(name).copied().unwrap_or(0),
+            );
+            (was != is).then(|| format!("{name} {was} -> {is}"))
+        })
+        .collect();
+    println!(
+        "resident PSS by mapping that changed over the opens, KiB: {}",
+        if changed.is_empty() { "none".to_string() } else { changed.join(", ") }
+    );
     drop(resident);
     Ok(())
+}
+
+/// `pid`'s PSS in KiB by mapping (`/proc/PID/smaps`): a file's mappings under its name,
+/// `[heap]`, `[stack]` and the like under theirs, anonymous mappings as `anon`.
+fn pss_by_mapping(pid: u32) -> std::collections::BTreeMap<String, u64> {
+    let mut by = std::collections::BTreeMap::new();
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut name = String::new();
+    for line in text.lines() {
+        let mut fields = line.split_whitespace();
+        let first = fields.next().unwrap_or("");
+        if first.contains('-') && !first.ends_with(':') {
+            // A mapping's header: range, perms, offset, device, inode, [path].
+            name = fields.nth(4).map_or("anon".to_string(), |p| {
+                p.rsplit('/').next().unwrap_or(p).to_string()
+            });
+        } else if first == "Pss:" {
+            let kib: u64 = fields.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            *by.entry(name.clone()).or_insert(0) += kib;
+        }
+    }
+    by
 }
 
 /// The window the resident started and its mapped top-level, polled every 5 ms for

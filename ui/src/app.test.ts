@@ -108,6 +108,25 @@ describe('the overview', () => {
     expect(document.querySelector<HTMLElement>('.banner')!.dataset.connection).toBe('connected');
   });
 
+  it('marks its start on the page clock once, in order, for the benchmark', async () => {
+    performance.clearMarks();
+    const current = { snap: snapshot([watch('Web', 'up'), watch('API', 'down')]) };
+    running.push(await startApp({ bridge: overviewBridge(current), lang: 'en', storage: store(), now: () => NOW }));
+    await until(() => performance.getEntriesByName('dw-frame', 'mark').length > 0, 'the frame mark');
+    const names = ['dw-started', 'dw-snapshot', 'dw-rows', 'dw-frame'];
+    const at = names.map((n) => performance.getEntriesByName(n, 'mark'));
+    expect(at.map((marks) => marks.length)).toEqual([1, 1, 1, 1]);
+    const times = at.map((marks) => marks[0]!.startTime);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // A later view (the overview again, after a change) marks nothing more.
+    current.snap = snapshot([watch('Web', 'down'), watch('API', 'down')]);
+    location.hash = '#/incidents';
+    await until(() => document.querySelector('main')!.dataset.view === 'incidents', 'the timeline');
+    location.hash = '#/';
+    await until(() => row('Web')?.dataset.state === 'down', 'the overview again');
+    expect(names.map((n) => performance.getEntriesByName(n, 'mark').length)).toEqual([1, 1, 1, 1]);
+  });
+
   it('reads the figures of two watches at a time, so the window keeps time to draw', async () => {
     const names = Array.from({ length: 12 }, (_, i) => `watch ${String(i).padStart(2, '0')}`);
     const current = { snap: snapshot(names.map((n) => watch(n, 'up'))) };

@@ -4,6 +4,7 @@
 import type { Bridge } from './bridge';
 import { h, replace } from './dom';
 import { LANGS, type Lang, rememberLang, Texts } from './i18n';
+import { markStart } from './marks';
 import type { TimeSpan } from './model';
 import type { At, Snapshot, WindowEvent } from './generated';
 import { type Ctx, errorBox, href, parseHash, type ResidentEvent, type Route, type View } from './view';
@@ -185,6 +186,7 @@ export async function startApp(options: AppOptions): Promise<{ stop(): void }> {
     bridge.onNavigate((at) => go(routeOf(at))),
     asked ? bridge.startAt().catch((): At => ({ view: 'overview' })) : null,
   ]);
+  markStart('dw-started');
   const unlisten = [onResidentOff, onNavigateOff];
   chrome();
   go(at ? routeOf(at) : parseHash(location.hash));

@@ -2,9 +2,12 @@
 
 import './style.css';
 
+import { markStart } from './marks';
 import { startApp } from './app';
 import { tauriBridge } from './bridge';
 import { initialLang } from './i18n';
+
+markStart('dw-script');
 
 function storage(): Storage | null {
   try {

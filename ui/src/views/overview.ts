@@ -5,6 +5,7 @@
 
 import { append, button, h, replace } from '../dom';
 import { duration, latency, percent, time, UNITS } from '../format';
+import { markStart } from '../marks';
 import { isProblem, sections } from '../model';
 import { sparklineSvg } from '../sparkline';
 import type { Snapshot, Watch } from '../generated';
@@ -93,14 +94,19 @@ export function overview(ctx: Ctx): View {
     try {
       snapshot = await (ctx.earlySnapshot() ?? bridge.ask({ call: 'snapshot' }));
       failure = null;
+      markStart('dw-snapshot');
     } catch (e) {
       failure = e;
     }
     if (gone) return;
     render();
+    if (snapshot) markStart('dw-rows');
     // The rows first: the history's 4 queries a watch wait until the rows are drawn, then
     // go a few watches at a time.
-    void nextFrame().then(readStaleFigures);
+    void nextFrame().then(() => {
+      if (snapshot) markStart('dw-frame');
+      return readStaleFigures();
+    });
   }
 
   async function readStaleFigures(): Promise<void> {
