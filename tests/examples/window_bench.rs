@@ -327,7 +327,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// `pid`'s PSS in KiB by mapping (`/proc/PID/smaps`): a file's mappings under its name,
-/// `[heap]`, `[stack]` and the like under theirs, anonymous mappings as `anon`.
+/// `[heap]`, `[stack]` and the like under theirs, anonymous mappings by their size.
 fn pss_by_mapping(pid: u32) -> std::collections::BTreeMap<String, u64> {
     let mut by = std::collections::BTreeMap::new();
     let text = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
@@ -337,7 +337,14 @@ fn pss_by_mapping(pid: u32) -> std::collections::BTreeMap<String, u64> {
         let first = fields.next().unwrap_or("");
         if first.contains('-') && !first.ends_with(':') {
             // A mapping's header: range, perms, offset, device, inode, [path].
-            name = fields.nth(4).map_or("anon".to_string(), |p| {
+            let size_kib = first
+                .split_once('-')
+                .and_then(|(a, b)| {
+                    Some((u64::from_str_radix(b, 16).ok()? - u64::from_str_radix(a, 16).ok()?) / 1024)
+                })
+                .unwrap_or(0);
+            // Anonymous mappings by their size: a thread's stack is its own mapping.
+            name = fields.nth(4).map_or(format!("anon {size_kib} KiB"), |p| {
                 p.rsplit('/').next().unwrap_or(p).to_string()
             });
         } else if first == "Pss:" {
