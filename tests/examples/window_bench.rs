@@ -5,7 +5,8 @@
 //!    then warm: from asking WebKitWebDriver for a session (it starts the window program,
 //!    as the resident does on "Open history") until the overview shows all 50 watches,
 //!    each with its state, polled in the page every few milliseconds. The driver's own
-//!    start is outside the figure, its session setup inside it: an upper bound.
+//!    start is outside the figure, its session setup inside it: an upper bound. Beside it,
+//!    the page's start marks (`ui/src/marks.ts`), ms after its navigation started.
 //! 2. **The window's process tree's PSS** while open (the window, WebKit's web and network
 //!    processes), from `/proc/PID/smaps_rollup`.
 //! 3. **Time from "Open history" to the first painted view, without WebDriver**, for
@@ -20,7 +21,7 @@
 //!    to look at what the first painted view holds.
 //! 4. **The resident's PSS before and after those OPENS windows**, each closed as a user
 //!    does (`WM_DELETE_WINDOW`) 3 s after it mapped; before them, as a control, its PSS
-//!    every 10 s over 60 s with no window open.
+//!    every 10 s over 60 s with no window open; after them, which of its mappings changed.
 //! 5. **The incidents timeline, range by range** (24 h, 7 d, 30 d, 90 d), in a warm window:
 //!    from the click on a range until the view has drawn it (`data-shown-range`), on the
 //!    page's clock, with how many incidents it drew; with SHOTS_DIR the last (90 days) is
@@ -320,7 +321,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     println!(
         "resident PSS by mapping that changed over the opens, KiB: {}",
-        if changed.is_empty() { "none".to_string() } else { changed.join(", ") }
+        if changed.is_empty() {
+            "none".to_string()
+        } else {
+            changed.join(", ")
+        }
     );
     drop(resident);
     Ok(())
@@ -340,7 +345,10 @@ fn pss_by_mapping(pid: u32) -> std::collections::BTreeMap<String, u64> {
             let size_kib = first
                 .split_once('-')
                 .and_then(|(a, b)| {
-                    Some((u64::from_str_radix(b, 16).ok()? - u64::from_str_radix(a, 16).ok()?) / 1024)
+                    Some(
+                        (u64::from_str_radix(b, 16).ok()? - u64::from_str_radix(a, 16).ok()?)
+                            / 1024,
+                    )
                 })
                 .unwrap_or(0);
             // Anonymous mappings by their size: a thread's stack is its own mapping.
