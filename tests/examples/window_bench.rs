@@ -21,7 +21,8 @@
 //!    to look at what the first painted view holds.
 //! 4. **The resident's PSS before and after those OPENS windows**, each closed as a user
 //!    does (`WM_DELETE_WINDOW`) 3 s after it mapped; before them, as a control, its PSS
-//!    every 10 s over 60 s with no window open; after them, which of its mappings changed.
+//!    every 10 s over 60 s (or `IDLE_S`) with no window open; after them, which of its
+//!    mappings changed.
 //! 5. **The incidents timeline, range by range** (24 h, 7 d, 30 d, 90 d), in a warm window:
 //!    from the click on a range until the view has drawn it (`data-shown-range`), on the
 //!    page's clock, with how many incidents it drew; with SHOTS_DIR the last (90 days) is
@@ -208,14 +209,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     drop(view.close_as_user(&x));
 
-    // The control for 4: the resident's PSS with no window, every 10 s for 60 s.
+    // The control for 4: the resident's PSS with no window, every 10 s for IDLE_S seconds
+    // (default 60; longer lets what fills with time alone, such as the writer's page
+    // cache, fill before the opens).
+    let idle_s: u64 = std::env::var("IDLE_S").map_or(Ok(60), |s| s.parse())?;
     let mut idle = vec![pss_kib(resident_pid)];
-    for _ in 0..6 {
+    for _ in 0..idle_s.div_ceil(10) {
         std::thread::sleep(Duration::from_secs(10));
         idle.push(pss_kib(resident_pid));
     }
     println!(
-        "resident PSS with no window, every 10 s over 60 s: {} MiB",
+        "resident PSS with no window, every 10 s over {idle_s} s: {} MiB",
         idle.iter()
             .map(|k| format!("{:.2}", *k as f64 / 1024.0))
             .collect::<Vec<_>>()
