@@ -9,7 +9,7 @@ export type StartMark =
   | 'dw-script'
   /** The start's round trips to the window's Rust side came back (listeners, `start_at`). */
   | 'dw-started'
-  /** The first view's snapshot arrived from the resident. */
+  /** The first view's snapshot arrived from the resident (when that view is the overview). */
   | 'dw-snapshot'
   /** The overview's rows are in the DOM (not yet styled, laid out or painted). */
   | 'dw-rows'

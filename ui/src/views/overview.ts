@@ -91,20 +91,23 @@ export function overview(ctx: Ctx): View {
   }
 
   async function load(): Promise<void> {
+    // Only the window's first view has the early snapshot: only it marks the start.
+    const early = ctx.earlySnapshot();
     try {
-      snapshot = await (ctx.earlySnapshot() ?? bridge.ask({ call: 'snapshot' }));
+      snapshot = await (early ?? bridge.ask({ call: 'snapshot' }));
       failure = null;
-      markStart('dw-snapshot');
+      if (early) markStart('dw-snapshot');
     } catch (e) {
       failure = e;
     }
     if (gone) return;
     render();
-    if (snapshot) markStart('dw-rows');
+    const first = early !== null && snapshot !== null;
+    if (first) markStart('dw-rows');
     // The rows first: the history's 4 queries a watch wait until the rows are drawn, then
     // go a few watches at a time.
     void nextFrame().then(() => {
-      if (snapshot) markStart('dw-frame');
+      if (first) markStart('dw-frame');
       return readStaleFigures();
     });
   }
