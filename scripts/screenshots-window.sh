@@ -7,12 +7,18 @@
 # ImageMagick's `import`. The window's language comes from LANG (a fresh profile each shot),
 # dark from GTK_THEME=Adwaita:dark, which WebKitGTK reports as prefers-color-scheme: dark.
 #
-# Usage: scripts/screenshots-window.sh   (needs: xvfb imagemagick xdotool fonts-noto-core)
+# Usage: scripts/screenshots-window.sh   (needs: xvfb imagemagick xdotool fonts-noto-core;
+# generates the en_US and ar_EG UTF-8 locales when missing, as root)
 # Not part of the test suite. WINDOW=path runs a window binary already built; NO_BUILD=1
 # runs target/debug's downwatch and downwatch-testbed as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The window takes its language from LANG only where that locale exists: without ar_EG the
+# "Arabic" screenshot came out in English on a fresh machine.
+for loc in en_US ar_EG; do
+  locale -a | grep -qi "^$loc.utf-\?8$" || localedef -i "$loc" -f UTF-8 "$loc.UTF-8"
+done
 [[ -n ${NO_BUILD:-} ]] || cargo build -q -p downwatch -p downwatch-testbed
 if [[ -z ${WINDOW:-} ]]; then
   (cd ui && npm ci --prefer-offline --no-audit --no-fund >/dev/null && npm run build >/dev/null)
